@@ -1,0 +1,48 @@
+package org.emnistnet.data;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.Path;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+
+/** Reads and writes the {@code _manifest.json} each stage leaves beside its Parquet output. */
+public final class Manifests {
+    public static final String FILE_NAME = "_manifest.json";
+    public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private Manifests() {
+    }
+
+    public static void write(Path directory, Map<String, Object> manifest) {
+        Path file = new Path(directory, FILE_NAME);
+        try (FSDataOutputStream out = DataFiles.fileSystem(file).create(file, true)) {
+            JSON.writeValue((OutputStream) out, manifest);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> read(Path directory) {
+        Path file = new Path(directory, FILE_NAME);
+        if (!DataFiles.exists(file)) {
+            throw new InvalidDataException(directory + ": no " + FILE_NAME + " (is this the output of a complete ingest or prepare?)");
+        }
+        try (InputStream in = DataFiles.openRaw(file)) {
+            return JSON.readValue(in, Map.class);
+        } catch (IOException e) {
+            throw new InvalidDataException(file + ": not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** The SHA-256 of a directory's manifest: the handle by which later stages cite their input. */
+    public static String sha256(Path directory) {
+        return Sha256.ofFile(new Path(directory, FILE_NAME));
+    }
+}

@@ -1,0 +1,26 @@
+package org.emnistnet;
+
+import org.apache.spark.sql.SparkSession;
+
+/** One real local[2] SparkSession shared by all tests of a JVM (starting Spark costs seconds). */
+public final class SparkTestSession {
+    private static SparkSession session;
+
+    private SparkTestSession() {
+    }
+
+    public static synchronized SparkSession get() {
+        if (session == null) {
+            session = SparkSession.builder()
+                    .master("local[2]")
+                    .appName("emnistnet-tests")
+                    .config("spark.ui.enabled", "false")
+                    .config("spark.sql.shuffle.partitions", "4")
+                    .config("spark.driver.host", "127.0.0.1")
+                    .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+                    .config("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator")
+                    .getOrCreate();
+        }
+        return session;
+    }
+}
