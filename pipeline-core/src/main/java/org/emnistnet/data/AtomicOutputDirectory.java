@@ -26,7 +26,9 @@ public final class AtomicOutputDirectory {
     }
 
     /** Runs {@code writer} with a temporary directory, then moves it to {@code target}. */
-    public static void write(Path target, boolean overwrite, Consumer<Path> writer) {
+    public static void write(Path requestedTarget, boolean overwrite, Consumer<Path> writer) {
+        // "dir/" would otherwise name the temporary siblings inside the target itself
+        Path target = new Path(requestedTarget.toString().replaceAll("(?<=.)/+$", ""));
         checkWritable(target, overwrite);
         FileSystem fs = DataFiles.fileSystem(target);
         String suffix = UUID.randomUUID().toString().substring(0, 8);

@@ -16,8 +16,30 @@ import java.util.NoSuchElementException;
  * streams cannot seek, so a range decompresses and skips what precedes it: cheap next to Parquet encoding, and it
  * keeps the driver out of the data path.
  */
-public record IdxRange(String split, String imagesPath, String labelsPath, long start, long end, int labelBase,
-                       int imageBytes) implements Serializable {
+public final class IdxRange implements Serializable {
+    // A class, not a record: Spark ships parallelized values with Kryo 4, which cannot construct records.
+    private final String split;
+    private final String imagesPath;
+    private final String labelsPath;
+    private final long start;
+    private final long end;
+    private final int labelBase;
+    private final int imageBytes;
+
+    public IdxRange(String split, String imagesPath, String labelsPath, long start, long end, int labelBase,
+                    int imageBytes) {
+        this.split = split;
+        this.imagesPath = imagesPath;
+        this.labelsPath = labelsPath;
+        this.start = start;
+        this.end = end;
+        this.labelBase = labelBase;
+        this.imageBytes = imageBytes;
+    }
+
+    public long size() {
+        return end - start;
+    }
 
     /** Rows of {@link ImageSchema#RAW}, streamed: the files are closed when the last row has been read. */
     public Iterator<Row> rows() {

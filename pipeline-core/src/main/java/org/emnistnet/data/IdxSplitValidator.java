@@ -40,17 +40,19 @@ public final class IdxSplitValidator {
         Path labels = new Path(dataDir, files.labels().file());
         Map<String, String> sums = new LinkedHashMap<>();
 
-        IdxHeader imageHeader = scanImages(images, files.images(), sums);
-        LabelScan labelScan = scanLabels(labels, files.labels(), sums);
-        if (imageHeader.recordCount() != labelScan.count) {
-            throw new InvalidDataException("image/label count mismatch: " + images + " has " + imageHeader.recordCount()
+        ImageScan imageScan = scanImages(images, files.images());
+        LabelScan labelScan = scanLabels(labels, files.labels());
+        if (imageScan.count != labelScan.count) {
+            throw new InvalidDataException("image/label count mismatch: " + images + " has " + imageScan.count
                     + " images but " + labels + " has " + labelScan.count + " labels");
         }
+        sums.put(images.getName(), verifyChecksum(images, files.images(), imageScan.hashes));
+        sums.put(labels.getName(), verifyChecksum(labels, files.labels(), labelScan.hashes));
         return new ValidatedSplit(split, images.toString(), labels.toString(), labelScan.count, ROWS, COLS,
                 labelScan.classCounts, sums);
     }
 
-    private IdxHeader scanImages(Path path, IdxFileSpec spec, Map<String, String> sums) {
+    private ImageScan scanImages(Path path, IdxFileSpec spec) {
         MessageDigest rawDigest = Sha256.newDigest();
         MessageDigest payloadDigest = Sha256.newDigest();
         try (InputStream in = new DigestInputStream(DataFiles.decompressing(
@@ -73,14 +75,13 @@ public final class IdxSplitValidator {
                         + " bytes follow the last of the " + header.recordCount() + " images the header declares");
             }
             in.close();
-            sums.put(path.getName(), verifyChecksum(path, spec, Sha256.hex(payloadDigest), Sha256.hex(rawDigest)));
-            return header;
+            return new ImageScan(header.recordCount(), new Hashes(Sha256.hex(payloadDigest), Sha256.hex(rawDigest)));
         } catch (IOException e) {
             throw new InvalidDataException(path + ": cannot read: " + e.getMessage(), e);
         }
     }
 
-    private LabelScan scanLabels(Path path, IdxFileSpec spec, Map<String, String> sums) {
+    private LabelScan scanLabels(Path path, IdxFileSpec spec) {
         MessageDigest rawDigest = Sha256.newDigest();
         MessageDigest payloadDigest = Sha256.newDigest();
         try (InputStream in = new DigestInputStream(DataFiles.decompressing(
@@ -107,8 +108,8 @@ public final class IdxSplitValidator {
                         + " labels but the file ends after " + record);
             }
             in.close();
-            sums.put(path.getName(), verifyChecksum(path, spec, Sha256.hex(payloadDigest), Sha256.hex(rawDigest)));
-            return new LabelScan(header.recordCount(), classCounts);
+            return new LabelScan(header.recordCount(), classCounts,
+                    new Hashes(Sha256.hex(payloadDigest), Sha256.hex(rawDigest)));
         } catch (IOException e) {
             throw new InvalidDataException(path + ": cannot read: " + e.getMessage(), e);
         }
@@ -122,7 +123,9 @@ public final class IdxSplitValidator {
     }
 
     /** Returns the payload SHA-256 recorded in the manifest, after comparing the file with the known sum. */
-    private String verifyChecksum(Path path, IdxFileSpec spec, String payloadSha, String fileSha) {
+    private String verifyChecksum(Path path, IdxFileSpec spec, Hashes hashes) {
+        String payloadSha = hashes.payload;
+        String fileSha = hashes.file;
         if (skipChecksum) {
             LOG.warn("CHECKSUM NOT VERIFIED for {} (--skip-checksum): payload SHA-256 is {}", path, payloadSha);
             return payloadSha;
@@ -156,6 +159,13 @@ public final class IdxSplitValidator {
         return total;
     }
 
-    private record LabelScan(long count, long[] classCounts) {
+    /** SHA-256 of the decompressed IDX bytes and of the file as stored. */
+    private record Hashes(String payload, String file) {
+    }
+
+    private record ImageScan(long count, Hashes hashes) {
+    }
+
+    private record LabelScan(long count, long[] classCounts, Hashes hashes) {
     }
 }
