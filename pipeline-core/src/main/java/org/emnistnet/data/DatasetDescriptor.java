@@ -22,10 +22,11 @@ import java.util.Map;
  * @param defaultDataDir  where the IDX files are found when {@code --data} is not given
  * @param howToGet        the command that installs or downloads the files, quoted in errors
  * @param splits          "train" and "test" files
+ * @param archive         where {@code fetch} downloads the files from, or null when they come another way
  */
 public record DatasetDescriptor(String name, String description, List<String> classNames, int labelBase,
                                 boolean transposed, String imageFileRecipe, String defaultDataDir, String howToGet,
-                                Map<String, SplitFiles> splits) implements Serializable {
+                                Map<String, SplitFiles> splits, ArchiveSource archive) implements Serializable {
 
     /** Names of the datasets this build knows. */
     public static final List<String> KNOWN = List.of("emnist-letters", "fashion-mnist");

@@ -66,7 +66,7 @@ final class IdxFixture {
                     new IdxFileSpec(labelsFile(split), count, Sha256.of(labels.get(split)))));
         }
         return new DatasetDescriptor("tiny", "test fixture", CLASSES, LABEL_BASE, true, "emnist",
-                dir.toString(), "the test fixture", splits);
+                dir.toString(), "the test fixture", splits, null);
     }
 
     static byte[] idx(int magic, int[] dimensions, byte[] payload) throws IOException {

@@ -199,7 +199,7 @@ class IdxIngestTest {
         splits.put(split, new SplitFiles(new IdxFileSpec(files.images().file(), images, files.images().payloadSha256()),
                 new IdxFileSpec(files.labels().file(), labels, null)));
         return new DatasetDescriptor(d.name(), d.description(), d.classNames(), d.labelBase(), d.transposed(),
-                d.imageFileRecipe(), d.defaultDataDir(), d.howToGet(), splits);
+                d.imageFileRecipe(), d.defaultDataDir(), d.howToGet(), splits, d.archive());
     }
 
     private static DatasetDescriptor withoutPayloadSum(DatasetDescriptor d, String split) {
@@ -207,6 +207,6 @@ class IdxIngestTest {
         SplitFiles files = splits.get(split);
         splits.put(split, new SplitFiles(new IdxFileSpec(files.images().file(), files.images().count(), null), files.labels()));
         return new DatasetDescriptor(d.name(), d.description(), d.classNames(), d.labelBase(), d.transposed(),
-                d.imageFileRecipe(), d.defaultDataDir(), d.howToGet(), splits);
+                d.imageFileRecipe(), d.defaultDataDir(), d.howToGet(), splits, d.archive());
     }
 }

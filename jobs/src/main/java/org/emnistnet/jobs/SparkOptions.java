@@ -1,0 +1,37 @@
+package org.emnistnet.jobs;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Option;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Options every Spark job shares, and the one place a job's SparkSession is opened. */
+public final class SparkOptions {
+    @Option(names = "--master", paramLabel = "URL",
+            description = "Spark master (spark://host:7077, yarn, k8s://...). Default: what spark-submit set, else local[*].")
+    String master;
+
+    @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Extra Spark configuration (repeatable).")
+    Map<String, String> conf = new LinkedHashMap<>();
+
+    /**
+     * Opens the session. spark-submit passes --master as the system property spark.master; we only fall back to
+     * the embedded local[*] when nobody chose a master (setting it unconditionally would override --master).
+     */
+    SparkSession open(String appName) {
+        SparkConf sparkConf = new SparkConf();
+        if (master != null) {
+            sparkConf.setMaster(master);
+        } else if (!sparkConf.contains("spark.master")) {
+            sparkConf.setMaster("local[*]");
+        }
+        sparkConf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+        sparkConf.setIfMissing("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
+        sparkConf.setIfMissing("spark.ui.showConsoleProgress", "false");
+        sparkConf.setIfMissing("spark.sql.shuffle.partitions", "8");
+        conf.forEach(sparkConf::set);
+        return SparkSession.builder().appName("emnistnet " + appName).config(sparkConf).getOrCreate();
+    }
+}
