@@ -32,7 +32,8 @@ public final class AtomicOutputDirectory {
         checkWritable(target, overwrite);
         FileSystem fs = DataFiles.fileSystem(target);
         String suffix = UUID.randomUUID().toString().substring(0, 8);
-        Path temporary = new Path(target.getParent(), "." + target.getName() + ".tmp-" + suffix);
+        // Not hidden: Spark skips paths that start with "." or "_" when it reads the directory back.
+        Path temporary = new Path(target.getParent(), target.getName() + ".incomplete-" + suffix);
         Path previous = new Path(target.getParent(), "." + target.getName() + ".old-" + suffix);
         try {
             writer.accept(temporary);
