@@ -1,0 +1,87 @@
+package org.emnistnet.model;
+
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.regularization.Regularization;
+import org.nd4j.linalg.learning.regularization.WeightDecay;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.schedule.ISchedule;
+
+import java.util.List;
+
+/**
+ * EMNISTNet: {@code (N, 1, 28, 28) -> (N, classes)} softmax probabilities.
+ *
+ * <pre>
+ * 3 blocks of [conv 3x3 (same) -> BatchNorm -> GELU] x 2 -> max-pool 2x2 -> dropout, with 32, 64, 128 channels
+ *   28x28 -> 14x14 -> 7x7 -> 3x3 (truncating pooling, as the reference)
+ * dense 1152 -> 256 -> BatchNorm -> GELU -> dropout -> dense 256 -> classes, softmax
+ * </pre>
+ * Convolutions have no bias (BatchNorm follows). BatchNorm's activation setting is ignored by DL4J M2.1, hence
+ * separate GELU layers. Weight decay is decoupled ({@code WeightDecay(applyLR=true)}, i.e. AdamW) and set per
+ * layer on weights only: set globally, DL4J would apply it twice and to BatchNorm too. {@code dropOut(p)} in DL4J
+ * takes the keep probability, hence {@code 1 - p}.
+ */
+public final class EmnistNet {
+    private static final int[] CHANNELS = {32, 64, 128};
+    private static final int HEAD_WIDTH = 256;
+
+    private EmnistNet() {
+    }
+
+    public static MultiLayerConfiguration configuration(int classes, TrainingRecipe recipe, ISchedule learningRate) {
+        List<Regularization> decay = recipe.weightDecay() > 0
+                ? List.of(new WeightDecay(recipe.weightDecay(), true)) : List.of();
+        double[] dropout = recipe.dropout();
+        NeuralNetConfiguration.ListBuilder layers = new NeuralNetConfiguration.Builder()
+                .seed(recipe.seed())
+                .updater(new Adam(learningRate))
+                .weightInit(WeightInit.RELU)
+                .trainingWorkspaceMode(WorkspaceMode.ENABLED)
+                .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
+                .convolutionMode(ConvolutionMode.Same)
+                .list();
+        int in = 1;
+        for (int block = 0; block < CHANNELS.length; block++) {
+            for (int conv = 0; conv < 2; conv++) {
+                layers.layer(new ConvolutionLayer.Builder(3, 3).nIn(in).nOut(CHANNELS[block]).hasBias(false)
+                        .activation(Activation.IDENTITY).regularization(decay).build());
+                layers.layer(new BatchNormalization.Builder().build());
+                layers.layer(new ActivationLayer(Activation.GELU));
+                in = CHANNELS[block];
+            }
+            layers.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+                    .convolutionMode(ConvolutionMode.Truncate).build());
+            layers.layer(new DropoutLayer(1 - dropout[block]));
+        }
+        layers.layer(new DenseLayer.Builder().nOut(HEAD_WIDTH).activation(Activation.IDENTITY).regularization(decay).build());
+        layers.layer(new BatchNormalization.Builder().build());
+        layers.layer(new ActivationLayer(Activation.GELU));
+        layers.layer(new DropoutLayer(1 - dropout[3]));
+        layers.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(classes)
+                .activation(Activation.SOFTMAX).regularization(decay).build());
+        return layers.setInputType(InputType.convolutional(28, 28, 1)).build();
+    }
+
+    /** A new, initialised network. */
+    public static MultiLayerNetwork create(int classes, TrainingRecipe recipe, ISchedule learningRate) {
+        ComputeBackend.configure();
+        MultiLayerNetwork network = new MultiLayerNetwork(configuration(classes, recipe, learningRate));
+        network.init();
+        return network;
+    }
+}
