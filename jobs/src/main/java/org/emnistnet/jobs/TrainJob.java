@@ -1,0 +1,79 @@
+package org.emnistnet.jobs;
+
+import org.apache.spark.sql.SparkSession;
+import org.emnistnet.model.TrainingRecipe;
+import org.emnistnet.train.TrainingOptions;
+import org.emnistnet.train.TrainingRun;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * Train: EMNISTNet with DL4J parameter averaging across Spark executors, the reference recipe by default.
+ * Writes RUN/checkpoints/epoch-NN.zip (+ .sha256), RUN/history.json, RUN/curves.png after every epoch, and at the
+ * end RUN/model.zip (best validation epoch, + .sha256) and RUN/model.json (provenance and test accuracy).
+ *
+ * <pre>
+ * bin/emnistnet train --in lake/fashion-mnist/prepared --run runs/fashion-mnist
+ * bin/emnistnet train --in lake/fashion-mnist/prepared --run runs/fashion-mnist --resume      # after a crash
+ * spark-submit --class org.emnistnet.jobs.TrainJob app.jar --in hdfs:///lake/prepared --run /shared/runs/r1 --workers 8
+ * </pre>
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train EMNISTNet with parameter averaging; checkpoints, history and curves every epoch.")
+public final class TrainJob implements Callable<Integer> {
+    private static final TrainingRecipe REFERENCE = TrainingRecipe.reference();
+
+    @Option(names = "--in", required = true, paramLabel = "PREPARED", description = "Output of prepare.")
+    String in;
+
+    @Option(names = "--run", required = true, paramLabel = "DIR", description = "Run directory (driver-local).")
+    Path run;
+
+    @Option(names = "--epochs", defaultValue = "15", description = "Default: ${DEFAULT-VALUE}.")
+    int epochs;
+
+    @Option(names = "--batch", defaultValue = "256", description = "Global minibatch, split over the workers. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--batch-per-worker", defaultValue = "0", description = "Minibatch per worker (0 = --batch / workers).")
+    int batchPerWorker;
+
+    @Option(names = "--workers", defaultValue = "0", description = "Parallel workers (0 = Spark's default parallelism).")
+    int workers;
+
+    @Option(names = "--averaging-frequency", defaultValue = "5", description = "Minibatches per worker between averagings. Default: ${DEFAULT-VALUE}.")
+    int averagingFrequency;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--limit", defaultValue = "0", description = "Train on at most N images (0 = all), for a quick look.")
+    long limit;
+
+    @Option(names = "--resume", description = "Continue from the last complete checkpoint with the run's saved settings.")
+    boolean resume;
+
+    @Mixin
+    SparkOptions spark;
+
+    public static void main(String[] args) {
+        JobRunner.main(new TrainJob(), args);
+    }
+
+    @Override
+    public Integer call() {
+        TrainingRecipe recipe = REFERENCE.withEpochs(epochs).withBatchSize(batch).withSeed(seed);
+        TrainingOptions options = new TrainingOptions(recipe, workers, batchPerWorker, averagingFrequency, limit);
+        try (SparkSession session = spark.open("train")) {
+            TrainingRun.Result result = new TrainingRun(session).train(in, run, options, resume,
+                    line -> System.out.println("train: " + line));
+            System.out.printf("train: best epoch %d, val_accuracy %.4f, test_accuracy %.4f -> %s (sha256 %s)%n",
+                    result.bestEpoch(), result.valAccuracy(), result.testAccuracy(), run.resolve("model.zip"), result.modelSha256());
+        }
+        return 0;
+    }
+}

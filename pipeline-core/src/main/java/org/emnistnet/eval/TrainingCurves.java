@@ -1,0 +1,63 @@
+package org.emnistnet.eval;
+
+import org.emnistnet.train.EpochRecord;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.geom.Rectangle2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.Path;
+import java.util.List;
+
+/** {@code curves.png}: loss (train and validation) and validation accuracy per epoch, drawn with JFreeChart. */
+public final class TrainingCurves {
+    private static final int WIDTH = 1000;
+    private static final int HEIGHT = 400;
+
+    private TrainingCurves() {
+    }
+
+    public static void write(List<EpochRecord> epochs, Path file) {
+        XYSeries train = new XYSeries("train loss");
+        XYSeries val = new XYSeries("validation loss");
+        XYSeries accuracy = new XYSeries("validation accuracy");
+        for (EpochRecord e : epochs) {
+            train.add(e.epoch(), e.trainLoss());
+            val.add(e.epoch(), e.valLoss());
+            accuracy.add(e.epoch(), e.valAccuracy());
+        }
+        XYSeriesCollection losses = new XYSeriesCollection(train);
+        losses.addSeries(val);
+        JFreeChart lossChart = ChartFactory.createXYLineChart("Loss (label-smoothed cross-entropy)", "epoch", "loss",
+                losses, PlotOrientation.VERTICAL, true, false, false);
+        JFreeChart accuracyChart = ChartFactory.createXYLineChart("Validation accuracy", "epoch", "accuracy",
+                new XYSeriesCollection(accuracy), PlotOrientation.VERTICAL, true, false, false);
+        accuracyChart.getXYPlot().getRangeAxis().setAutoRangeMinimumSize(0.01);
+        BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, WIDTH, HEIGHT);
+        lossChart.draw(g, new Rectangle2D.Double(0, 0, WIDTH / 2.0, HEIGHT));
+        accuracyChart.draw(g, new Rectangle2D.Double(WIDTH / 2.0, 0, WIDTH / 2.0, HEIGHT));
+        g.dispose();
+        Path part = file.resolveSibling(file.getFileName() + ".part");
+        try (OutputStream out = Files.newOutputStream(part)) {
+            ChartUtils.writeBufferedImageAsPNG(out, image);
+            out.close();
+            Files.move(part, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package org.emnistnet.train;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * The training engine behind our own small interface: dl4j-spark is no longer maintained upstream, so everything
+ * that touches it lives in one implementation ({@link ParameterAveragingTrainer}) and can be swapped alone.
+ */
+public interface DistributedTrainer {
+    /** One pass over {@code batches}; returns the mean training loss of the pass. */
+    double fitEpoch(JavaRDD<DataSet> batches, int epoch);
+
+    /** The network as it stands after the last pass (parameters and updater state). */
+    MultiLayerNetwork network();
+
+    /** Number of parallel workers. */
+    int workers();
+}

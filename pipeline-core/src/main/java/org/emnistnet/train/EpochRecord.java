@@ -1,0 +1,22 @@
+package org.emnistnet.train;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * One line of {@code history.json}: what an epoch did.
+ *
+ * @param trainLoss    mean label-smoothed cross-entropy of the epoch's minibatches, as the workers computed it
+ * @param valLoss      the same loss on the validation split after the epoch
+ * @param learningRate the one-cycle learning rate at the end of the epoch
+ * @param imagesPerS   training images per second of wall time (augmentation, batching, fitting, averaging)
+ */
+public record EpochRecord(@JsonProperty("epoch") int epoch,
+                          @JsonProperty("train_loss") double trainLoss,
+                          @JsonProperty("val_loss") double valLoss,
+                          @JsonProperty("val_accuracy") double valAccuracy,
+                          @JsonProperty("learning_rate") double learningRate,
+                          @JsonProperty("images_per_s") double imagesPerS,
+                          @JsonProperty("seconds") double seconds,
+                          @JsonProperty("iterations") long iterations,
+                          @JsonProperty("checkpoint_sha256") String checkpointSha256) {
+}

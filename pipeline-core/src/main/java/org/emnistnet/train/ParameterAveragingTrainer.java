@@ -1,0 +1,109 @@
+package org.emnistnet.train;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.util.DoubleAccumulator;
+import org.apache.spark.util.LongAccumulator;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.TrainingHook;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.emnistnet.model.ComputeBackend;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Synchronous data-parallel training with dl4j-spark's parameter averaging: every worker fits
+ * {@code averagingFrequency} minibatches from the same parameters, then the driver averages parameters and
+ * Adam's moments ({@code saveUpdater(true)}: M2's default false would reset them each round).
+ * The only class in the project that touches dl4j-spark.
+ */
+public final class ParameterAveragingTrainer implements DistributedTrainer {
+    private final JavaSparkContext spark;
+    private final TrainerSettings settings;
+    private MultiLayerNetwork network;
+
+    public ParameterAveragingTrainer(JavaSparkContext spark, MultiLayerNetwork network, TrainerSettings settings) {
+        this.spark = spark;
+        this.network = network;
+        this.settings = settings;
+    }
+
+    @Override
+    public double fitEpoch(JavaRDD<DataSet> batches, int epoch) {
+        DoubleAccumulator lossSum = spark.sc().doubleAccumulator("train.loss");
+        LongAccumulator steps = spark.sc().longAccumulator("train.steps");
+        // A new master per epoch, seeded by epoch: how DL4J splits the data then depends on (seed, epoch) only,
+        // so a resumed run repeats the epochs an uninterrupted run would have done.
+        ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(settings.workers(), settings.batchPerWorker())
+                .batchSizePerWorker(settings.batchPerWorker())
+                .averagingFrequency(settings.averagingFrequency())
+                .saveUpdater(true)
+                .workerPrefetchNumBatches(2)
+                .rddTrainingApproach(RDDTrainingApproach.Export)
+                .exportDirectory(settings.exportDirectory())
+                .rngSeed(settings.seed() * 1_000_003L + epoch)
+                .trainingHooks(new WorkerHook(settings.seed(), lossSum, steps))
+                .build();
+        SparkDl4jMultiLayer sparkNetwork = new SparkDl4jMultiLayer(spark, network, master);
+        sparkNetwork.setCollectTrainingStats(false);
+        network = sparkNetwork.fit(batches);
+        master.deleteTempFiles(spark);
+        network.incrementEpochCount();
+        return steps.value() == 0 ? Double.NaN : lossSum.value() / steps.value();
+    }
+
+    @Override
+    public MultiLayerNetwork network() {
+        return network;
+    }
+
+    @Override
+    public int workers() {
+        return settings.workers();
+    }
+
+    /**
+     * Runs on the workers around every minibatch: seeds ND4J's random stream (dropout masks) from the run's seed,
+     * the iteration and the minibatch itself, so that training is repeatable; and adds each minibatch's loss to
+     * accumulators the driver reads after the epoch.
+     */
+    static final class WorkerHook implements TrainingHook {
+        private final long seed;
+        private final DoubleAccumulator lossSum;
+        private final LongAccumulator steps;
+
+        WorkerHook(long seed, DoubleAccumulator lossSum, LongAccumulator steps) {
+            this.seed = seed;
+            this.lossSum = lossSum;
+            this.steps = steps;
+        }
+
+        @Override
+        public void preUpdate(org.nd4j.linalg.dataset.api.DataSet minibatch, Model model) {
+            ComputeBackend.configure();
+            long iteration = model instanceof MultiLayerNetwork net ? net.getIterationCount() : 0;
+            double fingerprint = minibatch.getFeatures().getDouble(minibatch.getFeatures().length() / 2)
+                    + 31 * minibatch.getLabels().argMax(1).sumNumber().doubleValue();
+            Nd4j.getRandom().setSeed(seed * 6_364_136_223_846_793_005L + iteration * 1_442_695_040_888_963_407L
+                    + Double.doubleToLongBits(fingerprint));
+        }
+
+        @Override
+        public void postUpdate(org.nd4j.linalg.dataset.api.DataSet minibatch, Model model) {
+            lossSum.add(model.score());
+            steps.add(1);
+        }
+
+        @Override
+        public void preUpdate(MultiDataSet minibatch, Model model) {
+        }
+
+        @Override
+        public void postUpdate(MultiDataSet minibatch, Model model) {
+        }
+    }
+}

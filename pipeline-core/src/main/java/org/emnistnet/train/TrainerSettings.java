@@ -1,0 +1,37 @@
+package org.emnistnet.train;
+
+import org.emnistnet.EmnistNetException;
+
+import java.io.Serializable;
+
+/**
+ * How training is spread over Spark.
+ *
+ * @param workers            parallel workers (Spark tasks) per averaging round
+ * @param batchPerWorker     minibatch size on each worker
+ * @param averagingFrequency minibatches each worker fits between two parameter averagings
+ * @param exportDirectory    where DataSets are staged for the workers: a path every executor can read
+ * @param seed               seed of data order, splits and dropout
+ */
+public record TrainerSettings(int workers, int batchPerWorker, int averagingFrequency, String exportDirectory,
+                              long seed) implements Serializable {
+    public TrainerSettings {
+        if (workers < 1 || batchPerWorker < 1 || averagingFrequency < 1) {
+            throw new EmnistNetException("trainer settings: workers (" + workers + "), batch per worker ("
+                    + batchPerWorker + ") and averaging frequency (" + averagingFrequency + ") must all be >= 1");
+        }
+    }
+
+    /**
+     * The iteration count one epoch adds, the unit of the learning-rate schedule. dl4j-spark cuts an epoch into
+     * {@code floor(minibatches / (workers * averagingFrequency))} averaging rounds (extra minibatches are spread
+     * over the rounds) and adds {@code averagingFrequency} to the network's iteration count per round, whatever
+     * the workers fitted. Counting minibatches as {@code ceil(images / batch)}, a lower bound (each partition may
+     * end in a partial minibatch), makes the schedule reach its final value rather than stop short of it.
+     */
+    public int iterationsPerEpoch(long trainImages) {
+        long minibatches = (trainImages + batchPerWorker - 1) / batchPerWorker;
+        long rounds = Math.max(1, minibatches / ((long) workers * averagingFrequency));
+        return (int) (rounds * averagingFrequency);
+    }
+}
