@@ -1,0 +1,120 @@
+package org.emnistnet.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.emnistnet.EmnistNetException;
+import org.emnistnet.PreparedFashionMnist;
+import org.emnistnet.SparkTestSession;
+import org.emnistnet.model.Checksums;
+import org.emnistnet.model.TrainingRecipe;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Real DL4J training with parameter averaging on local[2] over a few thousand real Fashion-MNIST images:
+ * it learns, it writes its files, and a killed run resumes to the same history as an uninterrupted one.
+ */
+class TrainingRunTest {
+    private static final TrainingOptions SHORT = new TrainingOptions(TrainingRecipe.reference().withEpochs(3), 2, 64, 5, 2000);
+    @TempDir
+    Path tmp;
+
+    private TrainingRun.Result train(Path run, boolean resume, java.util.function.Consumer<String> progress) {
+        return new TrainingRun(SparkTestSession.get()).train(PreparedFashionMnist.path(), run, SHORT, resume, progress);
+    }
+
+    @Test
+    void learnsAndWritesCheckpointsHistoryCurvesAndTheModel() throws Exception {
+        Path run = tmp.resolve("run");
+        TrainingRun.Result result = train(run, false, line -> { });
+
+        List<EpochRecord> history = TrainingHistory.read(run.resolve("history.json"));
+        assertEquals(3, history.size());
+        assertTrue(history.get(2).trainLoss() < history.get(0).trainLoss(), "training loss falls: " + history);
+        assertTrue(history.get(2).valLoss() < history.get(0).valLoss(), "validation loss falls: " + history);
+        assertTrue(result.valAccuracy() > 0.6, "far above chance (0.1): " + result.valAccuracy());
+        assertTrue(result.testAccuracy() > 0.6, "test accuracy " + result.testAccuracy());
+        for (int epoch = 1; epoch <= 3; epoch++) {
+            Path checkpoint = new CheckpointStore(run).fileOf(epoch);
+            assertEquals(org.emnistnet.data.Sha256.of(Files.newInputStream(checkpoint)), Checksums.readSidecar(checkpoint));
+            assertEquals(Checksums.readSidecar(checkpoint), history.get(epoch - 1).checkpointSha256());
+        }
+        assertEquals(1000, ImageIO.read(run.resolve("curves.png").toFile()).getWidth());
+
+        Map<?, ?> model = new ObjectMapper().readValue(run.resolve("model.json").toFile(), Map.class);
+        assertEquals(Checksums.readSidecar(run.resolve("model.zip")), model.get("sha256"));
+        assertEquals(result.testAccuracy(), ((Number) model.get("test_accuracy")).doubleValue());
+        assertThat((Map<String, Object>) model).containsKeys("dataset_manifest_sha256", "recipe", "seed", "versions", "parameters");
+        assertTrue(((Number) model.get("parameters")).longValue() < 1_000_000);
+        assertEquals(history.stream().max(java.util.Comparator.comparingDouble(EpochRecord::valAccuracy)).orElseThrow().epoch(),
+                model.get("best_epoch"));
+    }
+
+    @Test
+    void aRunKilledAfterAnEpochResumesToTheSameHistory() throws Exception {
+        List<EpochRecord> uninterrupted = train(tmp.resolve("whole"), false, line -> { }).history();
+
+        Path run = tmp.resolve("killed");
+        assertThrows(Killed.class, () -> train(run, false, line -> {
+            if (line.startsWith("epoch 2/")) {
+                throw new Killed();
+            }
+        }));
+        // a crash while epoch 3 was being checkpointed leaves a file without its .sha256 sidecar
+        Files.writeString(new CheckpointStore(run).fileOf(3), "half a zip");
+        assertEquals(2, TrainingHistory.read(run.resolve("history.json")).size());
+
+        List<EpochRecord> resumed = train(run, true, line -> { }).history();
+        assertEquals(3, resumed.size());
+        for (int i = 0; i < 3; i++) {
+            EpochRecord a = uninterrupted.get(i);
+            EpochRecord b = resumed.get(i);
+            assertEquals(a.trainLoss(), b.trainLoss(), 2e-3, "train loss of epoch " + (i + 1));
+            assertEquals(a.valLoss(), b.valLoss(), 2e-3, "val loss of epoch " + (i + 1));
+            assertEquals(a.valAccuracy(), b.valAccuracy(), 0.005, "val accuracy of epoch " + (i + 1));
+            assertEquals(a.learningRate(), b.learningRate(), 1e-12, "learning rate of epoch " + (i + 1));
+            assertEquals(a.iterations(), b.iterations());
+        }
+    }
+
+    @Test
+    void aCheckpointWhoseSha256DoesNotMatchIsRefused() throws Exception {
+        Path run = tmp.resolve("run");
+        assertThrows(Killed.class, () -> train(run, false, line -> {
+            throw new Killed();
+        }));
+        Path checkpoint = new CheckpointStore(run).fileOf(1);
+        byte[] bytes = Files.readAllBytes(checkpoint);
+        bytes[bytes.length / 2] ^= 0x55;
+        Files.write(checkpoint, bytes);
+
+        EmnistNetException error = assertThrows(EmnistNetException.class, () -> train(run, true, line -> { }));
+        assertThat(error.getMessage()).contains("epoch-01.zip").contains("SHA-256 mismatch");
+    }
+
+    @Test
+    void startingOverAnExistingRunNeedsResume() {
+        Path run = tmp.resolve("run");
+        assertThrows(Killed.class, () -> train(run, false, line -> {
+            throw new Killed();
+        }));
+        EmnistNetException error = assertThrows(EmnistNetException.class, () -> train(run, false, line -> { }));
+        assertThat(error.getMessage()).contains("already holds a training run").contains("--resume");
+        assertFalse(Files.exists(run.resolve("model.zip")));
+    }
+
+    /** Stands for the driver dying between two epochs. */
+    static final class Killed extends RuntimeException {
+    }
+}
