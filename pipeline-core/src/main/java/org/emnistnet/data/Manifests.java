@@ -20,7 +20,11 @@ public final class Manifests {
     }
 
     public static void write(Path directory, Map<String, Object> manifest) {
-        Path file = new Path(directory, FILE_NAME);
+        writeNamed(directory, FILE_NAME, manifest);
+    }
+
+    public static void writeNamed(Path directory, String name, Map<String, Object> manifest) {
+        Path file = new Path(directory, name);
         try (FSDataOutputStream out = DataFiles.fileSystem(file).create(file, true)) {
             JSON.writeValue((OutputStream) out, manifest);
         } catch (IOException e) {
@@ -28,11 +32,15 @@ public final class Manifests {
         }
     }
 
-    @SuppressWarnings("unchecked")
     public static Map<String, Object> read(Path directory) {
-        Path file = new Path(directory, FILE_NAME);
+        return readNamed(directory, FILE_NAME);
+    }
+
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> readNamed(Path directory, String name) {
+        Path file = new Path(directory, name);
         if (!DataFiles.exists(file)) {
-            throw new InvalidDataException(directory + ": no " + FILE_NAME + " (is this the output of a complete ingest or prepare?)");
+            throw new InvalidDataException(directory + ": no " + name + " (is this the complete output of an earlier stage?)");
         }
         try (InputStream in = DataFiles.openRaw(file)) {
             return JSON.readValue(in, Map.class);

@@ -1,0 +1,80 @@
+package org.emnistnet.jobs;
+
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import org.emnistnet.EmnistNetException;
+import org.emnistnet.data.ImageSchema;
+import org.emnistnet.eval.EvaluationReport;
+import org.emnistnet.eval.Metrics;
+import org.emnistnet.model.TrainedModel;
+import org.emnistnet.score.BatchScorer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+import static org.apache.spark.sql.functions.col;
+
+/**
+ * Evaluate: predictions (from score) against the labels of the split they came from, or a model scored on the
+ * split right here (--model). Writes REPORT/metrics.json, confusion.png, worst_errors.png and report.html (with
+ * the training curves and history when --run is given).
+ *
+ * <pre>
+ * bin/emnistnet evaluate --predictions out/scores --labels lake/fashion-mnist/prepared --split test --out out/report --run runs/fashion-mnist
+ * bin/emnistnet evaluate --model runs/fashion-mnist/model.zip --labels lake/fashion-mnist/prepared --out out/report
+ * </pre>
+ */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = "Metrics, confusion matrix, error gallery and an HTML report for a labelled split.")
+public final class EvaluateJob implements Callable<Integer> {
+    @Option(names = "--predictions", paramLabel = "OUT", description = "Parquet output of score (or give --model).")
+    String predictions;
+
+    @Option(names = "--model", paramLabel = "MODEL.zip", description = "Score this model on the split first (instead of --predictions).")
+    java.nio.file.Path model;
+
+    @Option(names = "--labels", required = true, paramLabel = "PREPARED", description = "The prepared dataset with the true labels.")
+    String labels;
+
+    @Option(names = "--split", defaultValue = "test", description = "Default: ${DEFAULT-VALUE}.")
+    String split;
+
+    @Option(names = "--out", required = true, paramLabel = "REPORT", description = "Report directory (local).")
+    java.nio.file.Path out;
+
+    @Option(names = "--run", paramLabel = "RUN", description = "Training run directory: adds curves, history and model provenance.")
+    java.nio.file.Path run;
+
+    @Option(names = "--overwrite", description = "Replace an existing report (and predictions made with --model).")
+    boolean overwrite;
+
+    @Mixin
+    SparkOptions spark;
+
+    public static void main(String[] args) {
+        JobRunner.main(new EvaluateJob(), args);
+    }
+
+    @Override
+    public Integer call() {
+        if ((predictions == null) == (model == null)) {
+            throw new EmnistNetException("give exactly one of --predictions and --model");
+        }
+        try (SparkSession session = spark.open("evaluate")) {
+            String scored = predictions;
+            if (model != null) {
+                scored = out.toAbsolutePath() + ".predictions";
+                BatchScorer scorer = new BatchScorer(session, TrainedModel.load(model), 3, 1024);
+                scorer.write(scorer.scoreImages(session.read().parquet(labels).where(col(ImageSchema.SPLIT).equalTo(split))),
+                        new Path(scored), "parquet", overwrite, labels + " (split " + split + ")");
+            }
+            java.nio.file.Path runDir = run != null ? run : model != null ? model.toAbsolutePath().getParent() : null;
+            Metrics metrics = new EvaluationReport(session).write(scored, labels, split, out, runDir, overwrite);
+            System.out.printf("evaluate: accuracy %.4f, top-%d %.4f, macro F1 %.4f on %d images -> %s%n", metrics.accuracy(),
+                    metrics.topK(), metrics.topKAccuracy(), metrics.macroF1(), metrics.total(), out.resolve("report.html"));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,81 @@
+package org.emnistnet.jobs;
+
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.emnistnet.data.DataFiles;
+import org.emnistnet.data.ImageSchema;
+import org.emnistnet.data.Manifests;
+import org.emnistnet.model.TrainedModel;
+import org.emnistnet.score.BatchScorer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import static org.apache.spark.sql.functions.col;
+
+/**
+ * Score: predictions for a prepared Parquet split, or for every image file under a directory (PNG, JPEG, BMP,
+ * GIF, any size or colour). Writes OUT/ (parquet, csv or json) with id|path, prediction, label_index,
+ * probability, top_k, model_sha256, error, and OUT/_summary.json with the counts.
+ *
+ * <pre>
+ * bin/emnistnet score --model runs/fashion-mnist/model.zip --in lake/fashion-mnist/prepared --split test --out out/scores
+ * bin/emnistnet score --model models/fashion-mnist/model.zip --in ~/scans --out out/scans --format csv
+ * </pre>
+ */
+@Command(name = "score", mixinStandardHelpOptions = true,
+        description = "Batch predictions for a prepared split or a directory tree of image files.")
+public final class ScoreJob implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "MODEL.zip", description = "A trained model (model.json beside it).")
+    java.nio.file.Path model;
+
+    @Option(names = "--in", required = true, paramLabel = "INPUT", description = "Prepared Parquet (has _manifest.json) or a directory of image files.")
+    String in;
+
+    @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output directory.")
+    String out;
+
+    @Option(names = "--split", defaultValue = "test", description = "Split of a prepared input. Default: ${DEFAULT-VALUE}.")
+    String split;
+
+    @Option(names = "--top-k", defaultValue = "3", description = "Default: ${DEFAULT-VALUE}.")
+    int topK;
+
+    @Option(names = "--batch", defaultValue = "1024", description = "Images per inference batch. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--format", defaultValue = "parquet", description = "parquet, csv or json. Default: ${DEFAULT-VALUE}.")
+    String format;
+
+    @Option(names = "--overwrite", description = "Replace an existing output.")
+    boolean overwrite;
+
+    @Mixin
+    SparkOptions spark;
+
+    public static void main(String[] args) {
+        JobRunner.main(new ScoreJob(), args);
+    }
+
+    @Override
+    public Integer call() {
+        TrainedModel trained = TrainedModel.load(model);
+        try (SparkSession session = spark.open("score")) {
+            BatchScorer scorer = new BatchScorer(session, trained, topK, batch);
+            boolean prepared = DataFiles.exists(new Path(in, Manifests.FILE_NAME));
+            Dataset<Row> predictions = prepared
+                    ? scorer.scoreImages(session.read().parquet(in).where(col(ImageSchema.SPLIT).equalTo(split)))
+                    : scorer.scoreFiles(in);
+            Map<String, Object> summary = scorer.write(predictions, new Path(out), format, overwrite,
+                    prepared ? in + " (split " + split + ")" : in);
+            System.out.printf("score: %s inputs, %s scored, %s failed %s -> %s%n", summary.get("inputs"),
+                    summary.get("scored"), summary.get("failed"), summary.get("failed_by_reason"), out);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,133 @@
+package org.emnistnet.score;
+
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.emnistnet.EmnistNetException;
+import org.emnistnet.data.AtomicOutputDirectory;
+import org.emnistnet.data.BuildInfo;
+import org.emnistnet.data.ImageFileDecoder;
+import org.emnistnet.data.ImageSchema;
+import org.emnistnet.data.Manifests;
+import org.emnistnet.model.ComputeBackend;
+import org.emnistnet.model.ModelBytes;
+import org.emnistnet.model.TrainedModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.regexp_extract;
+
+/**
+ * Distributed batch scoring: the model's bytes are broadcast once, each executor deserialises them once, and
+ * {@code mapPartitions} runs batched inference. Inputs are a prepared Parquet split or a directory tree of image
+ * files (read with Spark's {@code binaryFile} source, so any Hadoop filesystem and any number of files). A file
+ * that cannot be decoded becomes a row with an {@code error} and no prediction; nothing is dropped.
+ */
+public final class BatchScorer {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchScorer.class);
+    private final SparkSession spark;
+    private final TrainedModel model;
+    private final int topK;
+    private final int batchSize;
+
+    public BatchScorer(SparkSession spark, TrainedModel model, int topK, int batchSize) {
+        if (topK < 1 || batchSize < 1) {
+            throw new EmnistNetException("--top-k (" + topK + ") and --batch (" + batchSize + ") must be >= 1");
+        }
+        this.spark = spark;
+        this.model = model;
+        this.topK = topK;
+        this.batchSize = batchSize;
+        ComputeBackend.configure();
+        LOG.info("scoring with model {} ({}) on {}", model.sha256(), model.dataset(), ComputeBackend.describe());
+    }
+
+    /** Scores rows with {@code id} and {@code pixels} (e.g. one split of a prepared dataset). */
+    public Dataset<Row> scoreImages(Dataset<Row> rows) {
+        JavaRDD<Row> inputs = rows.select(col(ImageSchema.ID), col(ImageSchema.PIXELS)).javaRDD()
+                .map(row -> RowFactory.create(row.getString(0), row.get(1), badLength(row.get(1))));
+        return score(inputs, ImageSchema.ID);
+    }
+
+    /** Scores every file under {@code directory} (recursively), decoded by the model's dataset recipe. */
+    public Dataset<Row> scoreFiles(String directory) {
+        ImageFileDecoder decoder = new ImageFileDecoder(model.imageFileRecipe());
+        JavaRDD<Row> inputs = spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(directory)
+                .select("path", "content").javaRDD()
+                .map(row -> {
+                    ImageFileDecoder.Decoded decoded = decoder.decode((byte[]) row.get(1));
+                    return RowFactory.create(row.getString(0), decoded.pixels(), decoded.error());
+                });
+        return score(inputs, "path");
+    }
+
+    private Dataset<Row> score(JavaRDD<Row> inputs, String key) {
+        Broadcast<ModelBytes> broadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(model.bytes());
+        JavaRDD<Row> scored = inputs.mapPartitions(new PartitionScorer(broadcast, model.classNames(), topK, batchSize));
+        return spark.createDataFrame(scored, PredictionSchema.withKey(key));
+    }
+
+    private static String badLength(Object pixels) {
+        int length = pixels == null ? 0 : ((byte[]) pixels).length;
+        return length == ImageSchema.PIXEL_COUNT ? null : "pixels has " + length + " bytes, expected " + ImageSchema.PIXEL_COUNT;
+    }
+
+    /** Counts of a scoring output: inputs, scored, failed, and failures by kind. */
+    public static Map<String, Object> summarize(Dataset<Row> predictions) {
+        Map<String, Long> byReason = new LinkedHashMap<>();
+        long inputs = 0;
+        long failed = 0;
+        for (Row row : predictions.groupBy(regexp_extract(col(PredictionSchema.ERROR), "^([^:]*)", 1).as("reason"))
+                .count().collectAsList()) {
+            inputs += row.getLong(1);
+            if (!row.isNullAt(0)) {
+                failed += row.getLong(1);
+                byReason.put(row.getString(0), row.getLong(1));
+            }
+        }
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("inputs", inputs);
+        summary.put("scored", inputs - failed);
+        summary.put("failed", failed);
+        summary.put("failed_by_reason", byReason);
+        return summary;
+    }
+
+    /**
+     * Writes predictions atomically as parquet (default), csv (top-k flattened to columns) or json (lines), with
+     * {@code _summary.json} (counts and provenance), and returns the summary.
+     */
+    public Map<String, Object> write(Dataset<Row> predictions, Path out, String format, boolean overwrite, String input) {
+        if (!List.of("parquet", "csv", "json").contains(format)) {
+            throw new EmnistNetException("--format " + format + ": expected parquet, csv or json");
+        }
+        Map<String, Object> summary = new LinkedHashMap<>();
+        AtomicOutputDirectory.write(out, overwrite, temporary -> {
+            Dataset<Row> shaped = format.equals("csv") ? OutputFormats.flattenTopK(predictions, topK) : predictions;
+            shaped.write().format(format).option("header", "true").save(temporary.toString());
+            summary.putAll(summarize(spark.read().format(format).schema(shaped.schema()).option("header", "true")
+                    .load(temporary.toString())));
+            summary.put("input", input);
+            summary.put("model_sha256", model.sha256());
+            summary.put("model_dataset", model.dataset());
+            summary.put("format", format);
+            summary.put("backend", ComputeBackend.describe());
+            summary.put("created", Instant.now().toString());
+            summary.put("versions", BuildInfo.versions());
+            Manifests.writeNamed(temporary, "_summary.json", summary);
+        });
+        LOG.info("scored {} -> {}", summary, out);
+        return summary;
+    }
+}
