@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The launcher's entry point: {@code bin/emnistnet <job> [options]}. Each job is also its own spark-submit class. */
 @Command(name = "emnistnet", mixinStandardHelpOptions = true, version = "emnistnet 0.1.0",
         description = "EMNISTNet on Spark: ingest, prepare, train, score and evaluate.",
-        subcommands = {FetchJob.class, IngestJob.class, PrepareJob.class, AugmentPreviewJob.class,
+        subcommands = {PipelineJob.class, FetchJob.class, IngestJob.class, PrepareJob.class, AugmentPreviewJob.class,
                 TrainJob.class, ScoreJob.class, EvaluateJob.class, AugmentBenchmarkJob.class, CommandLine.HelpCommand.class})
 public final class EmnistNetCommand implements Runnable {
     @CommandLine.Spec

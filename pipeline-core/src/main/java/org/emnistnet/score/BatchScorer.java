@@ -60,7 +60,11 @@ public final class BatchScorer {
         return score(inputs, ImageSchema.ID);
     }
 
-    /** Scores every file under {@code directory} (recursively), decoded by the model's dataset recipe. */
+    /**
+     * Scores every file under {@code directory} (recursively), decoded by the model's dataset recipe. Spark's
+     * file sources skip zero-length files without a word, so those are listed separately and reported as
+     * "empty file": every file under the directory gets exactly one row.
+     */
     public Dataset<Row> scoreFiles(String directory) {
         ImageFileDecoder decoder = new ImageFileDecoder(model.imageFileRecipe());
         JavaRDD<Row> inputs = spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(directory)
@@ -69,7 +73,28 @@ public final class BatchScorer {
                     ImageFileDecoder.Decoded decoded = decoder.decode((byte[]) row.get(1));
                     return RowFactory.create(row.getString(0), decoded.pixels(), decoded.error());
                 });
-        return score(inputs, "path");
+        List<Row> empty = emptyFiles(new Path(directory)).stream()
+                .map(path -> RowFactory.create(path, null, ImageFileDecoder.EMPTY)).toList();
+        JavaRDD<Row> all = empty.isEmpty() ? inputs
+                : inputs.union(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(empty, 1));
+        return score(all, "path");
+    }
+
+    private static List<String> emptyFiles(Path directory) {
+        List<String> empty = new java.util.ArrayList<>();
+        try {
+            var files = org.emnistnet.data.DataFiles.fileSystem(directory).listFiles(directory, true);
+            while (files.hasNext()) {
+                var file = files.next();
+                String name = file.getPath().getName();
+                if (file.getLen() == 0 && !name.startsWith(".") && !name.startsWith("_")) {
+                    empty.add(file.getPath().toString());
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new EmnistNetException(directory + ": cannot list files: " + e.getMessage(), e);
+        }
+        return empty;
     }
 
     private Dataset<Row> score(JavaRDD<Row> inputs, String key) {

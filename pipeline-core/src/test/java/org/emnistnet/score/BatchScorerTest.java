@@ -1,0 +1,138 @@
+package org.emnistnet.score;
+
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.emnistnet.PreparedFashionMnist;
+import org.emnistnet.SparkTestSession;
+import org.emnistnet.TinyModel;
+import org.emnistnet.data.ImageSchema;
+import org.emnistnet.model.TrainedModel;
+import org.emnistnet.transform.AugmentationPreview;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import javax.imageio.ImageIO;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/** Batch scoring on a real local Spark with a real (untrained) EMNISTNet. */
+class BatchScorerTest {
+    private final SparkSession spark = SparkTestSession.get();
+    @TempDir
+    java.nio.file.Path tmp;
+    private MultiLayerNetwork network;
+    private TrainedModel model;
+    private Dataset<Row> testRows;
+
+    @BeforeEach
+    void saveAModel() throws Exception {
+        network = TinyModel.network();
+        model = TrainedModel.load(TinyModel.save(network, tmp.resolve("run")));
+        testRows = spark.read().parquet(PreparedFashionMnist.path()).where(col(ImageSchema.SPLIT).equalTo("test"))
+                .orderBy(ImageSchema.ID).limit(300);
+    }
+
+    private int inProcessPrediction(byte[] pixels) {
+        float[] features = new float[784];
+        for (int i = 0; i < 784; i++) {
+            features[i] = (pixels[i] & 0xff) / 255f;
+        }
+        INDArray output = network.output(Nd4j.create(features, new long[]{1, 1, 28, 28}, 'c'));
+        return output.argMax(1).getInt(0);
+    }
+
+    @Test
+    void scoringASplitGivesOneRowPerImageAndTheInProcessPredictions() {
+        List<Row> predictions = new BatchScorer(spark, model, 3, 64).scoreImages(testRows.repartition(3)).collectAsList();
+        assertEquals(300, predictions.size());
+        Map<String, byte[]> pixels = new HashMap<>();
+        testRows.collectAsList().forEach(r -> pixels.put(r.getAs(ImageSchema.ID), r.getAs(ImageSchema.PIXELS)));
+        for (Row p : predictions) {
+            int expected = inProcessPrediction(pixels.get(p.<String>getAs("id")));
+            assertEquals(expected, (int) p.getAs(PredictionSchema.LABEL_INDEX), p.<String>getAs("id"));
+            assertEquals(TinyModel.FASHION.get(expected), p.getAs(PredictionSchema.PREDICTION));
+            assertEquals(3, p.getList(p.fieldIndex(PredictionSchema.TOP_K)).size());
+            assertEquals(model.sha256(), p.getAs(PredictionSchema.MODEL_SHA256));
+            assertNull(p.getAs(PredictionSchema.ERROR));
+        }
+    }
+
+    @Test
+    void aFolderOfMixedFilesScoresEveryImageAndNamesTheReasonForEveryOther() throws Exception {
+        java.nio.file.Path images = Files.createDirectories(tmp.resolve("images/nested/deeper"));
+        Row row = testRows.first();
+        byte[] pixels = row.getAs(ImageSchema.PIXELS);
+        BufferedImage grey = AugmentationPreview.toImage(pixels);
+        ImageIO.write(grey, "png", tmp.resolve("images/exact.png").toFile());
+        ImageIO.write(scaledOnLightBackground(grey, 300, 200, BufferedImage.TYPE_INT_RGB), "jpg", images.resolve("photo.jpg").toFile());
+        ImageIO.write(scaledOnLightBackground(grey, 56, 56, BufferedImage.TYPE_BYTE_GRAY), "bmp", tmp.resolve("images/nested/scan.bmp").toFile());
+        ImageIO.write(scaledOnLightBackground(grey, 64, 64, BufferedImage.TYPE_INT_RGB), "gif", images.resolve("colour.gif").toFile());
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(scaledOnLightBackground(grey, 120, 120, BufferedImage.TYPE_INT_RGB), "png", png);
+        Files.write(tmp.resolve("images/corrupt.png"), java.util.Arrays.copyOf(png.toByteArray(), png.size() / 2));
+        Files.write(tmp.resolve("images/empty.png"), new byte[0]);
+        Files.writeString(tmp.resolve("images/nested/text-named.png"), "this is not a PNG");
+        Files.writeString(images.resolve("notes.txt"), "a plain text file");
+
+        BatchScorer scorer = new BatchScorer(spark, model, 2, 16);
+        Map<String, Object> summary = scorer.write(scorer.scoreFiles(tmp.resolve("images").toString()),
+                new Path(tmp.resolve("out").toString()), "parquet", false, "images");
+
+        assertEquals(8L, summary.get("inputs"));
+        assertEquals(4L, summary.get("scored"));
+        assertEquals(4L, summary.get("failed"));
+        assertEquals(Map.of("empty file", 1L, "not a decodable image", 2L, "corrupt image", 1L), summary.get("failed_by_reason"));
+        Dataset<Row> written = spark.read().parquet(tmp.resolve("out").toString());
+        assertEquals(8, written.count());
+        Row exact = written.where(col("path").endsWith("/exact.png")).first();
+        assertEquals(inProcessPrediction(pixels), (int) exact.getAs(PredictionSchema.LABEL_INDEX),
+                "the PNG of a dataset image scores as its Parquet row");
+        assertThat(written.where(col("error").isNotNull().and(col("prediction").isNotNull())).count()).isZero();
+        assertThat(Files.readString(tmp.resolve("out/_summary.json"))).contains("\"failed_by_reason\"");
+    }
+
+    @Test
+    void csvAndJsonOutputsCarryTheSameRows() {
+        BatchScorer scorer = new BatchScorer(spark, model, 3, 128);
+        Dataset<Row> predictions = scorer.scoreImages(testRows.limit(20));
+        scorer.write(predictions, new Path(tmp.resolve("csv").toString()), "csv", false, "test");
+        scorer.write(predictions, new Path(tmp.resolve("json").toString()), "json", false, "test");
+        Dataset<Row> csv = spark.read().option("header", "true").csv(tmp.resolve("csv").toString());
+        assertThat(csv.columns()).contains("id", "prediction", "top1_label", "top3_probability", "model_sha256", "error");
+        assertEquals(20, csv.count());
+        assertEquals(20, spark.read().json(tmp.resolve("json").toString()).count());
+    }
+
+    private static BufferedImage scaledOnLightBackground(BufferedImage ink, int width, int height, int type) {
+        BufferedImage out = new BufferedImage(width, height, type);
+        Graphics2D g = out.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, width, height);
+        BufferedImage inverted = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < 28; y++) {
+            for (int x = 0; x < 28; x++) {
+                inverted.getRaster().setSample(x, y, 0, 255 - ink.getRaster().getSample(x, y, 0));
+            }
+        }
+        g.drawImage(inverted, 0, 0, width, height, null);
+        g.dispose();
+        return out;
+    }
+}
