@@ -43,6 +43,11 @@ public final class ModelBytes implements Serializable {
         return new ModelBytes(bytes, Sha256.of(bytes));
     }
 
+    /** Bytes of a serialised model from a trusted place (an ML pipeline's own directory). */
+    public static ModelBytes fromBytes(byte[] bytes) {
+        return new ModelBytes(bytes.clone(), Sha256.of(bytes));
+    }
+
     /**
      * Reads a model file and checks it against its recorded SHA-256 ({@code <file>.sha256} beside it, or
      * {@code expectedSha256} when given): a model whose bytes changed is refused.

@@ -4,10 +4,9 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.emnistnet.data.ImageSchema;
+import org.emnistnet.train.DataSetBatches;
 import org.emnistnet.model.ModelBytes;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,23 +60,17 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
             batch.add(row);
             images += row.isNullAt(2) ? 1 : 0;
         }
-        float[] features = new float[images * ImageSchema.PIXEL_COUNT];
-        int image = 0;
+        List<byte[]> pixels = new ArrayList<>(images);
         for (Row row : batch) {
             if (row.isNullAt(2)) {
-                byte[] pixels = (byte[]) row.get(1);
-                for (int p = 0; p < ImageSchema.PIXEL_COUNT; p++) {
-                    features[image * ImageSchema.PIXEL_COUNT + p] = (pixels[p] & 0xff) / 255f;
-                }
-                image++;
+                pixels.add((byte[]) row.get(1));
             }
         }
-        INDArray probabilities = images == 0 ? null : model.value().network()
-                .output(Nd4j.create(features, new long[]{images, 1, ImageSchema.SIDE, ImageSchema.SIDE}, 'c'), false);
+        INDArray probabilities = images == 0 ? null : model.value().network().output(DataSetBatches.features(pixels), false);
         float[] values = probabilities == null ? new float[0] : probabilities.data().asFloat();
         String sha = model.value().sha256();
         List<Row> out = new ArrayList<>(batch.size());
-        image = 0;
+        int image = 0;
         for (Row row : batch) {
             if (!row.isNullAt(2)) {
                 out.add(RowFactory.create(row.getString(0), null, null, null, null, sha, row.getString(2)));

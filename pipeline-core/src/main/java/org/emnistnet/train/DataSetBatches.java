@@ -58,6 +58,18 @@ public final class DataSetBatches {
         };
     }
 
+    /** {@code (n, 1, 28, 28)} features in [0, 1] from 784-byte images. */
+    public static org.nd4j.linalg.api.ndarray.INDArray features(List<byte[]> images) {
+        float[] features = new float[images.size() * ImageSchema.PIXEL_COUNT];
+        for (int i = 0; i < images.size(); i++) {
+            byte[] pixels = images.get(i);
+            for (int p = 0; p < ImageSchema.PIXEL_COUNT; p++) {
+                features[i * ImageSchema.PIXEL_COUNT + p] = (pixels[p] & 0xff) / 255f;
+            }
+        }
+        return Nd4j.create(features, new long[]{images.size(), 1, ImageSchema.SIDE, ImageSchema.SIDE}, 'c');
+    }
+
     public static DataSet toDataSet(List<Row> rows, int classes, double smoothing) {
         int n = rows.size();
         float[] features = new float[n * ImageSchema.PIXEL_COUNT];

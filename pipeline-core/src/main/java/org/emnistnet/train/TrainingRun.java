@@ -52,22 +52,32 @@ public final class TrainingRun {
                          List<EpochRecord> history) {
     }
 
+    /** Trains on the splits of a prepared dataset (the output of the prepare stage). */
     public Result train(String prepared, Path runDirectory, TrainingOptions requested, boolean resume, Consumer<String> progress) {
+        org.apache.hadoop.fs.Path preparedPath = new org.apache.hadoop.fs.Path(prepared);
+        Map<String, Object> manifest = Manifests.read(preparedPath);
+        Dataset<Row> all = spark.read().parquet(prepared);
+        @SuppressWarnings("unchecked")
+        TrainingData data = new TrainingData(prepared, (List<String>) manifest.get("class_names"), manifest,
+                Manifests.sha256(preparedPath), split(all, "train"), split(all, "val"), split(all, "test"));
+        return train(data, runDirectory, requested, resume, progress);
+    }
+
+    /** Trains on any rows with id, label and pixels (the Spark ML estimator comes in here). */
+    public Result train(TrainingData data, Path runDirectory, TrainingOptions requested, boolean resume, Consumer<String> progress) {
         ComputeBackend.configure();
         TrainingOptions options = resume ? RunFiles.savedOptions(runDirectory).orElse(requested) : requested;
         RunFiles.checkStartable(runDirectory, resume);
         TrainingRecipe recipe = options.recipe();
-        org.apache.hadoop.fs.Path preparedPath = new org.apache.hadoop.fs.Path(prepared);
-        Map<String, Object> manifest = Manifests.read(preparedPath);
-        String manifestSha = Manifests.sha256(preparedPath);
-        @SuppressWarnings("unchecked")
-        List<String> classNames = (List<String>) manifest.get("class_names");
+        Map<String, Object> manifest = data.manifest();
+        String manifestSha = data.manifestSha256();
+        String prepared = data.source();
+        List<String> classNames = data.classNames();
         int classes = classNames.size();
 
-        Dataset<Row> all = spark.read().parquet(prepared);
         long limit = options.trainLimit();
-        Dataset<Row> train = limited(split(all, "train"), limit, recipe.seed()).cache();
-        Dataset<Row> val = limited(split(all, "val"), limit / 4, recipe.seed()).cache();
+        Dataset<Row> train = limited(data.train(), limit, recipe.seed()).cache();
+        Dataset<Row> val = limited(data.val(), limit / 4, recipe.seed()).cache();
         long trainImages = train.count();
         long valImages = val.count();
         if (trainImages == 0 || valImages == 0) {
@@ -114,16 +124,17 @@ public final class TrainingRun {
         }
         train.unpersist();
         val.unpersist();
-        return finish(runDirectory, all, history, checkpoints, recipe, settings, manifest, manifestSha, prepared, classes, limit, trainImages);
+        return finish(runDirectory, data.test(), history, checkpoints, recipe, settings, manifest, manifestSha, prepared, classes, limit, trainImages);
     }
 
-    private Result finish(Path runDirectory, Dataset<Row> all, TrainingHistory history, CheckpointStore checkpoints,
+    private Result finish(Path runDirectory, Dataset<Row> testRows, TrainingHistory history, CheckpointStore checkpoints,
                           TrainingRecipe recipe, TrainerSettings settings, Map<String, Object> manifest, String manifestSha,
                           String prepared, int classes, long limit, long trainImages) {
         EpochRecord best = history.best();
         MultiLayerNetwork bestNetwork = checkpoints.load(best.epoch());
         String modelSha = RunFiles.writeModel(bestNetwork, runDirectory.resolve("model.zip"));
-        Evaluator.Result test = Evaluator.evaluate(spark, limited(split(all, "test"), limit / 4, recipe.seed()),
+        Evaluator.Result test = testRows == null ? new Evaluator.Result(Double.NaN, Double.NaN, 0)
+                : Evaluator.evaluate(spark, limited(testRows, limit / 4, recipe.seed()),
                 org.emnistnet.model.ModelBytes.of(bestNetwork), classes, recipe.labelSmoothing());
         Map<String, Object> provenance = RunFiles.provenance(manifest, manifestSha, prepared, recipe, settings, best,
                 bestNetwork.numParams(), modelSha, test, limit, trainImages);

@@ -1,0 +1,192 @@
+package org.emnistnet.ml;
+
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.Model;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWriter;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.emnistnet.data.DataFiles;
+import org.emnistnet.model.ModelBytes;
+import org.emnistnet.train.DataSetBatches;
+import scala.Option;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * A trained EMNISTNet as a Spark ML {@code Model}: {@code transform} adds a {@code prediction} column (the class
+ * index as a double, Spark ML's convention) and a {@code probability} vector, by batched inference in
+ * {@code mapPartitions} with the model broadcast once. Saves and loads with {@code MLWritable}/{@code MLReadable}.
+ */
+public final class EmnistNetModel extends Model<EmnistNetModel> implements EmnistNetParams, MLWritable {
+    private static final int BATCH = 1024;
+    private final String uid;
+    private final Param<String> featuresCol;
+    private final Param<String> predictionCol;
+    private final Param<String> probabilityCol;
+    private final ModelBytes model;
+
+    public EmnistNetModel(String uid, ModelBytes model) {
+        this.uid = uid;
+        this.model = model;
+        featuresCol = new Param<>(this, "featuresCol", "column of 784-byte images");
+        predictionCol = new Param<>(this, "predictionCol", "predicted class index (double)");
+        probabilityCol = new Param<>(this, "probabilityCol", "class probabilities (vector)");
+        EmnistNetParams.defaults(this);
+    }
+
+    public EmnistNetModel(ModelBytes model) {
+        this(Identifiable.randomUID("emnistNetModel"), model);
+    }
+
+    public ModelBytes modelBytes() {
+        return model;
+    }
+
+    @Override
+    public Param<String> featuresCol() {
+        return featuresCol;
+    }
+
+    @Override
+    public Param<String> predictionCol() {
+        return predictionCol;
+    }
+
+    @Override
+    public Param<String> probabilityCol() {
+        return probabilityCol;
+    }
+
+    public EmnistNetModel setFeaturesCol(String value) {
+        set(featuresCol, value);
+        return this;
+    }
+
+    @Override
+    public StructType transformSchema(StructType schema) {
+        EmnistNetParams.requireFeatures(this, schema, getOrDefault(featuresCol));
+        return schema.add(getOrDefault(predictionCol), DataTypes.DoubleType, false)
+                .add(getOrDefault(probabilityCol), SQLDataTypes.VectorType(), false);
+    }
+
+    @Override
+    public Dataset<Row> transform(Dataset<?> dataset) {
+        StructType output = transformSchema(dataset.schema());
+        int features = dataset.schema().fieldIndex(getOrDefault(featuresCol));
+        Broadcast<ModelBytes> broadcast = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext()).broadcast(model);
+        JavaRDD<Row> rows = dataset.toDF().javaRDD().mapPartitions(partition -> predict(partition, broadcast.value(), features));
+        return dataset.sparkSession().createDataFrame(rows, output);
+    }
+
+    private static Iterator<Row> predict(Iterator<Row> partition, ModelBytes model, int featuresIndex) {
+        List<Row> out = new ArrayList<>();
+        List<Row> batch = new ArrayList<>(BATCH);
+        while (partition.hasNext()) {
+            batch.add(partition.next());
+            if (batch.size() == BATCH || !partition.hasNext()) {
+                List<byte[]> images = batch.stream().map(r -> (byte[]) r.get(featuresIndex)).toList();
+                double[][] probabilities = model.network().output(DataSetBatches.features(images), false).toDoubleMatrix();
+                for (int i = 0; i < batch.size(); i++) {
+                    Object[] values = new Object[batch.get(i).size() + 2];
+                    for (int c = 0; c < batch.get(i).size(); c++) {
+                        values[c] = batch.get(i).get(c);
+                    }
+                    values[values.length - 2] = (double) argMax(probabilities[i]);
+                    values[values.length - 1] = Vectors.dense(probabilities[i]);
+                    out.add(RowFactory.create(values));
+                }
+                batch.clear();
+            }
+        }
+        return out.iterator();
+    }
+
+    private static int argMax(double[] values) {
+        int best = 0;
+        for (int i = 1; i < values.length; i++) {
+            if (values[i] > values[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    @Override
+    public EmnistNetModel copy(ParamMap extra) {
+        return copyValues(new EmnistNetModel(uid, model), extra).setParent(parent());
+    }
+
+    @Override
+    public String uid() {
+        return uid;
+    }
+
+    @Override
+    public MLWriter write() {
+        return new Writer(this);
+    }
+
+    public static MLReader<EmnistNetModel> read() {
+        return new Reader();
+    }
+
+    public static EmnistNetModel load(String path) {
+        return read().load(path);
+    }
+
+    /** Params as Spark's metadata JSON, the network as {@code data/model.zip}. */
+    private static final class Writer extends MLWriter {
+        private final EmnistNetModel instance;
+
+        Writer(EmnistNetModel instance) {
+            this.instance = instance;
+        }
+
+        @Override
+        public void saveImpl(String path) {
+            DefaultParamsWriter.saveMetadata(instance, path, sparkSession().sparkContext(), Option.empty(), Option.empty());
+            Path file = new Path(path, "data/model.zip");
+            try (FSDataOutputStream out = DataFiles.fileSystem(file).create(file, true)) {
+                out.write(instance.model.bytes());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + file, e);
+            }
+        }
+    }
+
+    private static final class Reader extends MLReader<EmnistNetModel> {
+        @Override
+        public EmnistNetModel load(String path) {
+            DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path, sparkSession().sparkContext(),
+                    EmnistNetModel.class.getName());
+            try (InputStream in = DataFiles.openRaw(new Path(path, "data/model.zip"))) {
+                EmnistNetModel model = new EmnistNetModel(metadata.uid(), ModelBytes.fromBytes(in.readAllBytes()));
+                metadata.getAndSetParams(model, Option.empty());
+                return model;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + path, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package org.emnistnet.ml;
+
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.emnistnet.EmnistNetException;
+import org.emnistnet.PreparedFashionMnist;
+import org.emnistnet.SparkTestSession;
+import org.emnistnet.TinyModel;
+import org.emnistnet.data.ImageSchema;
+import org.emnistnet.data.InvalidDataException;
+import org.emnistnet.transform.OrientationFix;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The Spark ML API: a Pipeline with the classifier fits, saves, loads and transforms identically. */
+class EmnistNetEstimatorTest {
+    private final SparkSession spark = SparkTestSession.get();
+    @TempDir
+    Path tmp;
+
+    private Dataset<Row> rows(String split, int limit) {
+        return spark.read().parquet(PreparedFashionMnist.path()).where(col(ImageSchema.SPLIT).equalTo(split))
+                .orderBy(ImageSchema.ID).limit(limit).select(ImageSchema.ID, ImageSchema.LABEL, ImageSchema.PIXELS);
+    }
+
+    @Test
+    void fitSaveLoadTransformEqualsTheUnsavedModel() throws Exception {
+        EmnistNetClassifier classifier = new EmnistNetClassifier().setClassNames(TinyModel.FASHION).setEpochs(1)
+                .setBatchSize(64).setRunDirectory(tmp.resolve("run").toString());
+        Pipeline pipeline = new Pipeline().setStages(new PipelineStage[]{OrientationFix.forDataset(false), classifier});
+        PipelineModel fitted = pipeline.fit(rows("train", 1200));
+        String path = tmp.resolve("pipeline").toString();
+        fitted.save(path);
+        PipelineModel loaded = PipelineModel.load(path);
+
+        Dataset<Row> test = rows("test", 100);
+        List<Row> before = fitted.transform(test).orderBy(ImageSchema.ID).select("prediction", "probability").collectAsList();
+        List<Row> after = loaded.transform(test).orderBy(ImageSchema.ID).select("prediction", "probability").collectAsList();
+        assertEquals(100, before.size());
+        for (int i = 0; i < before.size(); i++) {
+            assertEquals(before.get(i).getDouble(0), after.get(i).getDouble(0));
+            assertArrayEquals(((Vector) before.get(i).get(1)).toArray(), ((Vector) after.get(i).get(1)).toArray(), 1e-6);
+            assertEquals(1.0, java.util.Arrays.stream(((Vector) after.get(i).get(1)).toArray()).sum(), 1e-4);
+        }
+        assertThat(java.nio.file.Files.exists(tmp.resolve("run/model.zip"))).isTrue();
+    }
+
+    @Test
+    void fitRefusesMissingClassNamesAndWrongColumnsBeforeAnyWork() {
+        Dataset<Row> data = rows("train", 10);
+        assertThrows(EmnistNetException.class, () -> new EmnistNetClassifier().fit(data));
+        InvalidDataException error = assertThrows(InvalidDataException.class, () -> new EmnistNetClassifier()
+                .setClassNames(TinyModel.FASHION).fit(data.drop(ImageSchema.LABEL)));
+        assertThat(error.getMessage()).contains("'label' is missing");
+    }
+}
