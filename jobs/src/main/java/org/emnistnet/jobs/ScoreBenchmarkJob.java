@@ -1,0 +1,74 @@
+package org.emnistnet.jobs;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.emnistnet.data.ImageSchema;
+import org.emnistnet.model.TrainedModel;
+import org.emnistnet.score.BatchScorer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import static org.apache.spark.sql.functions.col;
+
+/**
+ * Benchmark: scoring throughput of a prepared split (cached first, so Parquet reading is not measured) or of a
+ * directory of image files (read, decoded and scored), into Spark's no-op sink. Prints images/s per run and the
+ * median.
+ */
+@Command(name = "benchmark-score", mixinStandardHelpOptions = true, description = "Scoring throughput (images/s).")
+public final class ScoreBenchmarkJob implements Callable<Integer> {
+    @Option(names = "--model", required = true)
+    java.nio.file.Path model;
+
+    @Option(names = "--in", required = true, description = "Prepared Parquet or a directory of image files.")
+    String in;
+
+    @Option(names = "--split", defaultValue = "test")
+    String split;
+
+    @Option(names = "--files", description = "--in is a directory of image files.")
+    boolean files;
+
+    @Option(names = "--batch", defaultValue = "1024")
+    int batch;
+
+    @Option(names = "--runs", defaultValue = "3")
+    int runs;
+
+    @Mixin
+    SparkOptions spark;
+
+    public static void main(String[] args) {
+        JobRunner.main(new ScoreBenchmarkJob(), args);
+    }
+
+    @Override
+    public Integer call() {
+        try (SparkSession session = spark.open("benchmark-score")) {
+            BatchScorer scorer = new BatchScorer(session, TrainedModel.load(model), 3, batch);
+            Dataset<Row> images = files ? null
+                    : session.read().parquet(in).where(col(ImageSchema.SPLIT).equalTo(split)).repartition(session.sparkContext().defaultParallelism()).cache();
+            long count = files ? session.read().format("binaryFile").option("recursiveFileLookup", "true").load(in).count() : images.count();
+            List<Double> rates = new ArrayList<>();
+            for (int run = -1; run < runs; run++) { // run -1 warms up
+                long start = System.nanoTime();
+                (files ? scorer.scoreFiles(in) : scorer.scoreImages(images)).write().format("noop").mode("overwrite").save();
+                double rate = count / ((System.nanoTime() - start) / 1e9);
+                if (run >= 0) {
+                    rates.add(rate);
+                    System.out.printf("run %d: %d images, %.0f images/s%n", run + 1, count, rate);
+                }
+            }
+            List<Double> sorted = rates.stream().sorted().toList();
+            System.out.printf("benchmark-score: %s, median %.0f images/s on %s (%d runs)%n", files ? "image files" : "parquet",
+                    sorted.get(sorted.size() / 2), session.sparkContext().master(), runs);
+        }
+        return 0;
+    }
+}

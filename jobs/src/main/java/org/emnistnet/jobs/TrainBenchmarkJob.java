@@ -1,0 +1,112 @@
+package org.emnistnet.jobs;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.emnistnet.model.ComputeBackend;
+import org.emnistnet.model.EmnistNet;
+import org.emnistnet.model.OneCycleSchedule;
+import org.emnistnet.model.TrainingRecipe;
+import org.emnistnet.train.DistributedTrainer;
+import org.emnistnet.train.ParameterAveragingTrainer;
+import org.emnistnet.train.TrainerSettings;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * Benchmark: EMNISTNet training throughput on random 28x28 inputs, as the PyTorch anchor measures it. Engine
+ * "local": one JVM, {@code MultiLayerNetwork.fit} on batches of --batch. Engine "spark": parameter averaging on
+ * the current master with --workers workers of --batch / workers each. Prints images/s per run and the median.
+ */
+@Command(name = "benchmark-train", mixinStandardHelpOptions = true, description = "Training throughput (images/s) on random inputs.")
+public final class TrainBenchmarkJob implements Callable<Integer> {
+    @Option(names = "--engine", defaultValue = "local", description = "local or spark. Default: ${DEFAULT-VALUE}.")
+    String engine;
+
+    @Option(names = "--batch", defaultValue = "256")
+    int batch;
+
+    @Option(names = "--steps", defaultValue = "30", description = "Minibatches (of --batch) per run.")
+    int steps;
+
+    @Option(names = "--runs", defaultValue = "3")
+    int runs;
+
+    @Option(names = "--workers", defaultValue = "2")
+    int workers;
+
+    @Option(names = "--averaging-frequency", defaultValue = "5")
+    int averagingFrequency;
+
+    @Mixin
+    SparkOptions spark;
+
+    public static void main(String[] args) {
+        JobRunner.main(new TrainBenchmarkJob(), args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        MultiLayerNetwork network = EmnistNet.create(26, TrainingRecipe.reference(), new OneCycleSchedule(3e-3, 10_000, 0.3, 25, 1e4));
+        System.out.println("benchmark-train: " + ComputeBackend.describe());
+        List<Double> rates = new ArrayList<>();
+        if (engine.equals("local")) {
+            DataSet data = randomBatch(batch);
+            for (int i = 0; i < 3; i++) {
+                network.fit(data); // warm-up: JIT, oneDNN primitive caches, workspaces
+            }
+            for (int run = 0; run < runs; run++) {
+                long start = System.nanoTime();
+                for (int i = 0; i < steps; i++) {
+                    network.fit(data);
+                }
+                rates.add(report(run, (double) steps * batch, start));
+            }
+        } else {
+            try (SparkSession session = spark.open("benchmark-train")) {
+                JavaSparkContext sc = JavaSparkContext.fromSparkContext(session.sparkContext());
+                int perWorker = batch / workers;
+                int minibatches = steps * workers;
+                JavaRDD<DataSet> rdd = sc.parallelize(java.util.stream.IntStream.range(0, minibatches).boxed().toList(), workers * 2)
+                        .map(i -> randomBatch(perWorker));
+                String export = Files.createTempDirectory("emnistnet-bench-export").toUri().toString();
+                DistributedTrainer trainer = new ParameterAveragingTrainer(sc, network,
+                        new TrainerSettings(workers, perWorker, averagingFrequency, export, 42));
+                trainer.fitEpoch(rdd, 0); // warm-up round
+                for (int run = 0; run < runs; run++) {
+                    long start = System.nanoTime();
+                    trainer.fitEpoch(rdd, run + 1);
+                    rates.add(report(run, (double) minibatches * perWorker, start));
+                }
+            }
+        }
+        List<Double> sorted = rates.stream().sorted().toList();
+        System.out.printf("benchmark-train: engine %s, median %.0f images/s (%d runs)%n", engine, sorted.get(sorted.size() / 2), runs);
+        return 0;
+    }
+
+    private static double report(int run, double images, long start) {
+        double rate = images / ((System.nanoTime() - start) / 1e9);
+        System.out.printf("run %d: %.0f images, %.0f images/s%n", run + 1, images, rate);
+        return rate;
+    }
+
+    static DataSet randomBatch(int size) {
+        ComputeBackend.configure();
+        float[] labels = new float[size * 26];
+        for (int i = 0; i < size; i++) {
+            labels[i * 26 + (i % 26)] = 1;
+        }
+        return new DataSet(Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, size, 1, 28, 28),
+                Nd4j.create(labels, new long[]{size, 26}, 'c'));
+    }
+}
