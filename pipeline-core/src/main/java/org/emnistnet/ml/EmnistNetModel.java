@@ -106,7 +106,7 @@ public final class EmnistNetModel extends Model<EmnistNetModel> implements Emnis
             batch.add(partition.next());
             if (batch.size() == BATCH || !partition.hasNext()) {
                 List<byte[]> images = batch.stream().map(r -> (byte[]) r.get(featuresIndex)).toList();
-                double[][] probabilities = model.network().output(DataSetBatches.features(images), false).toDoubleMatrix();
+                double[][] probabilities = model.output(DataSetBatches.features(images)).toDoubleMatrix();
                 for (int i = 0; i < batch.size(); i++) {
                     Object[] values = new Object[batch.get(i).size() + 2];
                     for (int c = 0; c < batch.get(i).size(); c++) {

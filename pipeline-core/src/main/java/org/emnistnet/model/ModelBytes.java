@@ -78,9 +78,14 @@ public final class ModelBytes implements Serializable {
         return bytes.clone();
     }
 
-    /** This thread's copy of the network (deserialised once per JVM). */
+    /** This thread's copy of the inference network (deserialised and laid out NHWC once per JVM). */
     public MultiLayerNetwork network() {
-        return PER_THREAD.get().computeIfAbsent(sha256, sha -> LOADED.computeIfAbsent(sha, s -> restore()).clone());
+        return PER_THREAD.get().computeIfAbsent(sha256, sha -> LOADED.computeIfAbsent(sha, s -> EmnistNet.forInference(restore())).clone());
+    }
+
+    /** Class probabilities {@code (N, classes)} for images {@code (N, 1, 28, 28)} (see {@link EmnistNet#forInference}). */
+    public org.nd4j.linalg.api.ndarray.INDArray output(org.nd4j.linalg.api.ndarray.INDArray images) {
+        return network().output(images.reshape('c', images.size(0), 28, 28, 1), false);
     }
 
     private MultiLayerNetwork restore() {

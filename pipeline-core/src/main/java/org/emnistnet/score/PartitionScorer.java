@@ -66,7 +66,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
                 pixels.add((byte[]) row.get(1));
             }
         }
-        INDArray probabilities = images == 0 ? null : model.value().network().output(DataSetBatches.features(pixels), false);
+        INDArray probabilities = images == 0 ? null : model.value().output(DataSetBatches.features(pixels));
         float[] values = probabilities == null ? new float[0] : probabilities.data().asFloat();
         String sha = model.value().sha256();
         List<Row> out = new ArrayList<>(batch.size());

@@ -50,7 +50,7 @@ public final class Evaluator {
                 batch.add(rows.next());
             }
             DataSet data = DataSetBatches.toDataSet(batch, classes, smoothing);
-            INDArray probabilities = model.network().output(data.getFeatures(), false);
+            INDArray probabilities = model.output(data.getFeatures());
             INDArray targets = data.getLabels();
             lossSum -= targets.mul(org.nd4j.linalg.ops.transforms.Transforms.log(probabilities.add(1e-12), false)).sumNumber().doubleValue();
             INDArray predicted = probabilities.argMax(1);
