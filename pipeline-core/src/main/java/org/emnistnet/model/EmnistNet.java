@@ -23,6 +23,7 @@ import org.nd4j.linalg.learning.regularization.WeightDecay;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 import org.nd4j.linalg.schedule.ISchedule;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -54,8 +55,11 @@ public final class EmnistNet {
      *               {@link #forInference}
      */
     static MultiLayerConfiguration configuration(int classes, TrainingRecipe recipe, ISchedule learningRate, CNN2DFormat format) {
-        List<Regularization> decay = recipe.weightDecay() > 0
-                ? List.of(new WeightDecay(recipe.weightDecay(), true)) : List.of();
+        // Mutable lists: dl4j-spark ships configurations with Kryo, which cannot rebuild List.of(...)
+        List<Regularization> decay = new ArrayList<>();
+        if (recipe.weightDecay() > 0) {
+            decay.add(new WeightDecay(recipe.weightDecay(), true));
+        }
         double[] dropout = recipe.dropout();
         NeuralNetConfiguration.ListBuilder layers = new NeuralNetConfiguration.Builder()
                 .seed(recipe.seed())

@@ -43,7 +43,7 @@ public final class ParameterAveragingTrainer implements DistributedTrainer {
                 .averagingFrequency(settings.averagingFrequency())
                 .saveUpdater(true)
                 .workerPrefetchNumBatches(2)
-                .rddTrainingApproach(RDDTrainingApproach.Export)
+                .rddTrainingApproach(settings.exportDirectory() != null ? RDDTrainingApproach.Export : RDDTrainingApproach.Direct)
                 .exportDirectory(settings.exportDirectory())
                 .rngSeed(settings.seed() * 1_000_003L + epoch)
                 .trainingHooks(new WorkerHook(settings.seed(), lossSum, steps))

@@ -10,7 +10,9 @@ import java.io.Serializable;
  * @param workers            parallel workers (Spark tasks) per averaging round
  * @param batchPerWorker     minibatch size on each worker
  * @param averagingFrequency minibatches each worker fits between two parameter averagings
- * @param exportDirectory    where DataSets are staged for the workers: a path every executor can read
+ * @param exportDirectory    where DataSets are staged for the workers (a path every executor can read), or null
+ *                           to ship them inside Spark's shuffle (DL4J's "Direct" approach): dl4j-spark refuses
+ *                           to export to a local filesystem from a cluster
  * @param seed               seed of data order, splits and dropout
  */
 public record TrainerSettings(int workers, int batchPerWorker, int averagingFrequency, String exportDirectory,

@@ -86,8 +86,12 @@ public final class TrainingRun {
         }
         int workers = options.workers() > 0 ? options.workers() : spark.sparkContext().defaultParallelism();
         int batchPerWorker = options.batchPerWorker() > 0 ? options.batchPerWorker() : Math.max(1, recipe.batchSize() / workers);
-        TrainerSettings settings = new TrainerSettings(workers, batchPerWorker, options.averagingFrequency(),
-                runDirectory.toAbsolutePath().resolve("export").toUri().toString(), recipe.seed());
+        // Local mode shares the driver's disk: stage DataSets there (DL4J's Export). On a cluster, ship them through
+        // Spark (Direct) unless the default filesystem is a shared one.
+        boolean sharedDefaultFs = !spark.sparkContext().hadoopConfiguration().get("fs.defaultFS", "file:///").startsWith("file:");
+        String export = spark.sparkContext().isLocal() ? runDirectory.toAbsolutePath().resolve("export").toUri().toString()
+                : sharedDefaultFs ? "/tmp/emnistnet-export-" + java.util.UUID.randomUUID() : null;
+        TrainerSettings settings = new TrainerSettings(workers, batchPerWorker, options.averagingFrequency(), export, recipe.seed());
         int totalSteps = recipe.epochs() * settings.iterationsPerEpoch(trainImages);
         OneCycleSchedule schedule = OneCycleSchedule.of(recipe, totalSteps);
 

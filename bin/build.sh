@@ -1,0 +1,41 @@
+# Sourced by bin/emnistnet, bin/cluster and bin/submit: builds the project when sources changed, and writes the
+# classpaths they use. Needs $root.
+mvn_cmd="${MVN:-mvn}"
+classpath_file="$root/jobs/target/classpath.txt"            # everything: the embedded local Spark
+spark_classpath_file="$root/jobs/target/spark-classpath.txt" # Spark and Hadoop only: what a cluster provides
+stamp="$root/jobs/target/.emnistnet-built"
+
+needs_build() {
+  [[ -f "$stamp" && -f "$classpath_file" && -f "$spark_classpath_file" ]] || return 0
+  [[ -n "$(find "$root/pom.xml" "$root/pipeline-core" "$root/jobs" \
+      \( -path '*/target' -prune \) -o -newer "$stamp" \( -name '*.java' -o -name '*.xml' -o -name '*.json' -o -name '*.properties' \) -print -quit)" ]]
+}
+
+build_if_needed() {
+  if needs_build; then
+    echo "emnistnet: building the project (first run, or sources changed) ..." >&2
+    (cd "$root" && "$mvn_cmd" -q -B -DskipTests install \
+       && "$mvn_cmd" -q -B -pl jobs dependency:build-classpath -Dmdep.outputFile="$classpath_file" -Dmdep.includeScope=test \
+       && "$mvn_cmd" -q -B -pl jobs dependency:build-classpath -Dmdep.outputFile="$spark_classpath_file" -Dmdep.includeScope=provided) >&2
+    touch "$stamp"
+  fi
+}
+
+app_jar() {
+  ls "$root"/jobs/target/emnistnet-app-*.jar | head -n 1
+}
+
+# Spark 3.5 on JDK 17 needs these opens (Spark's JavaModuleOptions); DL4J needs its layer helpers switched on.
+jvm_opens=(
+  -XX:+IgnoreUnrecognizedVMOptions
+  --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
+  --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
+  --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
+  --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false
+  -Dorg.eclipse.deeplearning4j.helpers.disable=false
+  -Dlog4j2.configurationFile="$root/conf/log4j2.properties"
+)
