@@ -33,6 +33,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
 
     @Override
     public Iterator<Row> call(Iterator<Row> inputs) {
+        org.emnistnet.model.GpuPinning.pinToAssignedGpu();
         return new Iterator<>() {
             private Iterator<Row> current = java.util.Collections.emptyIterator();
 

@@ -85,6 +85,7 @@ public final class ParameterAveragingTrainer implements DistributedTrainer {
         @Override
         public void preUpdate(org.nd4j.linalg.dataset.api.DataSet minibatch, Model model) {
             ComputeBackend.configure();
+            org.emnistnet.model.GpuPinning.pinToAssignedGpu();
             long iteration = model instanceof MultiLayerNetwork net ? net.getIterationCount() : 0;
             double fingerprint = minibatch.getFeatures().getDouble(minibatch.getFeatures().length() / 2)
                     + 31 * minibatch.getLabels().argMax(1).sumNumber().doubleValue();

@@ -1,0 +1,188 @@
+package org.emnistnet.jobs;
+
+import org.emnistnet.model.TrainedModel;
+import org.emnistnet.train.EpochRecord;
+import org.emnistnet.train.TrainingHistory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The jobs through spark-submit with the application jar, on a real Spark standalone cluster on 127.0.0.1 that
+ * the test starts itself (bin/cluster: a master and two workers, one executor JVM each), with authentication on.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StandaloneClusterIT {
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final String SECRET = "it-secret-" + System.nanoTime();
+    private static Path dir;
+    private static String master;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        dir = Files.createTempDirectory("emnistnet-cluster-it");
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Result started = run(List.of("bin/cluster", "start", "--workers", "2", "--cores", "1", "--memory", "3g",
+                "--port", Integer.toString(port), "--secret", SECRET, "--dir", dir.resolve("cluster").toString()), 180);
+        assertEquals(0, started.code, started.output);
+        master = "spark://127.0.0.1:" + port;
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        Result stopped = run(List.of("bin/cluster", "stop", "--dir", dir.resolve("cluster").toString()), 120);
+        assertEquals(0, stopped.code, stopped.output);
+        assertFalse(run(List.of("bin/cluster", "status", "--dir", dir.resolve("cluster").toString()), 30).code == 0,
+                "status reports the cluster stopped");
+    }
+
+    @Test
+    @Order(1)
+    void theWholePipelineRunsThroughSparkSubmitOnTwoExecutors() throws Exception {
+        Path lake = dir.resolve("lake");
+        assertEquals(0, submit("IngestJob", true, "--dataset", "fashion-mnist", "--out", lake.resolve("raw").toString()).code);
+        assertEquals(0, submit("PrepareJob", true, "--in", lake.resolve("raw").toString(), "--out", lake.resolve("prepared").toString()).code);
+        Result train = submit("TrainJob", true, "--in", lake.resolve("prepared").toString(), "--run", dir.resolve("run").toString(),
+                "--epochs", "2", "--limit", "2000", "--workers", "2");
+        assertEquals(0, train.code, train.output);
+        assertThat(train.output).contains("train: epoch 2/2");
+        TrainedModel model = TrainedModel.load(dir.resolve("run/model.zip"));
+        assertEquals(10, model.classNames().size());
+        Result score = submit("ScoreJob", true, "--model", dir.resolve("run/model.zip").toString(), "--in", lake.resolve("prepared").toString(),
+                "--out", dir.resolve("scores").toString());
+        assertEquals(0, score.code, score.output);
+        Result evaluate = submit("EvaluateJob", true, "--predictions", dir.resolve("scores").toString(), "--labels",
+                lake.resolve("prepared").toString(), "--out", dir.resolve("report").toString(), "--run", dir.resolve("run").toString());
+        assertEquals(0, evaluate.code, evaluate.output);
+        assertTrue(Files.isRegularFile(dir.resolve("report/metrics.json")));
+        // both workers ran executors (separate JVMs) for the training application
+        for (String worker : new String[]{"worker-1", "worker-2"}) {
+            try (var apps = Files.list(dir.resolve("cluster").resolve(worker))) {
+                assertTrue(apps.findAny().isPresent(), worker + " ran executors");
+            }
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aJobWithoutTheSharedSecretIsRefused() throws Exception {
+        Result refused = submit("IngestJob", false, "--dataset", "fashion-mnist", "--out", dir.resolve("refused").toString());
+        assertNotEquals(0, refused.code);
+        assertFalse(Files.exists(dir.resolve("refused")));
+    }
+
+    @Test
+    @Order(3)
+    void trainingSurvivesALostExecutorAndAKilledDriverResumes() throws Exception {
+        Path prepared = dir.resolve("lake/prepared");
+        Path run = dir.resolve("fault-run");
+        List<String> train = List.of("--in", prepared.toString(), "--run", run.toString(), "--epochs", "3", "--limit", "3000", "--workers", "2");
+
+        Process driver = start("TrainJob", train);
+        waitForFile(run.resolve("checkpoints/epoch-01.zip.sha256"), 300);
+        ProcessHandle executor = executors().get(0);
+        executor.destroyForcibly();                      // an executor JVM dies in the middle of epoch 2
+        assertTrue(executor.onExit().get(30, TimeUnit.SECONDS).isAlive() == false);
+        waitForFile(run.resolve("checkpoints/epoch-02.zip.sha256"), 400);
+        driver.destroyForcibly().waitFor();              // then the driver dies during epoch 3
+        String log = Files.readString(driverLog(driver));
+        assertThat(log).containsIgnoringCase("lost executor");
+        assertFalse(Files.exists(run.resolve("model.zip")));
+
+        List<String> resume = new ArrayList<>(train);
+        resume.add("--resume");
+        Result resumed = submit("TrainJob", true, resume.toArray(new String[0]));
+        assertEquals(0, resumed.code, resumed.output);
+        assertThat(resumed.output).contains("resuming after epoch 2").contains("train: epoch 3/3");
+        List<EpochRecord> history = TrainingHistory.read(run.resolve("history.json"));
+        assertEquals(List.of(1, 2, 3), history.stream().map(EpochRecord::epoch).toList());
+        TrainedModel.load(run.resolve("model.zip"));
+    }
+
+    private static List<ProcessHandle> executors() {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains("CoarseGrainedExecutorBackend")
+                        && c.contains(dir.resolve("cluster").toString())).orElse(false))
+                .toList();
+    }
+
+    private static void waitForFile(Path file, int seconds) throws InterruptedException {
+        for (int i = 0; i < seconds && !Files.exists(file); i++) {
+            Thread.sleep(1000);
+        }
+        assertTrue(Files.exists(file), "waited " + seconds + " s for " + file);
+    }
+
+    private static Result submit(String job, boolean withSecret, String... args) throws Exception {
+        Process process = start(job, List.of(args), withSecret);
+        return finish(process, 900);
+    }
+
+    private static Process start(String job, List<String> args) throws IOException {
+        return start(job, args, true);
+    }
+
+    private static Process start(String job, List<String> args, boolean withSecret) throws IOException {
+        List<String> command = new ArrayList<>(List.of("bin/submit", "--master", master,
+                "--properties-file", "conf/spark-defaults.cluster.conf",
+                "--conf", "spark.executor.memory=1500m", "--conf", "spark.executor.memoryOverhead=1g"));
+        if (withSecret) {
+            command.addAll(List.of("--conf", "spark.authenticate.secret=" + SECRET));
+        }
+        command.addAll(List.of("--class", "org.emnistnet.jobs." + job, appJar()));
+        command.addAll(args);
+        Path log = Files.createTempFile(dir, job, ".log");
+        Process process = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        LOGS.put(process, log);
+        return process;
+    }
+
+    /** Driver output goes to a file: a pipe nobody reads would block a long-running driver. */
+    private static final java.util.Map<Process, Path> LOGS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static Path driverLog(Process process) {
+        return LOGS.get(process);
+    }
+
+    private static String appJar() throws IOException {
+        try (var jars = Files.list(ROOT.resolve("jobs/target"))) {
+            return jars.filter(p -> p.getFileName().toString().startsWith("emnistnet-app-")).findFirst().orElseThrow().toString();
+        }
+    }
+
+    private static Result run(List<String> command, int seconds) throws Exception {
+        return finish(new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true).start(), seconds);
+    }
+
+    private static Result finish(Process process, int seconds) throws Exception {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+        Path log = LOGS.get(process);
+        return new Result(process.exitValue(), log != null ? Files.readString(log) : new String(process.getInputStream().readAllBytes()));
+    }
+
+    record Result(int code, String output) {
+    }
+}
