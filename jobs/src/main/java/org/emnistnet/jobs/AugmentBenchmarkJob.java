@@ -50,8 +50,7 @@ public final class AugmentBenchmarkJob implements Callable<Integer> {
                 rates.add(images / ((System.nanoTime() - start) / 1e9));
                 System.out.printf("run %d: %d images, %.0f images/s%n", run + 1, images, rates.get(run));
             }
-            List<Double> sorted = rates.stream().sorted().toList();
-            System.out.printf("benchmark-augment: median %.0f images/s on %s (%d runs)%n", sorted.get(sorted.size() / 2),
+            System.out.printf("benchmark-augment: median %.0f images/s on %s (%d runs)%n", Medians.of(rates),
                     session.sparkContext().master(), runs);
         }
         return 0;

@@ -65,9 +65,8 @@ public final class ScoreBenchmarkJob implements Callable<Integer> {
                     System.out.printf("run %d: %d images, %.0f images/s%n", run + 1, count, rate);
                 }
             }
-            List<Double> sorted = rates.stream().sorted().toList();
             System.out.printf("benchmark-score: %s, median %.0f images/s on %s (%d runs)%n", files ? "image files" : "parquet",
-                    sorted.get(sorted.size() / 2), session.sparkContext().master(), runs);
+                    Medians.of(rates), session.sparkContext().master(), runs);
         }
         return 0;
     }

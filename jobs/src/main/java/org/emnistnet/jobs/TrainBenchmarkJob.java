@@ -89,8 +89,7 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
                 }
             }
         }
-        List<Double> sorted = rates.stream().sorted().toList();
-        System.out.printf("benchmark-train: engine %s, median %.0f images/s (%d runs)%n", engine, sorted.get(sorted.size() / 2), runs);
+        System.out.printf("benchmark-train: engine %s, median %.0f images/s (%d runs)%n", engine, Medians.of(rates), runs);
         return 0;
     }
 
