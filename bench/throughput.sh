@@ -11,7 +11,7 @@ bin/emnistnet --help >/dev/null
 
 echo "== PyTorch anchor (THROUGHPUT_ONLY=1), 3 runs"
 for i in 1 2 3; do
-  THROUGHPUT_ONLY=1 OUT=/tmp/emnistnet-bench/anchor DATASET=fashion-mnist /usr/bin/python3 ../shared/anchors/torch_emnistnet.py 2>/dev/null | head -1
+  THROUGHPUT_ONLY=1 OUT=/tmp/emnistnet-bench/anchor DATASET=fashion-mnist /usr/bin/python3 ../shared/anchors/torch_emnistnet.py 2>/dev/null | sed -n 1p
 done
 echo "== DL4J training, one JVM (batch 256)"
 bin/emnistnet benchmark-train --engine local --batch 256 --steps 20 2>/dev/null | grep -E "^run|median"
@@ -23,4 +23,4 @@ echo "== DL4J scoring, 10,000 PNG files, local[2]"
 [[ -d "$pngs" ]] || bin/emnistnet export-png --in "$prepared" --split test --out "$pngs" --n 10000 >/dev/null 2>&1
 bin/emnistnet benchmark-score --model "$model" --in "$pngs" --files --master 'local[2]' 2>/dev/null | grep -E "^run|median"
 echo "== PyTorch anchor again (after)"
-THROUGHPUT_ONLY=1 OUT=/tmp/emnistnet-bench/anchor DATASET=fashion-mnist /usr/bin/python3 ../shared/anchors/torch_emnistnet.py 2>/dev/null | head -1
+THROUGHPUT_ONLY=1 OUT=/tmp/emnistnet-bench/anchor DATASET=fashion-mnist /usr/bin/python3 ../shared/anchors/torch_emnistnet.py 2>/dev/null | sed -n 1p

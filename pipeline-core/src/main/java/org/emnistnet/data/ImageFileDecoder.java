@@ -36,6 +36,11 @@ public final class ImageFileDecoder implements Serializable {
     public static final String CORRUPT = "corrupt image";
     public static final String TOO_LARGE = "image too large";
 
+    static {
+        // Decode from memory: by default ImageIO stages every stream in a temporary file.
+        ImageIO.setUseCache(false);
+    }
+
     private final String recipe;
 
     public ImageFileDecoder(String recipe) {
