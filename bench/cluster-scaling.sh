@@ -11,7 +11,7 @@ for workers in 1 2; do
   rm -rf "$work/run-$workers"
   bin/cluster start --workers "$workers" --cores 1 --memory 4g --port 7277 --secret "$secret" --dir "$work/cluster" >/dev/null
   bin/submit --master spark://127.0.0.1:7277 --properties-file conf/spark-defaults.cluster.conf \
-    --conf spark.authenticate.secret="$secret" --conf spark.executor.memory=2g --conf spark.executor.memoryOverhead=2g \
+    --conf spark.authenticate.secret="$secret" --conf spark.executor.memory=2g --conf spark.executor.memoryOverhead=2g ${EXTRA_CONF:-} \
     --class org.emnistnet.jobs.TrainJob "$(bin/submit --app-jar)" --in "$prepared" --run "$work/run-$workers" \
     --epochs "$epochs" --limit "$limit" --workers "$workers" 2>/dev/null | grep -E "^train:"
   bin/cluster stop --dir "$work/cluster" >/dev/null
