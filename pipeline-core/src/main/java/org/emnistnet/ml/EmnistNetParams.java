@@ -5,9 +5,8 @@ import org.apache.spark.ml.param.Params;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.emnistnet.data.ImageSchema;
-import org.emnistnet.data.InvalidDataException;
+import org.emnistnet.data.SchemaChecks;
 
-import java.util.Arrays;
 
 /** Column parameters shared by {@link EmnistNetClassifier} and {@link EmnistNetModel}. */
 interface EmnistNetParams extends Params {
@@ -18,14 +17,7 @@ interface EmnistNetParams extends Params {
     Param<String> probabilityCol();
 
     static void requireColumn(Params stage, StructType schema, String name, org.apache.spark.sql.types.DataType type) {
-        if (!Arrays.asList(schema.fieldNames()).contains(name)) {
-            throw new InvalidDataException(stage.getClass().getSimpleName() + ": input column '" + name + "' is missing; the data has "
-                    + Arrays.toString(schema.fieldNames()));
-        }
-        if (!schema.apply(name).dataType().equals(type)) {
-            throw new InvalidDataException(stage.getClass().getSimpleName() + ": column '" + name + "' has type "
-                    + schema.apply(name).dataType().simpleString() + ", expected " + type.simpleString());
-        }
+        SchemaChecks.requireColumn(stage.getClass().getSimpleName(), schema, name, type, "input of " + stage.uid());
     }
 
     static void defaults(EmnistNetParams params) {

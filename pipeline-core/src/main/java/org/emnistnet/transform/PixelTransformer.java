@@ -9,10 +9,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.emnistnet.data.ImageSchema;
 import org.emnistnet.data.InvalidDataException;
+import org.emnistnet.data.SchemaChecks;
 
 import java.util.Arrays;
 
@@ -78,15 +78,7 @@ public abstract class PixelTransformer extends Transformer implements DefaultPar
     }
 
     private void requireColumn(StructType schema, String name, DataType type, String what) {
-        if (!Arrays.asList(schema.fieldNames()).contains(name)) {
-            throw new InvalidDataException(getClass().getSimpleName() + ": input column '" + name + "' (" + what
-                    + ") is missing; the data has " + Arrays.toString(schema.fieldNames()));
-        }
-        StructField field = schema.apply(name);
-        if (!field.dataType().equals(type)) {
-            throw new InvalidDataException(getClass().getSimpleName() + ": column '" + name + "' has type "
-                    + field.dataType().simpleString() + ", expected " + type.simpleString() + " (" + what + ")");
-        }
+        SchemaChecks.requireColumn(getClass().getSimpleName(), schema, name, type, what);
     }
 
     @Override

@@ -1,0 +1,25 @@
+package org.emnistnet.data;
+
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructType;
+
+import java.util.Arrays;
+
+/** Input-column checks for Spark ML stages: run in {@code transformSchema}, before any work. */
+public final class SchemaChecks {
+    private SchemaChecks() {
+    }
+
+    /** Fails, naming the stage, when {@code name} is missing from {@code schema} or not of {@code type}. */
+    public static void requireColumn(String stage, StructType schema, String name, DataType type, String what) {
+        if (!Arrays.asList(schema.fieldNames()).contains(name)) {
+            throw new InvalidDataException(stage + ": input column '" + name + "' is missing (" + what + "); the data has "
+                    + Arrays.toString(schema.fieldNames()));
+        }
+        DataType actual = schema.apply(name).dataType();
+        if (!actual.equals(type)) {
+            throw new InvalidDataException(stage + ": column '" + name + "' has type " + actual.simpleString()
+                    + ", expected " + type.simpleString() + " (" + what + ")");
+        }
+    }
+}
