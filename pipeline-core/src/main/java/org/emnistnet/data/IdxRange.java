@@ -37,10 +37,6 @@ public final class IdxRange implements Serializable {
         this.imageBytes = imageBytes;
     }
 
-    public long size() {
-        return end - start;
-    }
-
     /** Rows of {@link ImageSchema#RAW}, streamed: the files are closed when the last row has been read. */
     public Iterator<Row> rows() {
         InputStream images = openAt(imagesPath, 16 + start * imageBytes);

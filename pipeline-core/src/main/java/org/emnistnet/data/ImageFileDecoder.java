@@ -56,10 +56,6 @@ public final class ImageFileDecoder implements Serializable {
             return new Decoded(null, reason);
         }
 
-        /** The reason without its details, for counting failures by kind. */
-        public String kind() {
-            return error == null ? null : error.split(":", 2)[0];
-        }
     }
 
     public Decoded decode(byte[] file) {

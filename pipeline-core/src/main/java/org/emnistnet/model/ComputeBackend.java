@@ -3,8 +3,6 @@ package org.emnistnet.model;
 import org.deeplearning4j.nn.layers.LayerHelper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.factory.Nd4j;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.Properties;
 
@@ -15,7 +13,6 @@ import java.util.Properties;
 public final class ComputeBackend {
     /** DL4J M2.1 disables its layer helpers (oneDNN on CPU, cuDNN on GPU) unless this property is "false". */
     public static final String HELPERS_DISABLE_PROPERTY = "org.eclipse.deeplearning4j.helpers.disable";
-    private static final Logger LOG = LoggerFactory.getLogger(ComputeBackend.class);
 
     private ComputeBackend() {
     }
@@ -58,7 +55,4 @@ public final class ComputeBackend {
         return helper == null ? "none" : helper.getClass().getSimpleName();
     }
 
-    public static void logActive() {
-        LOG.info("ND4J: {}", describe());
-    }
 }

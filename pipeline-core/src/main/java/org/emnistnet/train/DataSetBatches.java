@@ -72,19 +72,14 @@ public final class DataSetBatches {
 
     public static DataSet toDataSet(List<Row> rows, int classes, double smoothing) {
         int n = rows.size();
-        float[] features = new float[n * ImageSchema.PIXEL_COUNT];
+        List<byte[]> images = new ArrayList<>(n);
         float[] labels = new float[n * classes];
-        float other = (float) (smoothing / classes);
+        java.util.Arrays.fill(labels, (float) (smoothing / classes));
         float truth = (float) (1 - smoothing + smoothing / classes);
-        java.util.Arrays.fill(labels, other);
         for (int i = 0; i < n; i++) {
-            byte[] pixels = rows.get(i).getAs(1);
-            for (int p = 0; p < ImageSchema.PIXEL_COUNT; p++) {
-                features[i * ImageSchema.PIXEL_COUNT + p] = (pixels[p] & 0xff) / 255f;
-            }
+            images.add(rows.get(i).getAs(1));
             labels[i * classes + rows.get(i).getInt(0)] = truth;
         }
-        return new DataSet(Nd4j.create(features, new long[]{n, 1, ImageSchema.SIDE, ImageSchema.SIDE}, 'c'),
-                Nd4j.create(labels, new long[]{n, classes}, 'c'));
+        return new DataSet(features(images), Nd4j.create(labels, new long[]{n, classes}, 'c'));
     }
 }

@@ -29,7 +29,11 @@ final class RunFiles {
         if (!resume && (Files.exists(runDirectory.resolve("history.json")) || Files.exists(runDirectory.resolve("checkpoints")))) {
             throw new EmnistNetException(runDirectory + " already holds a training run (pass --resume to continue it, or choose a new --run)");
         }
-        TrainingRun.ensureDirectory(runDirectory);
+        try {
+            Files.createDirectories(runDirectory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + runDirectory, e);
+        }
     }
 
     static Optional<TrainingOptions> savedOptions(Path runDirectory) {

@@ -19,9 +19,6 @@ import org.emnistnet.transform.Augmentation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -157,11 +154,4 @@ public final class TrainingRun {
         return limit <= 0 ? rows : rows.orderBy(xxhash64(lit(seed), col(ImageSchema.ID)), col(ImageSchema.ID)).limit((int) Math.min(limit, Integer.MAX_VALUE));
     }
 
-    static void ensureDirectory(Path directory) {
-        try {
-            Files.createDirectories(directory);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + directory, e);
-        }
-    }
 }
