@@ -9,7 +9,7 @@ stamp="$root/jobs/target/.emnistnet-built"
 
 needs_build() {
   [[ -f "$stamp" && -f "$classpath_file" ]] || return 0
-  [[ -n "$(find "$root/pom.xml" "$root/pipeline-core" "$root/jobs" \
+  [[ -n "$(find "$root/pom.xml" "$root/pipeline-core" "$root/jobs" "$root/notebooks" \
       \( -path '*/target' -prune \) -o -newer "$stamp" \( -name '*.java' -o -name '*.xml' -o -name '*.json' -o -name '*.properties' \) -print -quit)" ]]
 }
 

@@ -2,6 +2,7 @@ package org.emnistnet.jobs;
 
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
+import org.emnistnet.PipelineLayout;
 import org.emnistnet.data.DatasetDescriptor;
 import org.emnistnet.data.IdxIngest;
 import org.emnistnet.data.ImageSchema;
@@ -72,13 +73,13 @@ public final class PipelineJob implements Callable<Integer> {
     @Override
     public Integer call() {
         DatasetDescriptor descriptor = DatasetDescriptor.named(dataset);
-        java.nio.file.Path dir = (work != null ? work : java.nio.file.Path.of("work", descriptor.name())).toAbsolutePath();
+        PipelineLayout layout = new PipelineLayout(work != null ? work : java.nio.file.Path.of("work", descriptor.name()));
         if (overwrite) {
-            deleteTree(dir.resolve("run"));
+            deleteTree(layout.run());
         }
-        Path raw = new Path(dir.resolve("raw").toUri());
-        Path prepared = new Path(dir.resolve("prepared").toUri());
-        java.nio.file.Path run = dir.resolve("run");
+        Path raw = new Path(layout.raw().toUri());
+        Path prepared = new Path(layout.prepared().toUri());
+        java.nio.file.Path run = layout.run();
         try (SparkSession session = spark.open("pipeline")) {
             step("ingest", () -> new IdxIngest(session).ingest(descriptor,
                     new Path(data != null ? data : descriptor.defaultDataDir()), raw, overwrite, false).rows());
@@ -89,15 +90,15 @@ public final class PipelineJob implements Callable<Integer> {
                     line -> System.out.println("train: " + line));
             System.out.printf("train: best epoch %d, val_accuracy %.4f, test_accuracy %.4f%n",
                     trained.bestEpoch(), trained.valAccuracy(), trained.testAccuracy());
-            Path scores = new Path(dir.resolve("scores").toUri());
-            BatchScorer scorer = new BatchScorer(session, TrainedModel.load(run.resolve("model.zip")), 3, 1024);
+            Path scores = new Path(layout.scores().toUri());
+            BatchScorer scorer = new BatchScorer(session, TrainedModel.load(layout.model()), 3, 1024);
             step("score", () -> summaryLine(scorer.write(scorer.scoreImages(session.read().parquet(prepared.toString())
                     .where(col(ImageSchema.SPLIT).equalTo("test"))), scores, "parquet", overwrite, prepared + " (split test)")));
             Metrics metrics = new EvaluationReport(session).write(scores.toString(), prepared.toString(), "test",
-                    dir.resolve("report"), run, overwrite);
+                    layout.report(), run, overwrite);
             System.out.printf("evaluate: accuracy %.4f, macro F1 %.4f on %d test images%n", metrics.accuracy(),
                     metrics.macroF1(), metrics.total());
-            System.out.println("report: " + dir.resolve("report/report.html"));
+            System.out.println("report: " + layout.report().resolve("report.html"));
         }
         return 0;
     }

@@ -1,6 +1,5 @@
 package org.emnistnet.eval;
 
-import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.annotations.XYTextAnnotation;
 import org.jfree.chart.axis.SymbolAxis;
@@ -14,7 +13,8 @@ import org.jfree.data.xy.DefaultXYZDataset;
 
 import java.awt.Color;
 import java.awt.Font;
-import java.io.File;
+import java.awt.image.BufferedImage;
+import javax.imageio.ImageIO;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -28,6 +28,14 @@ public final class ConfusionChart {
     }
 
     public static void write(Metrics metrics, Path file) {
+        try {
+            ImageIO.write(render(metrics), "png", file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    public static BufferedImage render(Metrics metrics) {
         int n = metrics.classNames().size();
         double[] xs = new double[n * n];
         double[] ys = new double[n * n];
@@ -75,10 +83,6 @@ public final class ConfusionChart {
         chart.addSubtitle(legend);
         chart.setBackgroundPaint(Color.WHITE);
         int side = Math.max(600, 160 + n * 36);
-        try {
-            ChartUtils.saveChartAsPNG(new File(file.toString()), chart, side + 100, side);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        return chart.createBufferedImage(side + 100, side);
     }
 }

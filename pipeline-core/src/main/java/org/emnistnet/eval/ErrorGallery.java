@@ -25,6 +25,15 @@ public final class ErrorGallery {
 
     /** Rows: id, true class, prediction, probability, pixels (as {@link Evaluation#worstErrors}). */
     public static void write(List<Row> errors, Path file) {
+        try {
+            ImageIO.write(render(errors), "png", file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /** Rows as for {@link #write}. */
+    public static BufferedImage render(List<Row> errors) {
         int cell = 28 * SCALE;
         int width = 150;
         int rows = Math.max(1, (errors.size() + COLUMNS - 1) / COLUMNS);
@@ -45,10 +54,6 @@ public final class ErrorGallery {
             g.drawString(String.format("p=%.2f  %s", row.getDouble(3), row.getString(0)), (i % COLUMNS) * width + 6, y + cell + 26);
         }
         g.dispose();
-        try {
-            ImageIO.write(grid, "png", file.toFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        return grid;
     }
 }

@@ -28,7 +28,21 @@ public final class TrainingCurves {
     private TrainingCurves() {
     }
 
+    /** Writes the chart to {@code file} through a temporary sibling, so a reader never sees half a PNG. */
     public static void write(List<EpochRecord> epochs, Path file) {
+        BufferedImage image = render(epochs);
+        Path part = file.resolveSibling(file.getFileName() + ".part");
+        try (OutputStream out = Files.newOutputStream(part)) {
+            ChartUtils.writeBufferedImageAsPNG(out, image);
+            out.close();
+            Files.move(part, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /** Loss on the left, validation accuracy on the right. */
+    public static BufferedImage render(List<EpochRecord> epochs) {
         XYSeries train = new XYSeries("train loss");
         XYSeries val = new XYSeries("validation loss");
         XYSeries accuracy = new XYSeries("validation accuracy");
@@ -51,13 +65,6 @@ public final class TrainingCurves {
         lossChart.draw(g, new Rectangle2D.Double(0, 0, WIDTH / 2.0, HEIGHT));
         accuracyChart.draw(g, new Rectangle2D.Double(WIDTH / 2.0, 0, WIDTH / 2.0, HEIGHT));
         g.dispose();
-        Path part = file.resolveSibling(file.getFileName() + ".part");
-        try (OutputStream out = Files.newOutputStream(part)) {
-            ChartUtils.writeBufferedImageAsPNG(out, image);
-            out.close();
-            Files.move(part, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        return image;
     }
 }

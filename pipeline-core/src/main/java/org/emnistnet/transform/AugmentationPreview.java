@@ -32,11 +32,7 @@ public final class AugmentationPreview {
 
     /** Writes {@code preview.png} for the first {@code n} training images (by id) into {@code outDir}. */
     public static Path write(SparkSession spark, Path prepared, Path outDir, int n, Augmentation augmentation, int epoch) {
-        Dataset<Row> sample = spark.read().parquet(prepared.toString())
-                .where(col(ImageSchema.SPLIT).equalTo("train")).orderBy(ImageSchema.ID).limit(n)
-                .withColumn("original", col(ImageSchema.PIXELS));
-        List<Row> rows = augmentation.apply(sample, epoch).select("original", ImageSchema.PIXELS).collectAsList();
-        BufferedImage grid = render(rows);
+        BufferedImage grid = render(spark.read().parquet(prepared.toString()), n, augmentation, epoch);
         Path file = new Path(outDir, "preview.png");
         try (FSDataOutputStream out = DataFiles.fileSystem(file).create(file, true)) {
             ImageIO.write(grid, "png", out);
@@ -44,6 +40,13 @@ public final class AugmentationPreview {
             throw new UncheckedIOException("cannot write " + file, e);
         }
         return file;
+    }
+
+    /** The grid for the first {@code n} training images (by id) of a prepared dataset. */
+    public static BufferedImage render(Dataset<Row> prepared, int n, Augmentation augmentation, int epoch) {
+        Dataset<Row> sample = prepared.where(col(ImageSchema.SPLIT).equalTo("train")).orderBy(ImageSchema.ID).limit(n)
+                .withColumn("original", col(ImageSchema.PIXELS));
+        return render(augmentation.apply(sample, epoch).select("original", ImageSchema.PIXELS).collectAsList());
     }
 
     static BufferedImage render(List<Row> pairs) {
