@@ -9,6 +9,7 @@ import org.emnistnet.model.EmnistNet;
 import org.emnistnet.model.OneCycleSchedule;
 import org.emnistnet.model.TrainingRecipe;
 import org.emnistnet.train.DistributedTrainer;
+import org.emnistnet.train.EpochFit;
 import org.emnistnet.train.ParameterAveragingTrainer;
 import org.emnistnet.train.TrainerSettings;
 import org.nd4j.linalg.dataset.DataSet;
@@ -84,8 +85,12 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
                 trainer.fitEpoch(rdd, 0); // warm-up round
                 for (int run = 0; run < runs; run++) {
                     long start = System.nanoTime();
-                    trainer.fitEpoch(rdd, run + 1);
+                    EpochFit fit = trainer.fitEpoch(rdd, run + 1);
+                    double wall = (System.nanoTime() - start) / 1e9;
                     rates.add(report(run, (double) minibatches * perWorker, start));
+                    System.out.printf("run %d: %.1f s wall; workers inside fit %.1f s each (%.0f %%), the rest (averaging, data, scheduling) %.1f s%n",
+                            run + 1, wall, fit.workerFitSeconds() / workers, 100 * fit.computeShare(workers, wall),
+                            wall - fit.workerFitSeconds() / workers);
                 }
             }
         }

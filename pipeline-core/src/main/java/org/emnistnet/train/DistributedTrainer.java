@@ -9,8 +9,8 @@ import org.nd4j.linalg.dataset.DataSet;
  * that touches it lives in one implementation ({@link ParameterAveragingTrainer}) and can be swapped alone.
  */
 public interface DistributedTrainer {
-    /** One pass over {@code batches}; returns the mean training loss of the pass. */
-    double fitEpoch(JavaRDD<DataSet> batches, int epoch);
+    /** One pass over {@code batches}: the mean training loss and where the workers' time went. */
+    EpochFit fitEpoch(JavaRDD<DataSet> batches, int epoch);
 
     /** The network as it stands after the last pass (parameters and updater state). */
     MultiLayerNetwork network();

@@ -9,6 +9,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param valLoss      the same loss on the validation split after the epoch
  * @param learningRate the one-cycle learning rate at the end of the epoch
  * @param imagesPerS   training images per second of wall time (augmentation, batching, fitting, averaging)
+ * @param fitSeconds   wall time of the training pass alone (no validation, no checkpoint)
+ * @param workerFitSeconds seconds inside {@code fit(minibatch)} summed over the workers (the compute; the rest of
+ *                     {@code workers x fitSeconds} went to data movement, parameter averaging and scheduling)
  */
 public record EpochRecord(@JsonProperty("epoch") int epoch,
                           @JsonProperty("train_loss") double trainLoss,
@@ -18,5 +21,7 @@ public record EpochRecord(@JsonProperty("epoch") int epoch,
                           @JsonProperty("images_per_s") double imagesPerS,
                           @JsonProperty("seconds") double seconds,
                           @JsonProperty("iterations") long iterations,
-                          @JsonProperty("checkpoint_sha256") String checkpointSha256) {
+                          @JsonProperty("checkpoint_sha256") String checkpointSha256,
+                          @JsonProperty("fit_seconds") double fitSeconds,
+                          @JsonProperty("worker_fit_seconds") double workerFitSeconds) {
 }

@@ -33,9 +33,10 @@ public final class ParameterAveragingTrainer implements DistributedTrainer {
     }
 
     @Override
-    public double fitEpoch(JavaRDD<DataSet> batches, int epoch) {
+    public EpochFit fitEpoch(JavaRDD<DataSet> batches, int epoch) {
         DoubleAccumulator lossSum = spark.sc().doubleAccumulator("train.loss");
         LongAccumulator steps = spark.sc().longAccumulator("train.steps");
+        LongAccumulator fitNanos = spark.sc().longAccumulator("train.fit.nanos");
         // A new master per epoch, seeded by epoch: how DL4J splits the data then depends on (seed, epoch) only,
         // so a resumed run repeats the epochs an uninterrupted run would have done.
         ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(settings.workers(), settings.batchPerWorker())
@@ -46,14 +47,14 @@ public final class ParameterAveragingTrainer implements DistributedTrainer {
                 .rddTrainingApproach(settings.exportDirectory() != null ? RDDTrainingApproach.Export : RDDTrainingApproach.Direct)
                 .exportDirectory(settings.exportDirectory())
                 .rngSeed(settings.seed() * 1_000_003L + epoch)
-                .trainingHooks(new WorkerHook(settings.seed(), lossSum, steps))
+                .trainingHooks(new WorkerHook(settings.seed(), lossSum, steps, fitNanos))
                 .build();
         SparkDl4jMultiLayer sparkNetwork = new SparkDl4jMultiLayer(spark, network, master);
         sparkNetwork.setCollectTrainingStats(false);
         network = sparkNetwork.fit(batches);
         master.deleteTempFiles(spark);
         network.incrementEpochCount();
-        return steps.value() == 0 ? Double.NaN : lossSum.value() / steps.value();
+        return new EpochFit(steps.value() == 0 ? Double.NaN : lossSum.value() / steps.value(), steps.value(), fitNanos.value() / 1e9);
     }
 
     @Override
@@ -68,18 +69,29 @@ public final class ParameterAveragingTrainer implements DistributedTrainer {
 
     /**
      * Runs on the workers around every minibatch: seeds ND4J's random stream (dropout masks) from the run's seed,
-     * the iteration and the minibatch itself, so that training is repeatable; and adds each minibatch's loss to
-     * accumulators the driver reads after the epoch.
+     * the iteration and the minibatch itself, so that training is repeatable; and adds each minibatch's loss and
+     * fit time (DL4J calls the hook right before and after {@code fit(minibatch)}) to accumulators the driver reads
+     * after the epoch.
      */
     static final class WorkerHook implements TrainingHook {
         private final long seed;
         private final DoubleAccumulator lossSum;
         private final LongAccumulator steps;
+        private final LongAccumulator fitNanos;
+        private transient ThreadLocal<Long> fitStart;
 
-        WorkerHook(long seed, DoubleAccumulator lossSum, LongAccumulator steps) {
+        WorkerHook(long seed, DoubleAccumulator lossSum, LongAccumulator steps, LongAccumulator fitNanos) {
             this.seed = seed;
             this.lossSum = lossSum;
             this.steps = steps;
+            this.fitNanos = fitNanos;
+        }
+
+        private ThreadLocal<Long> fitStart() {
+            if (fitStart == null) {
+                fitStart = new ThreadLocal<>();
+            }
+            return fitStart;
         }
 
         @Override
@@ -91,10 +103,15 @@ public final class ParameterAveragingTrainer implements DistributedTrainer {
                     + 31 * minibatch.getLabels().argMax(1).sumNumber().doubleValue();
             Nd4j.getRandom().setSeed(seed * 6_364_136_223_846_793_005L + iteration * 1_442_695_040_888_963_407L
                     + Double.doubleToLongBits(fingerprint));
+            fitStart().set(System.nanoTime());
         }
 
         @Override
         public void postUpdate(org.nd4j.linalg.dataset.api.DataSet minibatch, Model model) {
+            Long start = fitStart().get();
+            if (start != null) {
+                fitNanos.add(System.nanoTime() - start);
+            }
             lossSum.add(model.score());
             steps.add(1);
         }

@@ -108,7 +108,8 @@ public final class TrainingRun {
             long start = System.nanoTime();
             var batches = DataSetBatches.of(DataSetBatches.shuffled(augmentation.apply(train, epoch), recipe.seed(), epoch,
                     workers * 4), batchPerWorker, classes, recipe.labelSmoothing());
-            double trainLoss = trainer.fitEpoch(batches, epoch);
+            EpochFit fit = trainer.fitEpoch(batches, epoch);
+            double trainLoss = fit.meanLoss();
             double fitSeconds = (System.nanoTime() - start) / 1e9;
             Evaluator.Result validation = Evaluator.evaluate(spark, val, org.emnistnet.model.ModelBytes.of(trainer.network()),
                     classes, recipe.labelSmoothing());
@@ -116,12 +117,15 @@ public final class TrainingRun {
             int iterations = trainer.network().getIterationCount();
             double seconds = (System.nanoTime() - start) / 1e9;
             history.append(new EpochRecord(epoch, trainLoss, validation.loss(), validation.accuracy(),
-                    schedule.valueAt(iterations, epoch), trainImages / fitSeconds, seconds, iterations, checkpointSha));
+                    schedule.valueAt(iterations, epoch), trainImages / fitSeconds, seconds, iterations, checkpointSha,
+                    fitSeconds, fit.workerFitSeconds()));
             TrainingCurves.write(history.epochs(), runDirectory.resolve("curves.png"));
             double perEpoch = (System.nanoTime() - runStart) / 1e9 / (epoch - done);
-            progress.accept(String.format("epoch %d/%d  train_loss %.4f  val_loss %.4f  val_acc %.4f  lr %.2e  %.0f img/s  %.0f s  ETA %s",
+            progress.accept(String.format("epoch %d/%d  train_loss %.4f  val_loss %.4f  val_acc %.4f  lr %.2e  %.0f img/s"
+                            + "  (workers computing %.0f %% of the pass)  %.0f s  ETA %s",
                     epoch, recipe.epochs(), trainLoss, validation.loss(), validation.accuracy(), schedule.valueAt(iterations, epoch),
-                    trainImages / fitSeconds, seconds, RunFiles.duration(perEpoch * (recipe.epochs() - epoch))));
+                    trainImages / fitSeconds, 100 * fit.computeShare(workers, fitSeconds), seconds,
+                    RunFiles.duration(perEpoch * (recipe.epochs() - epoch))));
         }
         train.unpersist();
         val.unpersist();

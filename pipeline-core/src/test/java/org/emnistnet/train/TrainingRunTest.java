@@ -51,6 +51,10 @@ class TrainingRunTest {
             assertEquals(Checksums.readSidecar(checkpoint), history.get(epoch - 1).checkpointSha256());
         }
         assertEquals(1000, ImageIO.read(run.resolve("curves.png").toFile()).getWidth());
+        for (EpochRecord epoch : history) { // the time split: compute inside fit vs the whole pass, over 2 workers
+            assertThat(epoch.fitSeconds()).isPositive().isLessThanOrEqualTo(epoch.seconds());
+            assertThat(epoch.workerFitSeconds()).isPositive().isLessThan(2 * epoch.fitSeconds());
+        }
 
         Map<?, ?> model = new ObjectMapper().readValue(run.resolve("model.json").toFile(), Map.class);
         assertEquals(Checksums.readSidecar(run.resolve("model.zip")), model.get("sha256"));
