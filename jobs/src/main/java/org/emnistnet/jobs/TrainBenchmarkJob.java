@@ -6,6 +6,7 @@ import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.emnistnet.model.ComputeBackend;
 import org.emnistnet.model.EmnistNet;
+import org.emnistnet.model.LayerProfile;
 import org.emnistnet.model.OneCycleSchedule;
 import org.emnistnet.model.TrainingRecipe;
 import org.emnistnet.train.DistributedTrainer;
@@ -27,10 +28,11 @@ import java.util.concurrent.Callable;
  * Benchmark: EMNISTNet training throughput on random 28x28 inputs, as the PyTorch anchor measures it. Engine
  * "local": one JVM, {@code MultiLayerNetwork.fit} on batches of --batch. Engine "spark": parameter averaging on
  * the current master with --workers workers of --batch / workers each. Prints images/s per run and the median.
+ * Engine "profile": one JVM, the time of each layer's forward and backward pass and of the whole fit step.
  */
 @Command(name = "benchmark-train", mixinStandardHelpOptions = true, description = "Training throughput (images/s) on random inputs.")
 public final class TrainBenchmarkJob implements Callable<Integer> {
-    @Option(names = "--engine", defaultValue = "local", description = "local or spark. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--engine", defaultValue = "local", description = "local, spark or profile (per layer). Default: ${DEFAULT-VALUE}.")
     String engine;
 
     @Option(names = "--batch", defaultValue = "256")
@@ -60,6 +62,10 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
         MultiLayerNetwork network = EmnistNet.create(26, TrainingRecipe.reference(), new OneCycleSchedule(3e-3, 10_000, 0.3, 25, 1e4));
         System.out.println("benchmark-train: " + ComputeBackend.describe());
         List<Double> rates = new ArrayList<>();
+        if (engine.equals("profile")) {
+            printProfile(LayerProfile.measure(network, randomBatch(batch), 3, steps));
+            return 0;
+        }
         if (engine.equals("local")) {
             DataSet data = randomBatch(batch);
             for (int i = 0; i < 3; i++) {
@@ -96,6 +102,19 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
         }
         System.out.printf("benchmark-train: engine %s, median %.0f images/s (%d runs)%n", engine, Medians.of(rates), runs);
         return 0;
+    }
+
+    private void printProfile(LayerProfile.Result profile) {
+        System.out.printf("%-5s %-34s %10s %10s %12s%n", "layer", "kind", "fwd ms", "bwd ms", "share of fit");
+        for (LayerProfile.Entry e : profile.layers()) {
+            System.out.printf("%-5d %-34s %10.2f %10.2f %11.1f%%%n", e.index(), e.kind(), e.forwardMs(), e.backwardMs(),
+                    100 * profile.shareOfFit(e));
+        }
+        System.out.println("share of a fit step by kind (forward + backward):");
+        profile.shareByKind().forEach((kind, share) -> System.out.printf("  %-34s %6.1f%%%n", kind, 100 * share));
+        System.out.printf("  %-34s %6.1f%%%n", "updater (Adam, weight decay)", 100 * profile.updaterMs() / profile.fitMs());
+        System.out.printf("fit step %.1f ms (forward + backward %.1f ms, updater %.1f ms) per minibatch of %d = %.0f images/s%n",
+                profile.fitMs(), profile.gradientMs(), profile.updaterMs(), batch, batch * 1000 / profile.fitMs());
     }
 
     private static double report(int run, double images, long start) {
