@@ -19,5 +19,9 @@ for workers in 1 2; do
 import json, statistics
 h = json.load(open('$work/run-$workers/history.json')); m = json.load(open('$work/run-$workers/model.json'))
 print('workers $workers: images/s per epoch', [round(e['images_per_s']) for e in h], 'median', round(statistics.median(e['images_per_s'] for e in h)),
-      '| val', round(m['val_accuracy'], 4), 'test', round(m['test_accuracy'], 4))"
+      '| val', round(m['val_accuracy'], 4), 'test', round(m['test_accuracy'], 4))
+for e in h:
+    busy = e['worker_fit_seconds'] / $workers
+    print('  epoch %d: pass %.1f s, each worker inside fit %.1f s (%.0f %%), outside fit %.1f s' % (
+          e['epoch'], e['fit_seconds'], busy, 100 * busy / e['fit_seconds'], e['fit_seconds'] - busy))"
 done
