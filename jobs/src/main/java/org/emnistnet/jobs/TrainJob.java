@@ -48,6 +48,10 @@ public final class TrainJob implements Callable<Integer> {
     @Option(names = "--averaging-frequency", defaultValue = "5", description = "Minibatches per worker between averagings. Default: ${DEFAULT-VALUE}.")
     int averagingFrequency;
 
+    @Option(names = "--max-lr", defaultValue = "0.003", paramLabel = "LR",
+            description = "Peak of the one-cycle learning rate. Default: ${DEFAULT-VALUE} (the reference recipe).")
+    double maxLearningRate;
+
     @Option(names = "--seed", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}.")
     long seed;
 
@@ -66,7 +70,7 @@ public final class TrainJob implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        TrainingRecipe recipe = REFERENCE.withEpochs(epochs).withBatchSize(batch).withSeed(seed);
+        TrainingRecipe recipe = REFERENCE.withEpochs(epochs).withBatchSize(batch).withSeed(seed).withMaxLearningRate(maxLearningRate);
         TrainingOptions options = new TrainingOptions(recipe, workers, batchPerWorker, averagingFrequency, limit);
         try (SparkSession session = spark.open("train")) {
             TrainingRun.Result result = new TrainingRun(session).train(in, run, options, resume,

@@ -46,6 +46,11 @@ public record TrainingRecipe(int epochs, int batchSize, double maxLearningRate, 
                 finalDivFactor, labelSmoothing, dropout, rotationDegrees, noiseStd, seed);
     }
 
+    public TrainingRecipe withMaxLearningRate(double value) {
+        return new TrainingRecipe(epochs, batchSize, value, weightDecay, warmupFraction, divFactor,
+                finalDivFactor, labelSmoothing, dropout, rotationDegrees, noiseStd, seed);
+    }
+
     public TrainingRecipe withBatchSize(int value) {
         return new TrainingRecipe(epochs, value, maxLearningRate, weightDecay, warmupFraction, divFactor,
                 finalDivFactor, labelSmoothing, dropout, rotationDegrees, noiseStd, seed);
