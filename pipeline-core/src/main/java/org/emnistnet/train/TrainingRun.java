@@ -115,6 +115,14 @@ public final class TrainingRun {
                     classes, recipe.labelSmoothing());
             String checkpointSha = checkpoints.save(trainer.network(), epoch);
             int iterations = trainer.network().getIterationCount();
+            int planned = epoch * settings.iterationsPerEpoch(trainImages);
+            if (iterations != planned) {
+                // DL4J's random split of the minibatches into averaging rounds can leave a worker without data in a
+                // round when rounds are small (averaging every minibatch); the schedule then ends early or late.
+                LOG.warn("epoch {}: DL4J counted {} iterations, the learning-rate schedule was sized for {}; "
+                        + "the one-cycle schedule will not end where planned (use a larger --averaging-frequency)",
+                        epoch, iterations, planned);
+            }
             double seconds = (System.nanoTime() - start) / 1e9;
             history.append(new EpochRecord(epoch, trainLoss, validation.loss(), validation.accuracy(),
                     schedule.valueAt(iterations, epoch), trainImages / fitSeconds, seconds, iterations, checkpointSha,
