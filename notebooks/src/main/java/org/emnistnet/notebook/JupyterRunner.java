@@ -120,33 +120,34 @@ public final class JupyterRunner {
     }
 
     private static String describe(Exception e) {
-        String type = e instanceof EvalException eval ? eval.getExceptionClassName() : e.getClass().getName();
-        StringBuilder text = new StringBuilder(type + ": " + e.getMessage());
+        StringBuilder text = new StringBuilder(typeOf(e) + ": " + e.getMessage());
         for (StackTraceElement frame : e.getStackTrace()) {
             text.append("\n    at ").append(frame);
         }
-        Throwable cause = e.getCause();
-        while (cause != null) {
-            String causeType = cause instanceof EvalException eval ? eval.getExceptionClassName() : cause.getClass().getName();
-            text.append("\nCaused by ").append(causeType).append(": ").append(cause.getMessage());
-            cause = cause.getCause();
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            text.append("\nCaused by ").append(typeOf(cause)).append(": ").append(cause.getMessage());
         }
         return text.toString();
+    }
+
+    /** The user code's exception class: JShell wraps what the remote JVM threw in an EvalException. */
+    private static String typeOf(Throwable e) {
+        return e instanceof EvalException eval ? eval.getExceptionClassName() : e.getClass().getName();
     }
 
     /** stdout split at display markers into stream and display_data outputs, then stderr, then the result. */
     private static ArrayNode outputs(String stdout, String stderr, String lastValue, int count) {
         ArrayNode outputs = NODES.arrayNode();
         StringBuilder stream = new StringBuilder();
-        for (String line : stdout.split("\n", -1)) {
+        for (String line : stdout.split("(?<=\n)")) { // lines with their newlines
             int marker = line.indexOf(JupyterDisplay.MARKER);
             if (marker < 0) {
-                stream.append(line).append('\n');
+                stream.append(line);
                 continue;
             }
             stream.append(line, 0, marker);
             flushStream(outputs, "stdout", stream);
-            String[] parts = line.substring(marker + JupyterDisplay.MARKER.length()).split(" ", 2);
+            String[] parts = line.substring(marker + JupyterDisplay.MARKER.length()).strip().split(" ", 2);
             ObjectNode display = outputs.addObject().put("output_type", "display_data");
             ObjectNode data = display.putObject("data");
             if (parts[0].equals("image/png")) {
@@ -157,9 +158,6 @@ public final class JupyterRunner {
             }
             display.putObject("metadata");
         }
-        String tail = stream.toString();
-        stream.setLength(0);
-        stream.append(tail.endsWith("\n") ? tail.substring(0, tail.length() - 1) : tail);
         flushStream(outputs, "stdout", stream);
         flushStream(outputs, "stderr", new StringBuilder(stderr));
         if (lastValue != null) {

@@ -185,7 +185,7 @@ public final class ZeppelinRunner {
             if (directive != null) {
                 addMessage(messages, type, data);
                 type = directive;
-                line = line.substring(line.indexOf(directive.toLowerCase()) + directive.length() + 1).stripLeading();
+                line = line.substring(1 + directive.length()).stripLeading(); // after "%html" etc.
             }
             data.append(line).append('\n');
         }

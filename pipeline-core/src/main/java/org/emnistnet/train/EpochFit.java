@@ -4,12 +4,11 @@ package org.emnistnet.train;
  * What one training pass did, as the workers saw it.
  *
  * @param meanLoss          mean training loss over the pass's minibatches
- * @param minibatches       minibatches fitted, summed over the workers
  * @param workerFitSeconds  seconds the workers spent inside {@code fit(minibatch)}, summed over the workers: the
  *                          compute; the rest of the pass's wall time is data movement, parameter averaging and
  *                          Spark's scheduling
  */
-public record EpochFit(double meanLoss, long minibatches, double workerFitSeconds) {
+public record EpochFit(double meanLoss, double workerFitSeconds) {
     /** The share of {@code workers x wallSeconds} the workers spent computing. */
     public double computeShare(int workers, double wallSeconds) {
         return wallSeconds <= 0 ? Double.NaN : workerFitSeconds / (workers * wallSeconds);

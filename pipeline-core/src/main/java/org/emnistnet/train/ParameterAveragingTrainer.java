@@ -54,7 +54,7 @@ public final class ParameterAveragingTrainer implements DistributedTrainer {
         network = sparkNetwork.fit(batches);
         master.deleteTempFiles(spark);
         network.incrementEpochCount();
-        return new EpochFit(steps.value() == 0 ? Double.NaN : lossSum.value() / steps.value(), steps.value(), fitNanos.value() / 1e9);
+        return new EpochFit(steps.value() == 0 ? Double.NaN : lossSum.value() / steps.value(), fitNanos.value() / 1e9);
     }
 
     @Override

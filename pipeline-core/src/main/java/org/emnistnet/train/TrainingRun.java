@@ -89,7 +89,8 @@ public final class TrainingRun {
         String export = spark.sparkContext().isLocal() ? runDirectory.toAbsolutePath().resolve("export").toUri().toString()
                 : sharedDefaultFs ? "/tmp/emnistnet-export-" + java.util.UUID.randomUUID() : null;
         TrainerSettings settings = new TrainerSettings(workers, batchPerWorker, options.averagingFrequency(), export, recipe.seed());
-        int totalSteps = recipe.epochs() * settings.iterationsPerEpoch(trainImages);
+        int iterationsPerEpoch = settings.iterationsPerEpoch(trainImages);
+        int totalSteps = recipe.epochs() * iterationsPerEpoch;
         OneCycleSchedule schedule = OneCycleSchedule.of(recipe, totalSteps);
 
         CheckpointStore checkpoints = new CheckpointStore(runDirectory);
@@ -115,7 +116,7 @@ public final class TrainingRun {
                     classes, recipe.labelSmoothing());
             String checkpointSha = checkpoints.save(trainer.network(), epoch);
             int iterations = trainer.network().getIterationCount();
-            int planned = epoch * settings.iterationsPerEpoch(trainImages);
+            int planned = epoch * iterationsPerEpoch;
             if (iterations != planned) {
                 // DL4J's random split of the minibatches into averaging rounds can leave a worker without data in a
                 // round when rounds are small (averaging every minibatch); the schedule then ends early or late.
