@@ -86,8 +86,9 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
                 JavaRDD<DataSet> rdd = sc.parallelize(java.util.stream.IntStream.range(0, minibatches).boxed().toList(), workers * 2)
                         .map(i -> randomBatch(perWorker));
                 String export = Files.createTempDirectory("emnistnet-bench-export").toUri().toString();
-                DistributedTrainer trainer = new ParameterAveragingTrainer(sc, network,
-                        new TrainerSettings(workers, perWorker, averagingFrequency, export, 42));
+                TrainerSettings settings = new TrainerSettings(workers, perWorker, averagingFrequency, export, 42);
+                DistributedTrainer trainer = new ParameterAveragingTrainer(sc, network, settings,
+                        settings.roundsPerEpoch((long) minibatches * perWorker));
                 trainer.fitEpoch(rdd, 0); // warm-up round
                 for (int run = 0; run < runs; run++) {
                     long start = System.nanoTime();

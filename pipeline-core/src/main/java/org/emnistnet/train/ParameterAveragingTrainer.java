@@ -1,7 +1,9 @@
 package org.emnistnet.train;
 
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.DoubleAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.api.Model;
@@ -24,12 +26,15 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class ParameterAveragingTrainer implements DistributedTrainer {
     private final JavaSparkContext spark;
     private final TrainerSettings settings;
+    private final int roundsPerEpoch;
     private MultiLayerNetwork network;
 
-    public ParameterAveragingTrainer(JavaSparkContext spark, MultiLayerNetwork network, TrainerSettings settings) {
+    /** @param roundsPerEpoch averaging rounds in every epoch, the unit the learning-rate schedule was sized in */
+    public ParameterAveragingTrainer(JavaSparkContext spark, MultiLayerNetwork network, TrainerSettings settings, int roundsPerEpoch) {
         this.spark = spark;
         this.network = network;
         this.settings = settings;
+        this.roundsPerEpoch = roundsPerEpoch;
     }
 
     @Override
@@ -39,7 +44,7 @@ public final class ParameterAveragingTrainer implements DistributedTrainer {
         LongAccumulator fitNanos = spark.sc().longAccumulator("train.fit.nanos");
         // A new master per epoch, seeded by epoch: how DL4J splits the data then depends on (seed, epoch) only,
         // so a resumed run repeats the epochs an uninterrupted run would have done.
-        ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(settings.workers(), settings.batchPerWorker())
+        ParameterAveragingTrainingMaster.Builder builder = new ParameterAveragingTrainingMaster.Builder(settings.workers(), settings.batchPerWorker())
                 .batchSizePerWorker(settings.batchPerWorker())
                 .averagingFrequency(settings.averagingFrequency())
                 .saveUpdater(true)
@@ -47,12 +52,13 @@ public final class ParameterAveragingTrainer implements DistributedTrainer {
                 .rddTrainingApproach(settings.exportDirectory() != null ? RDDTrainingApproach.Export : RDDTrainingApproach.Direct)
                 .exportDirectory(settings.exportDirectory())
                 .rngSeed(settings.seed() * 1_000_003L + epoch)
-                .trainingHooks(new WorkerHook(settings.seed(), lossSum, steps, fitNanos))
-                .build();
+                .trainingHooks(new WorkerHook(settings.seed(), lossSum, steps, fitNanos));
+        ExactRoundsTrainingMaster master = new ExactRoundsTrainingMaster(builder, roundsPerEpoch);
         SparkDl4jMultiLayer sparkNetwork = new SparkDl4jMultiLayer(spark, network, master);
         sparkNetwork.setCollectTrainingStats(false);
         network = sparkNetwork.fit(batches);
         master.deleteTempFiles(spark);
+        master.release();
         network.incrementEpochCount();
         return new EpochFit(steps.value() == 0 ? Double.NaN : lossSum.value() / steps.value(), fitNanos.value() / 1e9);
     }
@@ -65,6 +71,50 @@ public final class ParameterAveragingTrainer implements DistributedTrainer {
     @Override
     public int workers() {
         return settings.workers();
+    }
+
+    /**
+     * DL4J's parameter averaging with the epoch cut into exactly {@code rounds} averaging rounds of (nearly) equal
+     * size. DL4J's own split assigns minibatches to rounds at random, so round sizes vary: with small rounds
+     * (averaging every minibatch: 2 minibatches per round) about one round in ten got no data at all and was
+     * skipped, so an epoch made fewer optimizer steps than planned (191 instead of 211) and the one-cycle schedule
+     * never reached its end. Here round {@code r} gets the minibatches {@code [r * n / rounds, (r + 1) * n / rounds)}
+     * of the epoch, already shuffled by the caller, so every round has {@code n / rounds} or one more and DL4J
+     * counts exactly {@code rounds * averagingFrequency} iterations per epoch.
+     */
+    static final class ExactRoundsTrainingMaster extends ParameterAveragingTrainingMaster {
+        private final int rounds;
+        private final java.util.List<JavaPairRDD<?, Long>> indexedEpochs = new java.util.ArrayList<>();
+
+        ExactRoundsTrainingMaster(Builder builder, int rounds) {
+            super(builder);
+            this.rounds = rounds;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        protected <T> JavaRDD<T>[] getSplitRDDs(JavaRDD<T> data, int totalDataSetObjects, int examplesPerDataSetObject) {
+            int splits = Math.max(1, Math.min(rounds, totalDataSetObjects));
+            JavaPairRDD<T, Long> indexed = data.zipWithIndex().persist(StorageLevel.MEMORY_ONLY());
+            indexedEpochs.add(indexed);
+            JavaRDD<T>[] result = new JavaRDD[splits];
+            for (int round = 0; round < splits; round++) {
+                int thisRound = round;
+                result[round] = indexed.filter(object -> roundOf(object._2(), splits, totalDataSetObjects) == thisRound).keys();
+            }
+            return result;
+        }
+
+        /** Drops the cached, indexed epoch once DL4J has trained on it. */
+        void release() {
+            indexedEpochs.forEach(JavaPairRDD::unpersist);
+            indexedEpochs.clear();
+        }
+    }
+
+    /** The round of the object at {@code index} of an epoch: rounds are contiguous and their sizes differ by ≤ 1. */
+    static int roundOf(long index, int rounds, long objects) {
+        return (int) ((index * rounds) / objects);
     }
 
     /**

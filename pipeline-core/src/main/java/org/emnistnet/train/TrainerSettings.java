@@ -25,15 +25,21 @@ public record TrainerSettings(int workers, int batchPerWorker, int averagingFreq
     }
 
     /**
-     * The iteration count one epoch adds, the unit of the learning-rate schedule. dl4j-spark cuts an epoch into
-     * {@code floor(minibatches / (workers * averagingFrequency))} averaging rounds (extra minibatches are spread
-     * over the rounds) and adds {@code averagingFrequency} to the network's iteration count per round, whatever
-     * the workers fitted. Counting minibatches as {@code ceil(images / batch)}, a lower bound (each partition may
-     * end in a partial minibatch), makes the schedule reach its final value rather than stop short of it.
+     * Averaging rounds per epoch: {@code floor(minibatches / (workers * averagingFrequency))}, at least 1.
+     * Minibatches are counted as {@code ceil(images / batch)}, a lower bound (each partition may end in a partial
+     * minibatch), so every round gets at least {@code workers * averagingFrequency} of them; the extra ones are
+     * spread over the rounds ({@link ParameterAveragingTrainer}).
+     */
+    public int roundsPerEpoch(long trainImages) {
+        long minibatches = (trainImages + batchPerWorker - 1) / batchPerWorker;
+        return (int) Math.max(1, minibatches / ((long) workers * averagingFrequency));
+    }
+
+    /**
+     * The iteration count one epoch adds, the unit of the learning-rate schedule: dl4j-spark adds
+     * {@code averagingFrequency} to the network's iteration count per averaging round.
      */
     public int iterationsPerEpoch(long trainImages) {
-        long minibatches = (trainImages + batchPerWorker - 1) / batchPerWorker;
-        long rounds = Math.max(1, minibatches / ((long) workers * averagingFrequency));
-        return (int) (rounds * averagingFrequency);
+        return roundsPerEpoch(trainImages) * averagingFrequency;
     }
 }

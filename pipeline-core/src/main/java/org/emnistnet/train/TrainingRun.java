@@ -102,7 +102,8 @@ public final class TrainingRun {
                 manifest.get("dataset"), trainImages, valImages, workers, batchPerWorker, options.averagingFrequency(),
                 totalSteps, ComputeBackend.describe(), done > 0 ? "resuming after epoch " + done : "from scratch");
 
-        DistributedTrainer trainer = new ParameterAveragingTrainer(JavaSparkContext.fromSparkContext(spark.sparkContext()), network, settings);
+        DistributedTrainer trainer = new ParameterAveragingTrainer(JavaSparkContext.fromSparkContext(spark.sparkContext()),
+                network, settings, settings.roundsPerEpoch(trainImages));
         Augmentation augmentation = new Augmentation(recipe.rotationDegrees(), recipe.noiseStd(), recipe.seed());
         long runStart = System.nanoTime();
         for (int epoch = done + 1; epoch <= recipe.epochs(); epoch++) {
@@ -118,10 +119,9 @@ public final class TrainingRun {
             int iterations = trainer.network().getIterationCount();
             int planned = epoch * iterationsPerEpoch;
             if (iterations != planned) {
-                // DL4J's random split of the minibatches into averaging rounds can leave a worker without data in a
-                // round when rounds are small (averaging every minibatch); the schedule then ends early or late.
+                // Only when an epoch has fewer minibatches than planned rounds (a tiny training split).
                 LOG.warn("epoch {}: DL4J counted {} iterations, the learning-rate schedule was sized for {}; "
-                        + "the one-cycle schedule will not end where planned (use a larger --averaging-frequency)",
+                        + "the one-cycle schedule will not end where planned",
                         epoch, iterations, planned);
             }
             double seconds = (System.nanoTime() - start) / 1e9;

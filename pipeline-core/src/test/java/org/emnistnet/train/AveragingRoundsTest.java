@@ -1,0 +1,41 @@
+package org.emnistnet.train;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** How an epoch's minibatches are cut into averaging rounds. */
+class AveragingRoundsTest {
+
+    @Test
+    void everyRoundGetsContiguousMinibatchesAndSizesDifferByAtMostOne() {
+        int rounds = 211;
+        long minibatches = 424; // 54,000 images in 8 shuffled partitions, minibatches of 128
+        Map<Integer, Integer> sizes = new TreeMap<>();
+        int previous = 0;
+        for (long index = 0; index < minibatches; index++) {
+            int round = ParameterAveragingTrainer.roundOf(index, rounds, minibatches);
+            assertThat(round).isBetween(previous, previous + 1);
+            previous = round;
+            sizes.merge(round, 1, Integer::sum);
+        }
+        assertEquals(rounds, sizes.size(), "no round is empty");
+        assertThat(sizes.values()).allMatch(size -> size == 2 || size == 3);
+        assertEquals(minibatches, sizes.values().stream().mapToInt(Integer::intValue).sum(), "nothing is left out");
+    }
+
+    @Test
+    void roundsAreSizedFromTheImagesSoEveryRoundHasAMinibatchPerWorker() {
+        TrainerSettings twoWorkers = new TrainerSettings(2, 128, 1, null, 0);
+        assertEquals(211, twoWorkers.roundsPerEpoch(54_000)); // ceil(54,000 / 128) = 422 minibatches
+        assertEquals(211, twoWorkers.iterationsPerEpoch(54_000));
+        TrainerSettings everyFive = new TrainerSettings(2, 128, 5, null, 0);
+        assertEquals(42, everyFive.roundsPerEpoch(54_000));
+        assertEquals(210, everyFive.iterationsPerEpoch(54_000));
+        assertEquals(1, everyFive.roundsPerEpoch(100), "at least one round");
+    }
+}
