@@ -34,7 +34,8 @@ import java.util.List;
  *   28x28 -> 14x14 -> 7x7 -> 3x3 (truncating pooling, as the reference)
  * dense 1152 -> 256 -> BatchNorm -> GELU -> dropout -> dense 256 -> classes, softmax
  * </pre>
- * Convolutions have no bias (BatchNorm follows). BatchNorm's activation setting is ignored by DL4J M2.1, hence
+ * Convolutions have no bias (BatchNorm follows). The conv blocks' BatchNorm is {@link ChannelBatchNormalization}: DL4J's
+ * layer with a faster training pass (same parameters and maths). BatchNorm's activation setting is ignored by DL4J M2.1, hence
  * separate GELU layers. Weight decay is decoupled ({@code WeightDecay(applyLR=true)}, i.e. AdamW) and set per
  * layer on weights only: set globally, DL4J would apply it twice and to BatchNorm too. {@code dropOut(p)} in DL4J
  * takes the keep probability, hence {@code 1 - p}.
@@ -74,7 +75,7 @@ public final class EmnistNet {
             for (int conv = 0; conv < 2; conv++) {
                 layers.layer(new ConvolutionLayer.Builder(3, 3).nIn(in).nOut(CHANNELS[block]).hasBias(false)
                         .dataFormat(format).activation(Activation.IDENTITY).regularization(decay).build());
-                layers.layer(new BatchNormalization.Builder().dataFormat(format).build());
+                layers.layer(ChannelBatchNormalization.of(format));
                 layers.layer(new ActivationLayer(Activation.GELU));
                 in = CHANNELS[block];
             }

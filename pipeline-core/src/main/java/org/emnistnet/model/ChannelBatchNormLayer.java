@@ -1,0 +1,140 @@
+package org.emnistnet.model;
+
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
+import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.FloatBuffer;
+
+/**
+ * The layer behind {@link ChannelBatchNormalization}: in training mode on rank-4 NCHW float input, forward and
+ * backward are {@link ChannelBatchNormKernels} (statistics + scale/shift forward, two passes backward);
+ * anything else goes to DL4J's implementation. Gradients follow DL4J's conventions exactly: gamma/beta gradients
+ * are sums over the minibatch (the updater divides), and the running mean and log10 std get DL4J's "update as
+ * gradient" ({@code param - gradient} = the new running value), so averaging and checkpoints see the same
+ * parameters as with DL4J's layer.
+ */
+final class ChannelBatchNormLayer extends BatchNormalization {
+    private static final double ONE_ON_2LN10 = 1.0 / (2 * Math.log(10.0));
+
+    /** The last training forward pass's batch statistics, or null when DL4J's code ran it. */
+    private ChannelBatchNormKernels.Statistics batch;
+    private float[] invStd;
+
+    ChannelBatchNormLayer(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    private boolean handles(INDArray x) {
+        return x.rank() == 4 && x.dataType() == DataType.FLOAT && layerConf().getCnn2DFormat() == CNN2DFormat.NCHW
+                && !layerConf().isLockGammaBeta() && x.length() < Integer.MAX_VALUE;
+    }
+
+    private static INDArray contiguous(INDArray array) {
+        return array.ordering() == 'c' && Shape.hasDefaultStridesForShape(array) ? array : array.dup('c');
+    }
+
+    private static FloatBuffer buffer(INDArray array) {
+        return array.data().asNioFloat();
+    }
+
+    @Override
+    public INDArray preOutput(INDArray x, TrainingMode mode, LayerWorkspaceMgr workspaceMgr) {
+        if (mode != TrainingMode.TRAIN || !handles(x)) {
+            batch = null;
+            return super.preOutput(x, mode, workspaceMgr);
+        }
+        INDArray in = contiguous(x);
+        int n = (int) in.size(0);
+        int c = (int) in.size(1);
+        int hw = (int) (in.size(2) * in.size(3));
+        batch = ChannelBatchNormKernels.statistics(buffer(in), (int) in.offset(), n, c, hw);
+        float[] gamma = getParam(BatchNormalizationParamInitializer.GAMMA).toFloatVector();
+        float[] beta = getParam(BatchNormalizationParamInitializer.BETA).toFloatVector();
+        float[] scale = new float[c];
+        float[] offset = new float[c];
+        invStd = new float[c];
+        for (int ch = 0; ch < c; ch++) {
+            invStd[ch] = (float) (1 / Math.sqrt(batch.variance()[ch] + layerConf().getEps()));
+            scale[ch] = gamma[ch] * invStd[ch];
+            offset[ch] = beta[ch] - batch.mean()[ch] * scale[ch];
+        }
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, in.dataType(), in.shape(), 'c');
+        ChannelBatchNormKernels.scaleAndShift(buffer(in), (int) in.offset(), buffer(out), (int) out.offset(), n, c, hw, scale, offset);
+        return out;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        if (batch == null) {
+            return super.backpropGradient(epsilon, workspaceMgr);
+        }
+        assertInputSet(true);
+        INDArray in = contiguous(input);
+        INDArray dy = contiguous(epsilon);
+        int n = (int) in.size(0);
+        int c = (int) in.size(1);
+        int hw = (int) (in.size(2) * in.size(3));
+        float[] dGamma = new float[c];
+        float[] dBeta = new float[c];
+        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, in.dataType(), in.shape(), 'c');
+        ChannelBatchNormKernels.backward(buffer(in), (int) in.offset(), buffer(dy), (int) dy.offset(), buffer(dx), (int) dx.offset(),
+                n, c, hw, batch.mean(), invStd, getParam(BatchNormalizationParamInitializer.GAMMA).toFloatVector(), dGamma, dBeta);
+
+        Gradient gradient = new DefaultGradient();
+        gradient.setGradientFor(BatchNormalizationParamInitializer.GAMMA, fill(BatchNormalizationParamInitializer.GAMMA, dGamma));
+        gradient.setGradientFor(BatchNormalizationParamInitializer.BETA, fill(BatchNormalizationParamInitializer.BETA, dBeta));
+        runningStatisticsUpdates(gradient);
+        batch = null;
+        return new Pair<>(gradient, dx);
+    }
+
+    /**
+     * DL4J's running statistics as "gradients" the updater subtracts (their updater is a no-op):
+     * {@code mean - newMean = (1 - decay) * (mean - batchMean)} and, for the log10 std parameterisation,
+     * {@code log10(std) - log10(newStd)} with {@code newVar = decay * var + (1 - decay) * batchVar}.
+     */
+    private void runningStatisticsUpdates(Gradient gradient) {
+        double decay = layerConf().getDecay();
+        float[] runningMean = getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN).toFloatVector();
+        float[] meanUpdate = new float[runningMean.length];
+        for (int ch = 0; ch < runningMean.length; ch++) {
+            meanUpdate[ch] = (float) ((1 - decay) * (runningMean[ch] - batch.mean()[ch]));
+        }
+        gradient.setGradientFor(BatchNormalizationParamInitializer.GLOBAL_MEAN, fill(BatchNormalizationParamInitializer.GLOBAL_MEAN, meanUpdate));
+        if (layerConf().isUseLogStd()) {
+            float[] log10Std = getParam(BatchNormalizationParamInitializer.GLOBAL_LOG_STD).toFloatVector();
+            float[] update = new float[log10Std.length];
+            for (int ch = 0; ch < log10Std.length; ch++) {
+                double variance = Math.pow(10, 2.0 * log10Std[ch]);
+                double next = decay * variance + (1 - decay) * batch.variance()[ch];
+                update[ch] = (float) (Math.log(variance / next) * ONE_ON_2LN10);
+            }
+            gradient.setGradientFor(BatchNormalizationParamInitializer.GLOBAL_LOG_STD, fill(BatchNormalizationParamInitializer.GLOBAL_LOG_STD, update));
+        } else {
+            float[] runningVar = getParam(BatchNormalizationParamInitializer.GLOBAL_VAR).toFloatVector();
+            float[] update = new float[runningVar.length];
+            for (int ch = 0; ch < runningVar.length; ch++) {
+                update[ch] = (float) ((1 - decay) * (runningVar[ch] - batch.variance()[ch]));
+            }
+            gradient.setGradientFor(BatchNormalizationParamInitializer.GLOBAL_VAR, fill(BatchNormalizationParamInitializer.GLOBAL_VAR, update));
+        }
+    }
+
+    /** Writes values into the parameter's gradient view (a slice of the network's flattened gradient). */
+    private INDArray fill(String parameter, float[] values) {
+        INDArray view = gradientViews.get(parameter);
+        view.assign(Nd4j.createFromArray(values).reshape(view.shape()).castTo(view.dataType()));
+        return view;
+    }
+}
