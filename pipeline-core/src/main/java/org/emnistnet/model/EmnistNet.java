@@ -73,8 +73,9 @@ public final class EmnistNet {
         int in = 1;
         for (int block = 0; block < CHANNELS.length; block++) {
             for (int conv = 0; conv < 2; conv++) {
-                layers.layer(new ConvolutionLayer.Builder(3, 3).nIn(in).nOut(CHANNELS[block]).hasBias(false)
-                        .dataFormat(format).activation(Activation.IDENTITY).regularization(decay).build());
+                ConvolutionLayer.Builder convolution = (ConvolutionLayer.Builder) new ConvolutionLayer.Builder(3, 3).nIn(in).nOut(CHANNELS[block])
+                        .hasBias(false).dataFormat(format).activation(Activation.IDENTITY).regularization(decay);
+                layers.layer(in == 1 ? new SingleChannelConvolution(convolution) : convolution.build());
                 layers.layer(ChannelBatchNormalization.of(format));
                 layers.layer(new ActivationLayer(Activation.GELU));
                 in = CHANNELS[block];

@@ -1,0 +1,190 @@
+package org.emnistnet.model;
+
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.stream.IntStream;
+
+/**
+ * The layer behind {@link SingleChannelConvolution}. Each image is copied once into a zero-padded array; an output
+ * channel is then the sum of {@code k * k} shifted, weighted copies of it, and a weight's gradient the sum of the
+ * output gradient times the shifted image. Maps are kept in the padded row width so that each tap is one long
+ * loop over a float array (the JIT compiles it to SIMD code; the few columns past the edge are computed and
+ * dropped). Images (forward) and output channels (backward) run in parallel.
+ */
+final class SingleChannelConvolutionLayer extends ConvolutionLayer {
+
+    SingleChannelConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    private boolean handles() {
+        var conf = layerConf();
+        int[] kernel = conf.getKernelSize();
+        return input != null && input.rank() == 4 && input.dataType() == DataType.FLOAT && conf.getNIn() == 1
+                && conf.getCnn2dDataFormat() == CNN2DFormat.NCHW && conf.getConvolutionMode() == ConvolutionMode.Same
+                && kernel[0] == kernel[1] && kernel[0] % 2 == 1 && Arrays.equals(conf.getStride(), new int[]{1, 1})
+                && Arrays.equals(conf.getDilation(), new int[]{1, 1}) && conf.getActivationFn() instanceof ActivationIdentity
+                && conf.getIDropout() == null && maskArray == null && input.length() < Integer.MAX_VALUE / Math.max(1, conf.getNOut());
+    }
+
+    /** The geometry of one forward/backward call. */
+    private record Shape4(int images, int channels, int height, int width, int kernel) {
+        int pad() {
+            return kernel / 2;
+        }
+
+        int paddedWidth() {
+            return width + 2 * pad();
+        }
+
+        /** Padded rows, plus the overhang that the last row's columns past the edge read. */
+        int paddedSize() {
+            return (height + 2 * pad()) * paddedWidth() + 2 * pad();
+        }
+
+        int pixels() {
+            return height * width;
+        }
+    }
+
+    private Shape4 shape() {
+        return new Shape4((int) input.size(0), (int) layerConf().getNOut(), (int) input.size(2), (int) input.size(3),
+                layerConf().getKernelSize()[0]);
+    }
+
+    /** Images copied into zero-padded rows, one array per image. */
+    private static float[][] padded(INDArray images, Shape4 s) {
+        INDArray source = images.ordering() == 'c' && Shape.hasDefaultStridesForShape(images) ? images : images.dup('c');
+        FloatBuffer pixels = source.data().asNioFloat();
+        int base = (int) source.offset();
+        float[][] padded = new float[s.images()][s.paddedSize()];
+        IntStream.range(0, s.images()).parallel().forEach(n -> {
+            for (int y = 0; y < s.height(); y++) {
+                pixels.get(base + n * s.pixels() + y * s.width(), padded[n], (y + s.pad()) * s.paddedWidth() + s.pad(), s.width());
+            }
+        });
+        return padded;
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        if (!handles()) {
+            return super.activate(training, workspaceMgr);
+        }
+        Shape4 s = shape();
+        float[][] images = padded(input, s);
+        float[] weights = getParam(ConvolutionParamInitializer.WEIGHT_KEY).dup('c').reshape(-1).toFloatVector(); // [out][ky][kx]
+        float[] bias = layerConf().hasBias() ? getParam(ConvolutionParamInitializer.BIAS_KEY).toFloatVector() : new float[s.channels()];
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
+                new long[]{s.images(), s.channels(), s.height(), s.width()}, 'c');
+        FloatBuffer outBuffer = out.data().asNioFloat();
+        int outBase = (int) out.offset();
+        int k = s.kernel();
+        int rowLength = s.height() * s.paddedWidth(); // output rows in padded width: one long loop per tap
+        IntStream.range(0, s.images()).parallel().forEach(n -> {
+            float[] image = images[n];
+            float[] map = new float[rowLength];
+            float[] valid = new float[s.pixels()];
+            for (int o = 0; o < s.channels(); o++) {
+                Arrays.fill(map, bias[o]);
+                for (int ky = 0; ky < k; ky++) {
+                    for (int kx = 0; kx < k; kx++) {
+                        float w = weights[(o * k + ky) * k + kx];
+                        int shift = ky * s.paddedWidth() + kx;
+                        for (int i = 0; i < rowLength; i++) {
+                            map[i] += w * image[i + shift];
+                        }
+                    }
+                }
+                for (int y = 0; y < s.height(); y++) {
+                    System.arraycopy(map, y * s.paddedWidth(), valid, y * s.width(), s.width());
+                }
+                outBuffer.put(outBase + (n * s.channels() + o) * s.pixels(), valid);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Weight (and bias) gradients only: the returned gradient with respect to the input is null, as DL4J allows
+     * for a first layer (the same as its embedding layers). A layer that is not first goes to DL4J's code.
+     */
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        if (getIndex() != 0 || !handles()) {
+            return super.backpropGradient(epsilon, workspaceMgr);
+        }
+        Shape4 s = shape();
+        int k = s.kernel();
+        float[][] images = padded(input, s);
+        INDArray dOut = epsilon.ordering() == 'c' && Shape.hasDefaultStridesForShape(epsilon) ? epsilon : epsilon.dup('c');
+        FloatBuffer dOutBuffer = dOut.data().asNioFloat();
+        int dOutBase = (int) dOut.offset();
+        float[] weightGradient = new float[s.channels() * k * k];
+        float[] biasGradient = new float[s.channels()];
+        int rowLength = s.height() * s.paddedWidth(); // output gradient rows in padded width, zero past the edge
+        IntStream.range(0, s.channels()).parallel().forEach(o -> {
+            float[][] sums = new float[k * k][rowLength]; // per kernel tap, one partial sum per position
+            float[] map = new float[s.pixels()];
+            float[] padded = new float[rowLength];
+            double bias = 0;
+            for (int n = 0; n < s.images(); n++) {
+                dOutBuffer.get(dOutBase + (n * s.channels() + o) * s.pixels(), map);
+                for (int y = 0; y < s.height(); y++) {
+                    System.arraycopy(map, y * s.width(), padded, y * s.paddedWidth(), s.width());
+                }
+                bias += total(map);
+                float[] image = images[n];
+                for (int ky = 0; ky < k; ky++) {
+                    for (int kx = 0; kx < k; kx++) {
+                        float[] sum = sums[ky * k + kx];
+                        int shift = ky * s.paddedWidth() + kx;
+                        for (int i = 0; i < rowLength; i++) {
+                            sum[i] += padded[i] * image[i + shift];
+                        }
+                    }
+                }
+            }
+            for (int tap = 0; tap < k * k; tap++) {
+                weightGradient[o * k * k + tap] = total(sums[tap]);
+            }
+            biasGradient[o] = (float) bias;
+        });
+        Gradient gradient = new DefaultGradient();
+        if (layerConf().hasBias()) {
+            gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, fill(ConvolutionParamInitializer.BIAS_KEY, biasGradient));
+        }
+        gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, fill(ConvolutionParamInitializer.WEIGHT_KEY, weightGradient), 'c');
+        return new Pair<>(gradient, null);
+    }
+
+    private static float total(float[] partial) {
+        double sum = 0;
+        for (float value : partial) {
+            sum += value;
+        }
+        return (float) sum;
+    }
+
+    private INDArray fill(String parameter, float[] values) {
+        INDArray view = gradientViews.get(parameter);
+        view.assign(Nd4j.createFromArray(values).reshape('c', view.shape()));
+        return view;
+    }
+}
