@@ -50,6 +50,9 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
     @Option(names = "--averaging-frequency", defaultValue = "5")
     int averagingFrequency;
 
+    @Option(names = "--stock-layers", description = "DL4J's stock BatchNorm and first convolution instead of EMNISTNet's fast ones (same maths), for before/after comparisons.")
+    boolean stockLayers;
+
     @Mixin
     SparkOptions spark;
 
@@ -60,7 +63,12 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         MultiLayerNetwork network = EmnistNet.create(26, TrainingRecipe.reference(), new OneCycleSchedule(3e-3, 10_000, 0.3, 25, 1e4));
-        System.out.println("benchmark-train: " + ComputeBackend.describe());
+        if (stockLayers) {
+            MultiLayerNetwork stock = new MultiLayerNetwork(EmnistNet.withStockLayers(network.getLayerWiseConfigurations()));
+            stock.init(network.params(), true);
+            network = stock;
+        }
+        System.out.println("benchmark-train: " + ComputeBackend.describe() + (stockLayers ? ", DL4J's stock layers" : ""));
         List<Double> rates = new ArrayList<>();
         if (engine.equals("profile")) {
             printProfile(LayerProfile.measure(network, randomBatch(batch), 3, steps));
@@ -68,7 +76,7 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
         }
         if (engine.equals("local")) {
             DataSet data = randomBatch(batch);
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < 5; i++) {
                 network.fit(data); // warm-up: JIT, oneDNN primitive caches, workspaces
             }
             for (int run = 0; run < runs; run++) {

@@ -120,6 +120,17 @@ public final class EmnistNet {
         return nhwc;
     }
 
+    /**
+     * The same network with DL4J's stock layers in place of the fast training layers ({@link SingleChannelConvolution},
+     * {@link ChannelBatchNormalization}): the same parameters and maths, for comparisons (tests, benchmarks).
+     */
+    public static MultiLayerConfiguration withStockLayers(MultiLayerConfiguration configuration) {
+        String json = configuration.toJson()
+                .replace(SingleChannelConvolution.class.getName(), ConvolutionLayer.class.getName())
+                .replace(ChannelBatchNormalization.class.getName(), BatchNormalization.class.getName());
+        return MultiLayerConfiguration.fromJson(json);
+    }
+
     /** A new, initialised network. */
     public static MultiLayerNetwork create(int classes, TrainingRecipe recipe, ISchedule learningRate) {
         ComputeBackend.configure();
