@@ -12,7 +12,6 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.FloatBuffer;
 
@@ -131,10 +130,7 @@ final class ChannelBatchNormLayer extends BatchNormalization {
         }
     }
 
-    /** Writes values into the parameter's gradient view (a slice of the network's flattened gradient). */
     private INDArray fill(String parameter, float[] values) {
-        INDArray view = gradientViews.get(parameter);
-        view.assign(Nd4j.createFromArray(values).reshape(view.shape()).castTo(view.dataType()));
-        return view;
+        return GradientViews.fill(gradientViews.get(parameter), values);
     }
 }

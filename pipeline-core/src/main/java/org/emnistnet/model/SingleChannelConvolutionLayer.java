@@ -14,7 +14,6 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
@@ -183,8 +182,6 @@ final class SingleChannelConvolutionLayer extends ConvolutionLayer {
     }
 
     private INDArray fill(String parameter, float[] values) {
-        INDArray view = gradientViews.get(parameter);
-        view.assign(Nd4j.createFromArray(values).reshape('c', view.shape()));
-        return view;
+        return GradientViews.fill(gradientViews.get(parameter), values);
     }
 }
