@@ -57,7 +57,7 @@ public final class PipelineJob implements Callable<Integer> {
     @Option(names = "--workers", defaultValue = "0", description = "Parallel workers (0 = Spark's default parallelism).")
     int workers;
 
-    @Option(names = "--averaging-frequency", defaultValue = "5", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--averaging-frequency", defaultValue = "0", description = "Minibatches per worker between averagings (0 = every minibatch on a local master, every 5 on a cluster).")
     int averagingFrequency;
 
     @Option(names = "--overwrite", description = "Start over: replace everything under WORK.")

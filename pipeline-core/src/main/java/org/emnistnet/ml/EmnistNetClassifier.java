@@ -78,7 +78,7 @@ public final class EmnistNetClassifier extends Estimator<EmnistNetModel> impleme
         epochs = new IntParam(this, "epochs", "training epochs", ParamValidators.gtEq(1));
         batchSize = new IntParam(this, "batchSize", "global minibatch, split over the workers", ParamValidators.gtEq(1));
         workers = new IntParam(this, "workers", "parallel workers (0 = Spark's default parallelism)", ParamValidators.gtEq(0));
-        averagingFrequency = new IntParam(this, "averagingFrequency", "minibatches between parameter averagings", ParamValidators.gtEq(1));
+        averagingFrequency = new IntParam(this, "averagingFrequency", "minibatches between parameter averagings (0 = every minibatch on a local master, every 5 on a cluster)", ParamValidators.gtEq(0));
         seed = new LongParam(this, "seed", "random seed");
         valFraction = new DoubleParam(this, "valFraction", "share of rows held out for validation, per class", ParamValidators.inRange(0, 1, false, false));
         runDirectory = new Param<>(this, "runDirectory", "where checkpoints and history go (empty = a temporary directory)");
@@ -89,7 +89,7 @@ public final class EmnistNetClassifier extends Estimator<EmnistNetModel> impleme
         setDefault(epochs, reference.epochs());
         setDefault(batchSize, reference.batchSize());
         setDefault(workers, 0);
-        setDefault(averagingFrequency, 5);
+        setDefault(averagingFrequency, 0);
         setDefault(seed, reference.seed());
         setDefault(valFraction, 0.1);
         setDefault(runDirectory, "");

@@ -8,10 +8,20 @@ import org.emnistnet.model.TrainingRecipe;
  *
  * @param workers            parallel workers; 0 = Spark's default parallelism
  * @param batchPerWorker     minibatch per worker; 0 = the recipe's batch divided by the workers
- * @param averagingFrequency minibatches per worker between parameter averagings
+ * @param averagingFrequency minibatches per worker between parameter averagings; 0 = {@link #defaultAveragingFrequency}
  * @param trainLimit         train on at most this many images (0 = all), for quick looks and tests; validation
  *                           and test splits are then limited to a quarter of it
  */
 public record TrainingOptions(TrainingRecipe recipe, int workers, int batchPerWorker, int averagingFrequency,
                               long trainLimit) {
+
+    /**
+     * Averaging every minibatch on a local master: in one JVM a round costs little, and it trains as accurately as
+     * one worker (Fashion-MNIST: 92.32 % with 2 workers, the same as 1 worker; every 5 minibatches: 91.48 %).
+     * Every 5 minibatches on a cluster, where each round is a Spark job plus a broadcast and collection of the
+     * parameters and Adam state (~1.2-1.6 s per round on the 127.0.0.1 standalone cluster).
+     */
+    public static int defaultAveragingFrequency(boolean localMaster) {
+        return localMaster ? 1 : 5;
+    }
 }

@@ -88,7 +88,9 @@ public final class TrainingRun {
         boolean sharedDefaultFs = !spark.sparkContext().hadoopConfiguration().get("fs.defaultFS", "file:///").startsWith("file:");
         String export = spark.sparkContext().isLocal() ? runDirectory.toAbsolutePath().resolve("export").toUri().toString()
                 : sharedDefaultFs ? "/tmp/emnistnet-export-" + java.util.UUID.randomUUID() : null;
-        TrainerSettings settings = new TrainerSettings(workers, batchPerWorker, options.averagingFrequency(), export, recipe.seed());
+        int averagingFrequency = options.averagingFrequency() > 0 ? options.averagingFrequency()
+                : TrainingOptions.defaultAveragingFrequency(spark.sparkContext().isLocal());
+        TrainerSettings settings = new TrainerSettings(workers, batchPerWorker, averagingFrequency, export, recipe.seed());
         int iterationsPerEpoch = settings.iterationsPerEpoch(trainImages);
         int totalSteps = recipe.epochs() * iterationsPerEpoch;
         OneCycleSchedule schedule = OneCycleSchedule.of(recipe, totalSteps);
@@ -97,9 +99,9 @@ public final class TrainingRun {
         int done = resume ? checkpoints.latest().orElse(0) : 0;
         MultiLayerNetwork network = done > 0 ? checkpoints.load(done) : EmnistNet.create(classes, recipe, schedule);
         TrainingHistory history = done > 0 ? TrainingHistory.resumedAt(runDirectory, done) : TrainingHistory.fresh(runDirectory);
-        RunFiles.saveOptions(runDirectory, new TrainingOptions(recipe, workers, batchPerWorker, options.averagingFrequency(), limit));
+        RunFiles.saveOptions(runDirectory, new TrainingOptions(recipe, workers, batchPerWorker, averagingFrequency, limit));
         LOG.info("training {} on {} train / {} val images, {} workers x batch {}, averaging every {}; {} steps; {}; {}",
-                manifest.get("dataset"), trainImages, valImages, workers, batchPerWorker, options.averagingFrequency(),
+                manifest.get("dataset"), trainImages, valImages, workers, batchPerWorker, averagingFrequency,
                 totalSteps, ComputeBackend.describe(), done > 0 ? "resuming after epoch " + done : "from scratch");
 
         DistributedTrainer trainer = new ParameterAveragingTrainer(JavaSparkContext.fromSparkContext(spark.sparkContext()),

@@ -70,12 +70,13 @@ class TrainingRunTest {
     }
 
     @Test
-    void averagingEveryMinibatchRunsEveryPlannedRound() {
+    void onALocalMasterTheDefaultAveragesEveryMinibatchAndRunsEveryPlannedRound() {
         // 2,000 images in minibatches of 64 on 2 workers: 16 rounds of 2 minibatches. DL4J's own random split left
         // some rounds without data here, and the learning-rate schedule fell behind.
-        TrainingOptions everyMinibatch = new TrainingOptions(TrainingRecipe.reference().withEpochs(1), 2, 64, 1, 2000);
+        TrainingOptions byDefault = new TrainingOptions(TrainingRecipe.reference().withEpochs(1), 2, 64, 0, 2000);
         TrainingRun.Result result = new TrainingRun(SparkTestSession.get())
-                .train(PreparedFashionMnist.path(), tmp.resolve("f1"), everyMinibatch, false, line -> { });
+                .train(PreparedFashionMnist.path(), tmp.resolve("f1"), byDefault, false, line -> { });
+        assertEquals(1, RunFiles.savedOptions(tmp.resolve("f1")).orElseThrow().averagingFrequency(), "local master: every minibatch");
         assertEquals(16, new TrainerSettings(2, 64, 1, null, 0).roundsPerEpoch(2000));
         assertEquals(16, result.history().get(0).iterations());
     }
