@@ -77,7 +77,7 @@ public final class EmnistNet {
                         .hasBias(false).dataFormat(format).activation(Activation.IDENTITY).regularization(decay);
                 layers.layer(in == 1 ? new SingleChannelConvolution(convolution) : convolution.build());
                 layers.layer(ChannelBatchNormalization.of(format));
-                layers.layer(new ActivationLayer(Activation.GELU));
+                layers.layer(new GeluActivationLayer());
                 in = CHANNELS[block];
             }
             layers.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
@@ -86,7 +86,7 @@ public final class EmnistNet {
         }
         layers.layer(new DenseLayer.Builder().nOut(HEAD_WIDTH).activation(Activation.IDENTITY).regularization(decay).build());
         layers.layer(new BatchNormalization.Builder().build());
-        layers.layer(new ActivationLayer(Activation.GELU));
+        layers.layer(new GeluActivationLayer());
         layers.layer(new DropoutLayer(1 - dropout[3]));
         layers.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(classes)
                 .activation(Activation.SOFTMAX).regularization(decay).build());
@@ -122,12 +122,14 @@ public final class EmnistNet {
 
     /**
      * The same network with DL4J's stock layers in place of the fast training layers ({@link SingleChannelConvolution},
-     * {@link ChannelBatchNormalization}): the same parameters and maths, for comparisons (tests, benchmarks).
+     * {@link ChannelBatchNormalization}, {@link GeluActivationLayer}): the same parameters and maths, for comparisons
+     * (tests, benchmarks).
      */
     public static MultiLayerConfiguration withStockLayers(MultiLayerConfiguration configuration) {
         String json = configuration.toJson()
                 .replace(SingleChannelConvolution.class.getName(), ConvolutionLayer.class.getName())
-                .replace(ChannelBatchNormalization.class.getName(), BatchNormalization.class.getName());
+                .replace(ChannelBatchNormalization.class.getName(), BatchNormalization.class.getName())
+                .replace(GeluActivationLayer.class.getName(), ActivationLayer.class.getName());
         return MultiLayerConfiguration.fromJson(json);
     }
 
