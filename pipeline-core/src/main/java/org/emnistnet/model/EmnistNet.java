@@ -75,7 +75,7 @@ public final class EmnistNet {
             for (int conv = 0; conv < 2; conv++) {
                 ConvolutionLayer.Builder convolution = (ConvolutionLayer.Builder) new ConvolutionLayer.Builder(3, 3).nIn(in).nOut(CHANNELS[block])
                         .hasBias(false).dataFormat(format).activation(Activation.IDENTITY).regularization(decay);
-                layers.layer(in == 1 ? new SingleChannelConvolution(convolution) : convolution.build());
+                layers.layer(in == 1 ? new SingleChannelConvolution(convolution) : new LinearConvolution(convolution));
                 layers.layer(ChannelBatchNormalization.of(format));
                 layers.layer(new GeluActivationLayer());
                 in = CHANNELS[block];
@@ -122,12 +122,14 @@ public final class EmnistNet {
 
     /**
      * The same network with DL4J's stock layers in place of the fast training layers ({@link SingleChannelConvolution},
-     * {@link ChannelBatchNormalization}, {@link GeluActivationLayer}): the same parameters and maths, for comparisons
+     * {@link LinearConvolution}, {@link ChannelBatchNormalization}, {@link GeluActivationLayer}): the same parameters
+     * and maths, for comparisons
      * (tests, benchmarks).
      */
     public static MultiLayerConfiguration withStockLayers(MultiLayerConfiguration configuration) {
         String json = configuration.toJson()
                 .replace(SingleChannelConvolution.class.getName(), ConvolutionLayer.class.getName())
+                .replace(LinearConvolution.class.getName(), ConvolutionLayer.class.getName())
                 .replace(ChannelBatchNormalization.class.getName(), BatchNormalization.class.getName())
                 .replace(GeluActivationLayer.class.getName(), ActivationLayer.class.getName());
         return MultiLayerConfiguration.fromJson(json);

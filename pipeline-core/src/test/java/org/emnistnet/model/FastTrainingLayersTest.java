@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * EMNISTNet with its fast training layers ({@link ChannelBatchNormalization}, {@link SingleChannelConvolution},
- * {@link GeluActivationLayer}) computes what EMNISTNet with DL4J's stock layers computes in double precision:
+ * {@link LinearConvolution}, {@link GeluActivationLayer}) computes what EMNISTNet with DL4J's stock layers computes in double precision:
  * the loss, the gradient of every parameter (weights, gamma/beta, running statistics), and the parameters and
  * predictions after training steps, on the same minibatches and dropout masks. (DL4J's own float BatchNorm is
  * further from that reference: ~3e-3 relative on the first block's gradients, from cancellation in its float sums.)
@@ -28,6 +28,7 @@ class FastTrainingLayersTest {
     private static final Map<String, String> STOCK = Map.of(
             ChannelBatchNormalization.class.getName(), BatchNormalization.class.getName(),
             SingleChannelConvolution.class.getName(), ConvolutionLayer.class.getName(),
+            LinearConvolution.class.getName(), ConvolutionLayer.class.getName(),
             GeluActivationLayer.class.getName(), ActivationLayer.class.getName());
 
     private record Twins(MultiLayerNetwork ours, MultiLayerNetwork reference) {
@@ -52,6 +53,8 @@ class FastTrainingLayersTest {
         assertThat(reference.getLayer(0)).isNotInstanceOf(SingleChannelConvolutionLayer.class);
         assertThat(reference.getLayer(1)).isNotInstanceOf(ChannelBatchNormLayer.class);
         assertThat(ours.getLayer(2)).isInstanceOf(GeluLayer.class);
+        assertThat(ours.getLayer(3)).isInstanceOf(LinearConvolutionLayer.class);
+        assertThat(reference.getLayer(3)).isNotInstanceOf(LinearConvolutionLayer.class);
         assertThat(reference.getLayer(2)).isNotInstanceOf(GeluLayer.class);
         return new Twins(ours, reference);
     }

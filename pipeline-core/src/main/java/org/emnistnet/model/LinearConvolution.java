@@ -1,0 +1,43 @@
+package org.emnistnet.model;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.LayerValidation;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Collection;
+
+/**
+ * DL4J's {@link ConvolutionLayer} (same parameters, helpers and serialised form apart from the class name) for a
+ * convolution without an activation function (EMNISTNet's: BatchNorm and GELU follow as layers of their own).
+ * DL4J M2.1's backward pass recomputes the layer's forward convolution to feed the activation's derivative, even
+ * for the identity, which costs a third of a convolution layer's training time; {@link LinearConvolutionLayer}
+ * passes the output gradient straight to the same oneDNN backward op.
+ */
+public class LinearConvolution extends ConvolutionLayer {
+
+    /** For deserialisation. */
+    public LinearConvolution() {
+        super();
+    }
+
+    public LinearConvolution(ConvolutionLayer.Builder builder) {
+        super(builder);
+    }
+
+    @Override
+    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
+                             INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
+        LayerValidation.assertNInNOutSet("LinearConvolution", getLayerName(), layerIndex, getNIn(), getNOut());
+        LinearConvolutionLayer layer = new LinearConvolutionLayer(conf, networkDataType);
+        layer.setListeners(listeners);
+        layer.setIndex(layerIndex);
+        layer.setParamsViewArray(layerParamsView);
+        layer.setParamTable(initializer().init(conf, layerParamsView, initializeParams));
+        layer.setConf(conf);
+        return layer;
+    }
+}
