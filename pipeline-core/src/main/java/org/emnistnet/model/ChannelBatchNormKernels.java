@@ -4,9 +4,10 @@ import java.nio.FloatBuffer;
 import java.util.stream.IntStream;
 
 /**
- * Batch normalisation over NCHW float data in a few streaming passes per channel, read and written in place in
- * ND4J's off-heap buffers (no copies). Channels run in parallel. Sums over one feature-map row (at most 784
- * values) are taken in float and added up in double, which keeps them exact to float precision for any batch.
+ * Batch normalisation over NCHW float data in a few streaming passes per channel. Each image's feature map of a
+ * channel is copied out of ND4J's off-heap buffer into a small array (a bulk copy) and processed with
+ * element-wise loops the JIT vectorises; sums are kept per pixel position (n values each, in float) and added up
+ * in double. Channels run in parallel.
  *
  * <p>Shapes: {@code n} images, {@code c} channels, {@code hw} pixels per feature map; element
  * {@code (i, ch, p)} is at {@code base + (i * c + ch) * hw + p}.
@@ -24,25 +25,23 @@ final class ChannelBatchNormKernels {
         float[] variance = new float[c];
         double count = (double) n * hw;
         IntStream.range(0, c).parallel().forEach(ch -> {
-            // shifted sums: exact enough for data whose mean is far from zero relative to its spread
+            // shifted sums, exact enough for data whose mean is far from zero relative to its spread; one partial
+            // sum per pixel position so that the inner loop is element-wise (vectorised), added up in double
             float shift = x.get(base + ch * hw);
-            double sum = 0;
-            double squares = 0;
+            float[] row = new float[hw];
+            float[] sums = new float[hw];
+            float[] squares = new float[hw];
             for (int i = 0; i < n; i++) {
-                int row = base + (i * c + ch) * hw;
-                float rowSum = 0;
-                float rowSquares = 0;
+                x.get(base + (i * c + ch) * hw, row);
                 for (int p = 0; p < hw; p++) {
-                    float d = x.get(row + p) - shift;
-                    rowSum += d;
-                    rowSquares += d * d;
+                    float d = row[p] - shift;
+                    sums[p] += d;
+                    squares[p] += d * d;
                 }
-                sum += rowSum;
-                squares += rowSquares;
             }
-            double centredMean = sum / count;
+            double centredMean = total(sums) / count;
             mean[ch] = (float) (shift + centredMean);
-            variance[ch] = (float) Math.max(0, squares / count - centredMean * centredMean);
+            variance[ch] = (float) Math.max(0, total(squares) / count - centredMean * centredMean);
         });
         return new Statistics(mean, variance);
     }
@@ -53,12 +52,13 @@ final class ChannelBatchNormKernels {
         IntStream.range(0, c).parallel().forEach(ch -> {
             float a = scale[ch];
             float b = offset[ch];
+            float[] row = new float[hw];
             for (int i = 0; i < n; i++) {
-                int from = xBase + (i * c + ch) * hw;
-                int to = outBase + (i * c + ch) * hw;
+                x.get(xBase + (i * c + ch) * hw, row);
                 for (int p = 0; p < hw; p++) {
-                    out.put(to + p, x.get(from + p) * a + b);
+                    row[p] = row[p] * a + b;
                 }
+                out.put(outBase + (i * c + ch) * hw, row);
             }
         });
     }
@@ -74,33 +74,44 @@ final class ChannelBatchNormKernels {
         double count = (double) n * hw;
         IntStream.range(0, c).parallel().forEach(ch -> {
             float m = mean[ch];
-            double sumDy = 0;
-            double sumDyCentred = 0;
+            float[] xRow = new float[hw];
+            float[] dyRow = new float[hw];
+            float[] sumDy = new float[hw];
+            float[] sumDyCentred = new float[hw];
             for (int i = 0; i < n; i++) {
                 int offset = (i * c + ch) * hw;
-                float rowDy = 0;
-                float rowDyCentred = 0;
+                x.get(xBase + offset, xRow);
+                dy.get(dyBase + offset, dyRow);
                 for (int p = 0; p < hw; p++) {
-                    float d = dy.get(dyBase + offset + p);
-                    rowDy += d;
-                    rowDyCentred += d * (x.get(xBase + offset + p) - m);
+                    sumDy[p] += dyRow[p];
+                    sumDyCentred[p] += dyRow[p] * (xRow[p] - m);
                 }
-                sumDy += rowDy;
-                sumDyCentred += rowDyCentred;
             }
+            double totalDy = total(sumDy);
+            double totalDyCentred = total(sumDyCentred);
             float inv = invStd[ch];
-            dBeta[ch] = (float) sumDy;
-            dGamma[ch] = (float) (sumDyCentred * inv);
+            dBeta[ch] = (float) totalDy;
+            dGamma[ch] = (float) (totalDyCentred * inv);
             float k = gamma[ch] * inv;
-            float meanDy = (float) (sumDy / count);
-            float centredFactor = (float) (inv * inv * sumDyCentred / count);
+            float meanDy = (float) (totalDy / count);
+            float centredFactor = (float) (inv * inv * totalDyCentred / count);
             for (int i = 0; i < n; i++) {
                 int offset = (i * c + ch) * hw;
+                x.get(xBase + offset, xRow);
+                dy.get(dyBase + offset, dyRow);
                 for (int p = 0; p < hw; p++) {
-                    float centred = x.get(xBase + offset + p) - m;
-                    dx.put(dxBase + offset + p, k * (dy.get(dyBase + offset + p) - meanDy - centred * centredFactor));
+                    dyRow[p] = k * (dyRow[p] - meanDy - (xRow[p] - m) * centredFactor);
                 }
+                dx.put(dxBase + offset, dyRow);
             }
         });
+    }
+
+    private static double total(float[] partialSums) {
+        double sum = 0;
+        for (float value : partialSums) {
+            sum += value;
+        }
+        return sum;
     }
 }
