@@ -12,12 +12,13 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.GELU;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.GELUDerivative;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The layer behind {@link GeluActivationLayer}: {@code out = gelu(in)} and {@code dIn = gelu'(in) * dOut}, each
- * written by ND4J's ops into a new workspace array. Dropout on the layer, a mask, or another activation goes to
- * DL4J's code.
+ * written into a new workspace array, by {@link GeluKernels} for float data (ND4J's ops otherwise). Dropout on the
+ * layer, a mask, or another activation goes to DL4J's code.
  */
 final class GeluLayer extends ActivationLayer {
 
@@ -30,14 +31,28 @@ final class GeluLayer extends ActivationLayer {
                 && layerConf().getIDropout() == null && maskArray == null;
     }
 
+    private static INDArray contiguous(INDArray array) {
+        return array.ordering() == 'c' && Shape.hasDefaultStridesForShape(array) ? array : array.dup('c');
+    }
+
+    private static boolean javaKernels(INDArray array) {
+        return array.dataType() == DataType.FLOAT && array.length() < Integer.MAX_VALUE;
+    }
+
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         if (!handles()) {
             return super.activate(training, workspaceMgr);
         }
         assertInputSet(false);
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), input.shape(), input.ordering());
-        Nd4j.exec(new GELU(input, out));
+        if (!javaKernels(input)) {
+            INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), input.shape(), input.ordering());
+            Nd4j.exec(new GELU(input, out));
+            return out;
+        }
+        INDArray in = contiguous(input);
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, in.dataType(), in.shape(), 'c');
+        GeluKernels.forward(in.data().asNioFloat(), (int) in.offset(), out.data().asNioFloat(), (int) out.offset(), (int) in.length());
         return out;
     }
 
@@ -47,9 +62,17 @@ final class GeluLayer extends ActivationLayer {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         assertInputSet(true);
-        INDArray gradient = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), input.ordering());
-        Nd4j.exec(new GELUDerivative(input, gradient));
-        gradient.muli(epsilon);
+        if (!javaKernels(input) || epsilon.dataType() != input.dataType()) {
+            INDArray gradient = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), input.ordering());
+            Nd4j.exec(new GELUDerivative(input, gradient));
+            gradient.muli(epsilon);
+            return new Pair<>(new DefaultGradient(), gradient);
+        }
+        INDArray in = contiguous(input);
+        INDArray dOut = contiguous(epsilon);
+        INDArray gradient = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, in.dataType(), in.shape(), 'c');
+        GeluKernels.backward(in.data().asNioFloat(), (int) in.offset(), dOut.data().asNioFloat(), (int) dOut.offset(),
+                gradient.data().asNioFloat(), (int) gradient.offset(), (int) in.length());
         return new Pair<>(new DefaultGradient(), gradient);
     }
 }
