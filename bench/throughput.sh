@@ -15,11 +15,11 @@ for i in 1 2 3; do
 done
 echo "== DL4J training, one JVM (batch 256)"
 bin/emnistnet benchmark-train --engine local --batch 256 --steps 20 2>/dev/null | grep -E "^run|median"
-echo "== DL4J training, one JVM (batch 256), DL4J's stock BatchNorm and first convolution"
+echo "== DL4J training, one JVM (batch 256), DL4J's stock layers (same network and maths)"
 bin/emnistnet benchmark-train --engine local --batch 256 --steps 20 --stock-layers 2>/dev/null | grep -E "^run|median"
 echo "== DL4J training, local[2] parameter averaging (2 workers x 128, averaging every 5)"
 bin/emnistnet benchmark-train --engine spark --master 'local[2]' --batch 256 --steps 20 2>/dev/null | grep -E "^run|median"
-echo "== DL4J training, local[2] parameter averaging, DL4J's stock BatchNorm and first convolution"
+echo "== DL4J training, local[2] parameter averaging, DL4J's stock layers (same network and maths)"
 bin/emnistnet benchmark-train --engine spark --master 'local[2]' --batch 256 --steps 20 --stock-layers 2>/dev/null | grep -E "^run|median"
 echo "== DL4J scoring, Parquet test split (10,000 images), local[2]"
 bin/emnistnet benchmark-score --model "$model" --in "$prepared" --master 'local[2]' 2>/dev/null | grep -E "^run|median"

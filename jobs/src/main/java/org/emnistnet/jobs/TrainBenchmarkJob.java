@@ -50,7 +50,7 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
     @Option(names = "--averaging-frequency", defaultValue = "5")
     int averagingFrequency;
 
-    @Option(names = "--stock-layers", description = "DL4J's stock BatchNorm and first convolution instead of EMNISTNet's fast ones (same maths), for before/after comparisons.")
+    @Option(names = "--stock-layers", description = "DL4J's stock convolution, BatchNorm and activation layers instead of EMNISTNet's fast ones (same network and maths), for before/after comparisons.")
     boolean stockLayers;
 
     @Mixin

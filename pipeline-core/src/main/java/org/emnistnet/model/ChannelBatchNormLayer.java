@@ -35,7 +35,7 @@ final class ChannelBatchNormLayer extends BatchNormalization {
     }
 
     private boolean handles(INDArray x) {
-        return x.rank() == 4 && x.dataType() == DataType.FLOAT && layerConf().getCnn2DFormat() == CNN2DFormat.NCHW
+        return ComputeBackend.hostMemory() && x.rank() == 4 && x.dataType() == DataType.FLOAT && layerConf().getCnn2DFormat() == CNN2DFormat.NCHW
                 && !layerConf().isLockGammaBeta() && x.length() < Integer.MAX_VALUE;
     }
 

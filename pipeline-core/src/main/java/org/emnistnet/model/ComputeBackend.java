@@ -34,6 +34,18 @@ public final class ComputeBackend {
         return "CUDA".equalsIgnoreCase(backendName());
     }
 
+    /**
+     * Whether arrays live in host memory, where EMNISTNet's Java layer kernels can read and write them in place
+     * (ND4J's CPU backend). On CUDA the layers use DL4J's (cuDNN) code. Decided once per JVM.
+     */
+    public static boolean hostMemory() {
+        return HostMemory.CPU;
+    }
+
+    private static final class HostMemory {
+        static final boolean CPU = !isCuda();
+    }
+
     /** A line for logs and provenance: backend, oneDNN state or the CUDA device. */
     public static String describe() {
         Properties info = Nd4j.getExecutioner().getEnvironmentInformation();

@@ -36,7 +36,7 @@ final class GeluLayer extends ActivationLayer {
     }
 
     private static boolean javaKernels(INDArray array) {
-        return array.dataType() == DataType.FLOAT && array.length() < Integer.MAX_VALUE;
+        return ComputeBackend.hostMemory() && array.dataType() == DataType.FLOAT && array.length() < Integer.MAX_VALUE;
     }
 
     @Override

@@ -35,7 +35,7 @@ final class SingleChannelConvolutionLayer extends ConvolutionLayer {
     private boolean handles() {
         var conf = layerConf();
         int[] kernel = conf.getKernelSize();
-        return input != null && input.rank() == 4 && input.dataType() == DataType.FLOAT && conf.getNIn() == 1
+        return ComputeBackend.hostMemory() && input != null && input.rank() == 4 && input.dataType() == DataType.FLOAT && conf.getNIn() == 1
                 && conf.getCnn2dDataFormat() == CNN2DFormat.NCHW && conf.getConvolutionMode() == ConvolutionMode.Same
                 && kernel[0] == kernel[1] && kernel[0] % 2 == 1 && Arrays.equals(conf.getStride(), new int[]{1, 1})
                 && Arrays.equals(conf.getDilation(), new int[]{1, 1}) && conf.getActivationFn() instanceof ActivationIdentity
