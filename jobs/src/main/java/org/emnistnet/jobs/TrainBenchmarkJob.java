@@ -76,8 +76,8 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
         }
         if (engine.equals("local")) {
             DataSet data = randomBatch(batch);
-            for (int i = 0; i < 5; i++) {
-                network.fit(data); // warm-up: JIT, oneDNN primitive caches, workspaces
+            for (int i = 0; i < 15; i++) {
+                network.fit(data); // warm-up: JIT (the Java layer kernels), oneDNN primitive caches, workspaces
             }
             for (int run = 0; run < runs; run++) {
                 long start = System.nanoTime();
