@@ -11,7 +11,6 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 
 import java.nio.FloatBuffer;
 
@@ -28,7 +27,6 @@ final class ChannelBatchNormLayer extends BatchNormalization {
 
     /** The last training forward pass's batch statistics, or null when DL4J's code ran it. */
     private ChannelBatchNormKernels.Statistics batch;
-    private float[] invStd;
 
     ChannelBatchNormLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -37,10 +35,6 @@ final class ChannelBatchNormLayer extends BatchNormalization {
     private boolean handles(INDArray x) {
         return ComputeBackend.hostMemory() && x.rank() == 4 && x.dataType() == DataType.FLOAT && layerConf().getCnn2DFormat() == CNN2DFormat.NCHW
                 && !layerConf().isLockGammaBeta() && x.length() < Integer.MAX_VALUE;
-    }
-
-    private static INDArray contiguous(INDArray array) {
-        return array.ordering() == 'c' && Shape.hasDefaultStridesForShape(array) ? array : array.dup('c');
     }
 
     private static FloatBuffer buffer(INDArray array) {
@@ -53,7 +47,7 @@ final class ChannelBatchNormLayer extends BatchNormalization {
             batch = null;
             return super.preOutput(x, mode, workspaceMgr);
         }
-        INDArray in = contiguous(x);
+        INDArray in = HostArrays.contiguous(x);
         int n = (int) in.size(0);
         int c = (int) in.size(1);
         int hw = (int) (in.size(2) * in.size(3));
@@ -62,9 +56,8 @@ final class ChannelBatchNormLayer extends BatchNormalization {
         float[] beta = getParam(BatchNormalizationParamInitializer.BETA).toFloatVector();
         float[] scale = new float[c];
         float[] offset = new float[c];
-        invStd = new float[c];
+        float[] invStd = inverseStd();
         for (int ch = 0; ch < c; ch++) {
-            invStd[ch] = (float) (1 / Math.sqrt(batch.variance()[ch] + layerConf().getEps()));
             scale[ch] = gamma[ch] * invStd[ch];
             offset[ch] = beta[ch] - batch.mean()[ch] * scale[ch];
         }
@@ -79,8 +72,8 @@ final class ChannelBatchNormLayer extends BatchNormalization {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         assertInputSet(true);
-        INDArray in = contiguous(input);
-        INDArray dy = contiguous(epsilon);
+        INDArray in = HostArrays.contiguous(input);
+        INDArray dy = HostArrays.contiguous(epsilon);
         int n = (int) in.size(0);
         int c = (int) in.size(1);
         int hw = (int) (in.size(2) * in.size(3));
@@ -88,7 +81,7 @@ final class ChannelBatchNormLayer extends BatchNormalization {
         float[] dBeta = new float[c];
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, in.dataType(), in.shape(), 'c');
         ChannelBatchNormKernels.backward(buffer(in), (int) in.offset(), buffer(dy), (int) dy.offset(), buffer(dx), (int) dx.offset(),
-                n, c, hw, batch.mean(), invStd, getParam(BatchNormalizationParamInitializer.GAMMA).toFloatVector(), dGamma, dBeta);
+                n, c, hw, batch.mean(), inverseStd(), getParam(BatchNormalizationParamInitializer.GAMMA).toFloatVector(), dGamma, dBeta);
 
         Gradient gradient = new DefaultGradient();
         gradient.setGradientFor(BatchNormalizationParamInitializer.GAMMA, fill(BatchNormalizationParamInitializer.GAMMA, dGamma));
@@ -96,6 +89,15 @@ final class ChannelBatchNormLayer extends BatchNormalization {
         runningStatisticsUpdates(gradient);
         batch = null;
         return new Pair<>(gradient, dx);
+    }
+
+    /** {@code 1 / sqrt(batchVariance + eps)} per channel, of the last training forward pass. */
+    private float[] inverseStd() {
+        float[] inverse = new float[batch.variance().length];
+        for (int ch = 0; ch < inverse.length; ch++) {
+            inverse[ch] = (float) (1 / Math.sqrt(batch.variance()[ch] + layerConf().getEps()));
+        }
+        return inverse;
     }
 
     /**
@@ -131,6 +133,6 @@ final class ChannelBatchNormLayer extends BatchNormalization {
     }
 
     private INDArray fill(String parameter, float[] values) {
-        return GradientViews.fill(gradientViews.get(parameter), values);
+        return HostArrays.fill(gradientViews.get(parameter), values);
     }
 }

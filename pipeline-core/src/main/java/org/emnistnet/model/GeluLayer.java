@@ -12,7 +12,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.GELU;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.GELUDerivative;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -31,10 +30,6 @@ final class GeluLayer extends ActivationLayer {
                 && layerConf().getIDropout() == null && maskArray == null;
     }
 
-    private static INDArray contiguous(INDArray array) {
-        return array.ordering() == 'c' && Shape.hasDefaultStridesForShape(array) ? array : array.dup('c');
-    }
-
     private static boolean javaKernels(INDArray array) {
         return ComputeBackend.hostMemory() && array.dataType() == DataType.FLOAT && array.length() < Integer.MAX_VALUE;
     }
@@ -50,7 +45,7 @@ final class GeluLayer extends ActivationLayer {
             Nd4j.exec(new GELU(input, out));
             return out;
         }
-        INDArray in = contiguous(input);
+        INDArray in = HostArrays.contiguous(input);
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, in.dataType(), in.shape(), 'c');
         GeluKernels.forward(in.data().asNioFloat(), (int) in.offset(), out.data().asNioFloat(), (int) out.offset(), (int) in.length());
         return out;
@@ -68,8 +63,8 @@ final class GeluLayer extends ActivationLayer {
             gradient.muli(epsilon);
             return new Pair<>(new DefaultGradient(), gradient);
         }
-        INDArray in = contiguous(input);
-        INDArray dOut = contiguous(epsilon);
+        INDArray in = HostArrays.contiguous(input);
+        INDArray dOut = HostArrays.contiguous(epsilon);
         INDArray gradient = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, in.dataType(), in.shape(), 'c');
         GeluKernels.backward(in.data().asNioFloat(), (int) in.offset(), dOut.data().asNioFloat(), (int) dOut.offset(),
                 gradient.data().asNioFloat(), (int) gradient.offset(), (int) in.length());

@@ -13,7 +13,6 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
@@ -69,7 +68,7 @@ final class SingleChannelConvolutionLayer extends ConvolutionLayer {
 
     /** Images copied into zero-padded rows, one array per image. */
     private static float[][] padded(INDArray images, Shape4 s) {
-        INDArray source = images.ordering() == 'c' && Shape.hasDefaultStridesForShape(images) ? images : images.dup('c');
+        INDArray source = HostArrays.contiguous(images);
         FloatBuffer pixels = source.data().asNioFloat();
         int base = (int) source.offset();
         float[][] padded = new float[s.images()][s.paddedSize()];
@@ -132,7 +131,7 @@ final class SingleChannelConvolutionLayer extends ConvolutionLayer {
         Shape4 s = shape();
         int k = s.kernel();
         float[][] images = padded(input, s);
-        INDArray dOut = epsilon.ordering() == 'c' && Shape.hasDefaultStridesForShape(epsilon) ? epsilon : epsilon.dup('c');
+        INDArray dOut = HostArrays.contiguous(epsilon);
         FloatBuffer dOutBuffer = dOut.data().asNioFloat();
         int dOutBase = (int) dOut.offset();
         float[] weightGradient = new float[s.channels() * k * k];
@@ -182,6 +181,6 @@ final class SingleChannelConvolutionLayer extends ConvolutionLayer {
     }
 
     private INDArray fill(String parameter, float[] values) {
-        return GradientViews.fill(gradientViews.get(parameter), values);
+        return HostArrays.fill(gradientViews.get(parameter), values);
     }
 }
