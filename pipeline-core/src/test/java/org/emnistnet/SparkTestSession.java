@@ -1,6 +1,7 @@
 package org.emnistnet;
 
 import org.apache.spark.sql.SparkSession;
+import org.emnistnet.train.NdArrayKryoRegistrator;
 
 /** One real local[2] SparkSession shared by all tests of a JVM (starting Spark costs seconds). */
 public final class SparkTestSession {
@@ -18,7 +19,7 @@ public final class SparkTestSession {
                     .config("spark.sql.shuffle.partitions", "4")
                     .config("spark.driver.host", "127.0.0.1")
                     .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-                    .config("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator")
+                    .config("spark.kryo.registrator", NdArrayKryoRegistrator.REGISTRATORS)
                     .getOrCreate();
         }
         return session;

@@ -2,6 +2,7 @@ package org.emnistnet.jobs;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import org.emnistnet.train.NdArrayKryoRegistrator;
 import picocli.CommandLine.Option;
 
 import java.util.LinkedHashMap;
@@ -28,7 +29,7 @@ public final class SparkOptions {
             sparkConf.setMaster("local[*]");
         }
         sparkConf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
-        sparkConf.setIfMissing("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
+        sparkConf.setIfMissing("spark.kryo.registrator", NdArrayKryoRegistrator.REGISTRATORS);
         sparkConf.setIfMissing("spark.ui.showConsoleProgress", "false");
         sparkConf.setIfMissing("spark.sql.shuffle.partitions", "8");
         conf.forEach(sparkConf::set);

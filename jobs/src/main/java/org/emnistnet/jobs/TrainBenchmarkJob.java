@@ -50,6 +50,10 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
     @Option(names = "--averaging-frequency", defaultValue = "5")
     int averagingFrequency;
 
+    @Option(names = "--threads-per-worker", defaultValue = "0",
+            description = "Engine spark: cores each worker may use; 0 = the trainer's choice (cores / workers). Give the executor's cores for the JVM-wide default.")
+    int threadsPerWorker;
+
     @Option(names = "--stock-layers", description = "DL4J's stock convolution, BatchNorm and activation layers instead of EMNISTNet's fast ones (same network and maths), for before/after comparisons.")
     boolean stockLayers;
 
@@ -94,7 +98,10 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
                 JavaRDD<DataSet> rdd = sc.parallelize(java.util.stream.IntStream.range(0, minibatches).boxed().toList(), workers * 2)
                         .map(i -> randomBatch(perWorker));
                 String export = Files.createTempDirectory("emnistnet-bench-export").toUri().toString();
-                TrainerSettings settings = new TrainerSettings(workers, perWorker, averagingFrequency, export, 42);
+                int threads = threadsPerWorker > 0 ? threadsPerWorker : TrainerSettings.threadsPerWorker(sc.defaultParallelism(), workers);
+                TrainerSettings settings = new TrainerSettings(workers, perWorker, averagingFrequency, export, 42, threads);
+                System.out.printf("benchmark-train: %d workers x batch %d, averaging every %d, %d threads per worker%n",
+                        workers, perWorker, averagingFrequency, threads);
                 DistributedTrainer trainer = new ParameterAveragingTrainer(sc, network, settings,
                         settings.roundsPerEpoch((long) minibatches * perWorker));
                 trainer.fitEpoch(rdd, 0); // warm-up round

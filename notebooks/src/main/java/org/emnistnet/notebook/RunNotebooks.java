@@ -2,6 +2,7 @@ package org.emnistnet.notebook;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.emnistnet.PipelineLayout;
+import org.emnistnet.train.NdArrayKryoRegistrator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -81,7 +82,7 @@ public final class RunNotebooks implements Callable<Integer> {
             conf.put("spark.ui.showConsoleProgress", "false");
             conf.put("spark.sql.shuffle.partitions", "8");
             conf.put("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
-            conf.put("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
+            conf.put("spark.kryo.registrator", NdArrayKryoRegistrator.REGISTRATORS);
             conf.put(WORK_SPARK_CONF, layout.root().toString());
             return new ZeppelinRunner(classpath, conf).run(notebook);
         }

@@ -1,7 +1,6 @@
 package org.emnistnet.model;
 
 import java.nio.FloatBuffer;
-import java.util.stream.IntStream;
 
 /**
  * Batch normalisation over NCHW float data in a few streaming passes per channel. Each image's feature map of a
@@ -24,7 +23,7 @@ final class ChannelBatchNormKernels {
         float[] mean = new float[c];
         float[] variance = new float[c];
         double count = (double) n * hw;
-        IntStream.range(0, c).parallel().forEach(ch -> {
+        ComputeThreads.range(0, c).forEach(ch -> {
             // shifted sums, exact enough for data whose mean is far from zero relative to its spread; one partial
             // sum per pixel position so that the inner loop is element-wise (vectorised), added up in double
             float shift = x.get(base + ch * hw);
@@ -49,7 +48,7 @@ final class ChannelBatchNormKernels {
     /** {@code out = x * scale[ch] + offset[ch]}. */
     static void scaleAndShift(FloatBuffer x, int xBase, FloatBuffer out, int outBase, int n, int c, int hw,
                               float[] scale, float[] offset) {
-        IntStream.range(0, c).parallel().forEach(ch -> {
+        ComputeThreads.range(0, c).forEach(ch -> {
             float a = scale[ch];
             float b = offset[ch];
             float[] row = new float[hw];
@@ -72,7 +71,7 @@ final class ChannelBatchNormKernels {
                          int n, int c, int hw, float[] mean, float[] invStd, float[] gamma,
                          float[] dGamma, float[] dBeta) {
         double count = (double) n * hw;
-        IntStream.range(0, c).parallel().forEach(ch -> {
+        ComputeThreads.range(0, c).forEach(ch -> {
             float m = mean[ch];
             float[] xRow = new float[hw];
             float[] dyRow = new float[hw];

@@ -52,7 +52,7 @@ final class GeluKernels {
     }
 
     private static IntStream chunks(int length) {
-        return IntStream.range(0, (length + CHUNK - 1) / CHUNK).parallel();
+        return ComputeThreads.range(0, (length + CHUNK - 1) / CHUNK);
     }
 
     /** {@code s = sigmoid(1.702 x) = (1 + tanh(0.851 x)) / 2}. */

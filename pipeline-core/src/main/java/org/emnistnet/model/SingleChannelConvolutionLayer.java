@@ -16,7 +16,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
-import java.util.stream.IntStream;
 
 /**
  * The layer behind {@link SingleChannelConvolution}. Each image is copied once into a zero-padded array; an output
@@ -72,7 +71,7 @@ final class SingleChannelConvolutionLayer extends ConvolutionLayer {
         FloatBuffer pixels = source.data().asNioFloat();
         int base = (int) source.offset();
         float[][] padded = new float[s.images()][s.paddedSize()];
-        IntStream.range(0, s.images()).parallel().forEach(n -> {
+        ComputeThreads.range(0, s.images()).forEach(n -> {
             for (int y = 0; y < s.height(); y++) {
                 pixels.get(base + n * s.pixels() + y * s.width(), padded[n], (y + s.pad()) * s.paddedWidth() + s.pad(), s.width());
             }
@@ -95,7 +94,7 @@ final class SingleChannelConvolutionLayer extends ConvolutionLayer {
         int outBase = (int) out.offset();
         int k = s.kernel();
         int rowLength = s.height() * s.paddedWidth(); // output rows in padded width: one long loop per tap
-        IntStream.range(0, s.images()).parallel().forEach(n -> {
+        ComputeThreads.range(0, s.images()).forEach(n -> {
             float[] image = images[n];
             float[] map = new float[rowLength];
             float[] valid = new float[s.pixels()];
@@ -137,7 +136,7 @@ final class SingleChannelConvolutionLayer extends ConvolutionLayer {
         float[] weightGradient = new float[s.channels() * k * k];
         float[] biasGradient = new float[s.channels()];
         int rowLength = s.height() * s.paddedWidth(); // output gradient rows in padded width, zero past the edge
-        IntStream.range(0, s.channels()).parallel().forEach(o -> {
+        ComputeThreads.range(0, s.channels()).forEach(o -> {
             float[][] sums = new float[k * k][rowLength]; // per kernel tap, one partial sum per position
             float[] map = new float[s.pixels()];
             float[] padded = new float[rowLength];

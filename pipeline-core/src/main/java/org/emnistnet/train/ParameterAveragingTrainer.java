@@ -9,13 +9,17 @@ import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.api.TrainingHook;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.emnistnet.model.ComputeBackend;
+import org.emnistnet.model.ComputeThreads;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.UUID;
 
 /**
  * Synchronous data-parallel training with dl4j-spark's parameter averaging: every worker fits
@@ -44,21 +48,30 @@ public final class ParameterAveragingTrainer implements DistributedTrainer {
         LongAccumulator fitNanos = spark.sc().longAccumulator("train.fit.nanos");
         // A new master per epoch, seeded by epoch: how DL4J splits the data then depends on (seed, epoch) only,
         // so a resumed run repeats the epochs an uninterrupted run would have done.
+        boolean staged = settings.exportDirectory() != null;
         ParameterAveragingTrainingMaster.Builder builder = new ParameterAveragingTrainingMaster.Builder(settings.workers(), settings.batchPerWorker())
                 .batchSizePerWorker(settings.batchPerWorker())
                 .averagingFrequency(settings.averagingFrequency())
                 .saveUpdater(true)
                 .workerPrefetchNumBatches(2)
-                .rddTrainingApproach(settings.exportDirectory() != null ? RDDTrainingApproach.Export : RDDTrainingApproach.Direct)
-                .exportDirectory(settings.exportDirectory())
+                .rddTrainingApproach(RDDTrainingApproach.Direct)
+                .repartionData(staged ? Repartition.Never : Repartition.Always)
                 .rngSeed(settings.seed() * 1_000_003L + epoch)
-                .trainingHooks(new WorkerHook(settings.seed(), lossSum, steps, fitNanos));
-        ExactRoundsTrainingMaster master = new ExactRoundsTrainingMaster(builder, roundsPerEpoch);
+                .trainingHooks(new WorkerHook(settings.seed(), settings.threadsPerWorker(), lossSum, steps, fitNanos));
+        ExactRoundsTrainingMaster master = new ExactRoundsTrainingMaster(builder, roundsPerEpoch, staged);
         SparkDl4jMultiLayer sparkNetwork = new SparkDl4jMultiLayer(spark, network, master);
         sparkNetwork.setCollectTrainingStats(false);
-        network = sparkNetwork.fit(batches);
-        master.deleteTempFiles(spark);
-        master.release();
+        String directory = staged ? settings.exportDirectory() + "/epoch-" + epoch + "-" + UUID.randomUUID() : null;
+        JavaRDD<String> paths = staged ? DataSetFiles.write(spark, batches, directory) : null;
+        try {
+            network = staged ? sparkNetwork.fitPaths(paths, new StagedDataSets.Loader()) : sparkNetwork.fit(batches);
+        } finally {
+            master.release();
+            if (staged) {
+                paths.unpersist(false);
+                DataSetFiles.delete(spark, directory);
+            }
+        }
         network.incrementEpochCount();
         return new EpochFit(steps.value() == 0 ? Double.NaN : lossSum.value() / steps.value(), fitNanos.value() / 1e9);
     }
@@ -84,17 +97,48 @@ public final class ParameterAveragingTrainer implements DistributedTrainer {
      */
     static final class ExactRoundsTrainingMaster extends ParameterAveragingTrainingMaster {
         private final int rounds;
+        private final boolean shapeRounds;
         private final java.util.List<JavaPairRDD<?, Long>> indexedEpochs = new java.util.ArrayList<>();
 
-        ExactRoundsTrainingMaster(Builder builder, int rounds) {
+        /**
+         * @param shapeRounds the RDD DL4J splits holds small objects (the paths of exported DataSets): cut it on
+         *                    the driver and hand every round over as exactly {@code workers} partitions, so DL4J
+         *                    need not repartition it (the builder must say {@link Repartition#Never})
+         */
+        ExactRoundsTrainingMaster(Builder builder, int rounds, boolean shapeRounds) {
             super(builder);
             this.rounds = rounds;
+            this.shapeRounds = shapeRounds;
         }
 
         @Override
         @SuppressWarnings("unchecked")
         protected <T> JavaRDD<T>[] getSplitRDDs(JavaRDD<T> data, int totalDataSetObjects, int examplesPerDataSetObject) {
             int splits = Math.max(1, Math.min(rounds, totalDataSetObjects));
+            return shapeRounds ? shapedRounds(data, splits) : filteredRounds(data, splits, totalDataSetObjects);
+        }
+
+        /**
+         * Every round as its own small RDD of {@code workers} partitions, cut from the epoch's paths collected on
+         * the driver (a few hundred strings). Saves DL4J's per-round repartitioning: a count job, an index job and
+         * a shuffle before every averaging round, about a third of a round's overhead.
+         */
+        @SuppressWarnings("unchecked")
+        private <T> JavaRDD<T>[] shapedRounds(JavaRDD<T> data, int splits) {
+            java.util.List<T> objects = data.collect();
+            JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.context());
+            JavaRDD<T>[] result = new JavaRDD[splits];
+            for (int round = 0; round < splits; round++) {
+                java.util.List<T> slice = new java.util.ArrayList<>(objects.subList(
+                        roundStart(round, splits, objects.size()), roundStart(round + 1, splits, objects.size())));
+                result[round] = sc.parallelize(slice, Math.min(getNumWorkers(), slice.size()));
+            }
+            return result;
+        }
+
+        /** Every round as a filter of the indexed epoch; DL4J then repartitions it over the workers. */
+        @SuppressWarnings("unchecked")
+        private <T> JavaRDD<T>[] filteredRounds(JavaRDD<T> data, int splits, int totalDataSetObjects) {
             JavaPairRDD<T, Long> indexed = data.zipWithIndex().persist(StorageLevel.MEMORY_ONLY());
             indexedEpochs.add(indexed);
             JavaRDD<T>[] result = new JavaRDD[splits];
@@ -117,21 +161,28 @@ public final class ParameterAveragingTrainer implements DistributedTrainer {
         return (int) ((index * rounds) / objects);
     }
 
+    /** The index of the first object of {@code round}: the smallest index whose {@link #roundOf} is {@code round}. */
+    static int roundStart(int round, int rounds, int objects) {
+        return (int) (((long) round * objects + rounds - 1) / rounds);
+    }
+
     /**
      * Runs on the workers around every minibatch: seeds ND4J's random stream (dropout masks) from the run's seed,
-     * the iteration and the minibatch itself, so that training is repeatable; and adds each minibatch's loss and
-     * fit time (DL4J calls the hook right before and after {@code fit(minibatch)}) to accumulators the driver reads
-     * after the epoch.
+     * the iteration and the minibatch itself, so that training is repeatable; limits the worker's thread to its
+     * share of the cores; and adds each minibatch's loss and fit time (DL4J calls the hook right before and after
+     * {@code fit(minibatch)}) to accumulators the driver reads after the epoch.
      */
     static final class WorkerHook implements TrainingHook {
         private final long seed;
+        private final int threadsPerWorker;
         private final DoubleAccumulator lossSum;
         private final LongAccumulator steps;
         private final LongAccumulator fitNanos;
         private transient ThreadLocal<Long> fitStart;
 
-        WorkerHook(long seed, DoubleAccumulator lossSum, LongAccumulator steps, LongAccumulator fitNanos) {
+        WorkerHook(long seed, int threadsPerWorker, DoubleAccumulator lossSum, LongAccumulator steps, LongAccumulator fitNanos) {
             this.seed = seed;
+            this.threadsPerWorker = threadsPerWorker;
             this.lossSum = lossSum;
             this.steps = steps;
             this.fitNanos = fitNanos;
@@ -153,6 +204,9 @@ public final class ParameterAveragingTrainer implements DistributedTrainer {
                     + 31 * minibatch.getLabels().argMax(1).sumNumber().doubleValue();
             Nd4j.getRandom().setSeed(seed * 6_364_136_223_846_793_005L + iteration * 1_442_695_040_888_963_407L
                     + Double.doubleToLongBits(fingerprint));
+            if (threadsPerWorker > 0) {
+                ComputeThreads.limitCurrentThread(threadsPerWorker);
+            }
             fitStart().set(System.nanoTime());
         }
 
@@ -162,6 +216,7 @@ public final class ParameterAveragingTrainer implements DistributedTrainer {
             if (start != null) {
                 fitNanos.add(System.nanoTime() - start);
             }
+            ComputeThreads.releaseCurrentThread(); // the task thread goes back to Spark's pool
             lossSum.add(model.score());
             steps.add(1);
         }

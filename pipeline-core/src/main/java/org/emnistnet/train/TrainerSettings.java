@@ -14,14 +14,25 @@ import java.io.Serializable;
  *                           to ship them inside Spark's shuffle (DL4J's "Direct" approach): dl4j-spark refuses
  *                           to export to a local filesystem from a cluster
  * @param seed               seed of data order, splits and dropout
+ * @param threadsPerWorker   cores each worker's layer work may use ({@link org.emnistnet.model.ComputeThreads}),
+ *                           or 0 for all of its JVM's
  */
 public record TrainerSettings(int workers, int batchPerWorker, int averagingFrequency, String exportDirectory,
-                              long seed) implements Serializable {
+                              long seed, int threadsPerWorker) implements Serializable {
     public TrainerSettings {
-        if (workers < 1 || batchPerWorker < 1 || averagingFrequency < 1) {
+        if (workers < 1 || batchPerWorker < 1 || averagingFrequency < 1 || threadsPerWorker < 0) {
             throw new EmnistNetException("trainer settings: workers (" + workers + "), batch per worker ("
-                    + batchPerWorker + ") and averaging frequency (" + averagingFrequency + ") must all be >= 1");
+                    + batchPerWorker + ") and averaging frequency (" + averagingFrequency + ") must all be >= 1,"
+                    + " threads per worker (" + threadsPerWorker + ") >= 0");
         }
+    }
+
+    /**
+     * Each worker's share of the cores when {@code workers} run at once on {@code cores} (Spark's default
+     * parallelism: local[N]'s N, or all executor cores of a cluster): at least 1.
+     */
+    public static int threadsPerWorker(int cores, int workers) {
+        return Math.max(1, cores / Math.max(1, workers));
     }
 
     /**

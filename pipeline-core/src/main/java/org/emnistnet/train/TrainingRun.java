@@ -90,7 +90,9 @@ public final class TrainingRun {
                 : sharedDefaultFs ? "/tmp/emnistnet-export-" + java.util.UUID.randomUUID() : null;
         int averagingFrequency = options.averagingFrequency() > 0 ? options.averagingFrequency()
                 : TrainingOptions.defaultAveragingFrequency(spark.sparkContext().isLocal());
-        TrainerSettings settings = new TrainerSettings(workers, batchPerWorker, averagingFrequency, export, recipe.seed());
+        int threadsPerWorker = TrainerSettings.threadsPerWorker(spark.sparkContext().defaultParallelism(), workers);
+        TrainerSettings settings = new TrainerSettings(workers, batchPerWorker, averagingFrequency, export, recipe.seed(),
+                threadsPerWorker);
         int iterationsPerEpoch = settings.iterationsPerEpoch(trainImages);
         int totalSteps = recipe.epochs() * iterationsPerEpoch;
         OneCycleSchedule schedule = OneCycleSchedule.of(recipe, totalSteps);

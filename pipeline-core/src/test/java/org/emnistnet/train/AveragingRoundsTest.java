@@ -29,11 +29,36 @@ class AveragingRoundsTest {
     }
 
     @Test
+    void eachRoundStartsAtItsFirstMinibatch() {
+        int rounds = 211;
+        int minibatches = 424;
+        for (int round = 0; round <= rounds; round++) {
+            int start = ParameterAveragingTrainer.roundStart(round, rounds, minibatches);
+            if (round < rounds) {
+                assertEquals(round, ParameterAveragingTrainer.roundOf(start, rounds, minibatches));
+            } else {
+                assertEquals(minibatches, start, "the end of the last round is the end of the epoch");
+            }
+            if (start > 0) {
+                assertEquals(round - 1, ParameterAveragingTrainer.roundOf(start - 1, rounds, minibatches));
+            }
+        }
+    }
+
+    @Test
+    void workersSharingCoresGetAnEqualShareOfAtLeastOne() {
+        assertEquals(1, TrainerSettings.threadsPerWorker(2, 2));
+        assertEquals(2, TrainerSettings.threadsPerWorker(2, 1));
+        assertEquals(4, TrainerSettings.threadsPerWorker(16, 4));
+        assertEquals(1, TrainerSettings.threadsPerWorker(2, 8), "more workers than cores");
+    }
+
+    @Test
     void roundsAreSizedFromTheImagesSoEveryRoundHasAMinibatchPerWorker() {
-        TrainerSettings twoWorkers = new TrainerSettings(2, 128, 1, null, 0);
+        TrainerSettings twoWorkers = new TrainerSettings(2, 128, 1, null, 0, 1);
         assertEquals(211, twoWorkers.roundsPerEpoch(54_000)); // ceil(54,000 / 128) = 422 minibatches
         assertEquals(211, twoWorkers.iterationsPerEpoch(54_000));
-        TrainerSettings everyFive = new TrainerSettings(2, 128, 5, null, 0);
+        TrainerSettings everyFive = new TrainerSettings(2, 128, 5, null, 0, 1);
         assertEquals(42, everyFive.roundsPerEpoch(54_000));
         assertEquals(210, everyFive.iterationsPerEpoch(54_000));
         assertEquals(1, everyFive.roundsPerEpoch(100), "at least one round");

@@ -51,7 +51,7 @@ class TrainingRunTest {
             assertEquals(Checksums.readSidecar(checkpoint), history.get(epoch - 1).checkpointSha256());
         }
         assertEquals(1000, ImageIO.read(run.resolve("curves.png").toFile()).getWidth());
-        int planned = new TrainerSettings(2, 64, 5, null, 0).iterationsPerEpoch(2000);
+        int planned = new TrainerSettings(2, 64, 5, null, 0, 1).iterationsPerEpoch(2000);
         for (EpochRecord epoch : history) { // every planned averaging round ran: the schedule advances as sized
             assertEquals(epoch.epoch() * planned, epoch.iterations());
         }
@@ -77,7 +77,7 @@ class TrainingRunTest {
         TrainingRun.Result result = new TrainingRun(SparkTestSession.get())
                 .train(PreparedFashionMnist.path(), tmp.resolve("f1"), byDefault, false, line -> { });
         assertEquals(1, RunFiles.savedOptions(tmp.resolve("f1")).orElseThrow().averagingFrequency(), "local master: every minibatch");
-        assertEquals(16, new TrainerSettings(2, 64, 1, null, 0).roundsPerEpoch(2000));
+        assertEquals(16, new TrainerSettings(2, 64, 1, null, 0, 1).roundsPerEpoch(2000));
         assertEquals(16, result.history().get(0).iterations());
     }
 

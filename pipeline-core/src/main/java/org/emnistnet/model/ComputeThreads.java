@@ -1,0 +1,74 @@
+package org.emnistnet.model;
+
+import org.nd4j.nativeblas.NativeOps;
+import org.nd4j.nativeblas.NativeOpsHolder;
+
+import java.util.stream.IntStream;
+
+/**
+ * How many cores the current thread's layer work may use. By default all of them: EMNISTNet's Java kernels split
+ * their loops over the common fork-join pool and oneDNN uses its OpenMP threads. Parameter-averaging workers that
+ * share one JVM's cores (local[N], or several task slots per executor) each get their share instead
+ * ({@link #limitCurrentThread}): otherwise two workers on two cores each ask for two threads and spend the step
+ * handing work over. OpenMP's thread count is per calling thread, so the limit stays with the worker's thread
+ * until {@link #releaseCurrentThread}.
+ */
+public final class ComputeThreads {
+    private static final ThreadLocal<Limit> LIMIT = new ThreadLocal<>();
+
+    private record Limit(int threads, int openMpBefore) {
+    }
+
+    private ComputeThreads() {
+    }
+
+    /** Limits the current thread's layer work to {@code threads} cores (Java kernels and, on the CPU, oneDNN). */
+    public static void limitCurrentThread(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads per worker must be >= 1, got " + threads);
+        }
+        Limit current = LIMIT.get();
+        if (current != null && current.threads() == threads) {
+            return;
+        }
+        int openMpBefore = current != null ? current.openMpBefore() : openMpThreads();
+        LIMIT.set(new Limit(threads, openMpBefore));
+        setOpenMpThreads(threads);
+    }
+
+    /** Gives the current thread all cores again. */
+    public static void releaseCurrentThread() {
+        Limit current = LIMIT.get();
+        if (current != null) {
+            LIMIT.remove();
+            setOpenMpThreads(current.openMpBefore());
+        }
+    }
+
+    /** The current thread's limit, or 0 when it has none. */
+    public static int currentLimit() {
+        Limit current = LIMIT.get();
+        return current == null ? 0 : current.threads();
+    }
+
+    /** {@code [from, to)} as a stream that runs in parallel unless the current thread is limited to one core. */
+    static IntStream range(int from, int to) {
+        IntStream range = IntStream.range(from, to);
+        Limit current = LIMIT.get();
+        return current != null && current.threads() == 1 ? range : range.parallel();
+    }
+
+    private static int openMpThreads() {
+        return ComputeBackend.hostMemory() ? nativeOps().ompGetMaxThreads() : 0;
+    }
+
+    private static void setOpenMpThreads(int threads) {
+        if (ComputeBackend.hostMemory() && threads > 0) {
+            nativeOps().setOmpNumThreads(threads);
+        }
+    }
+
+    private static NativeOps nativeOps() {
+        return NativeOpsHolder.getInstance().getDeviceNativeOps();
+    }
+}
