@@ -1,13 +1,28 @@
 #!/usr/bin/env bash
-# Training throughput in one JVM against the PyTorch anchor, interleaved (anchor, DL4J, anchor, DL4J, ...) so that
-# both see the same machine state. Needs Debian's python3-torch. BENCHMARKS.md records the medians.
+# Training throughput against the PyTorch anchor, interleaved (anchor, DL4J, anchor, DL4J, ...) so that both see
+# the same machine state: one JVM, and parameter averaging on local[2] with 2 workers x 128 averaging every 5
+# minibatches and every minibatch (the default on a local master). Needs Debian's python3-torch. BENCHMARKS.md
+# records the medians. Parameter averaging runs 60 steps (of 2 x 128) per timed epoch, so that the per-epoch costs
+# (staging the minibatches, a new training master) weigh about as they do in a real epoch of 211 rounds.
 #   bench/train-vs-anchor.sh [rounds]
+#   BASELINE=/path/to/other/checkout bench/train-vs-anchor.sh [rounds]   # also times that (built) checkout's
+#                                                                        # parameter averaging, for before/after
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin/emnistnet --help >/dev/null
+spark_runs() { # $1: checkout
+  for frequency in 5 1; do
+    echo "-- $1: local[2], 2 x 128, averaging every $frequency"
+    EMNISTNET_SKIP_BUILD=1 "$1/bin/emnistnet" benchmark-train --engine spark --master 'local[2]' --batch 256 --steps 60 \
+      --averaging-frequency "$frequency" 2>/dev/null | grep -E "median"
+  done
+}
 for round in $(seq "${1:-3}"); do
   echo "== round $round"
   THROUGHPUT_ONLY=1 OUT=/tmp/emnistnet-bench/anchor DATASET=fashion-mnist /usr/bin/python3 ../shared/anchors/torch_emnistnet.py 2>/dev/null | sed -n 1p
   bin/emnistnet benchmark-train --engine local --batch 256 --steps 20 2>/dev/null | grep -E "median"
-  bin/emnistnet benchmark-train --engine spark --master 'local[2]' --batch 256 --steps 20 2>/dev/null | grep -E "median"
+  spark_runs .
+  if [[ -n "${BASELINE:-}" ]]; then
+    spark_runs "$BASELINE"
+  fi
 done
