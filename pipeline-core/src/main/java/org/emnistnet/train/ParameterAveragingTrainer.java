@@ -101,7 +101,7 @@ public final class ParameterAveragingTrainer implements DistributedTrainer {
         private final java.util.List<JavaPairRDD<?, Long>> indexedEpochs = new java.util.ArrayList<>();
 
         /**
-         * @param shapeRounds the RDD DL4J splits holds small objects (the paths of exported DataSets): cut it on
+         * @param shapeRounds the RDD DL4J splits holds small objects (the paths of staged minibatches): cut it on
          *                    the driver and hand every round over as exactly {@code workers} partitions, so DL4J
          *                    need not repartition it (the builder must say {@link Repartition#Never})
          */
