@@ -88,6 +88,9 @@ public final class TrainingRun {
         boolean sharedDefaultFs = !spark.sparkContext().hadoopConfiguration().get("fs.defaultFS", "file:///").startsWith("file:");
         String export = spark.sparkContext().isLocal() ? runDirectory.toAbsolutePath().resolve("export").toUri().toString()
                 : sharedDefaultFs ? "/tmp/emnistnet-export-" + java.util.UUID.randomUUID() : null;
+        if (spark.sparkContext().isLocal()) {
+            DataSetFiles.delete(JavaSparkContext.fromSparkContext(spark.sparkContext()), export); // a killed run's leftovers
+        }
         int averagingFrequency = options.averagingFrequency() > 0 ? options.averagingFrequency()
                 : TrainingOptions.defaultAveragingFrequency(spark.sparkContext().isLocal());
         int threadsPerWorker = TrainerSettings.threadsPerWorker(spark.sparkContext().defaultParallelism(), workers);
@@ -142,6 +145,9 @@ public final class TrainingRun {
         }
         train.unpersist();
         val.unpersist();
+        if (export != null) {
+            DataSetFiles.delete(JavaSparkContext.fromSparkContext(spark.sparkContext()), export);
+        }
         return finish(runDirectory, data.test(), history, checkpoints, recipe, settings, manifest, manifestSha, prepared, classes, limit, trainImages);
     }
 

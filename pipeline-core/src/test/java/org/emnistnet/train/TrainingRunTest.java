@@ -91,12 +91,16 @@ class TrainingRunTest {
                 throw new Killed();
             }
         }));
-        // a crash while epoch 3 was being checkpointed leaves a file without its .sha256 sidecar
+        // a crash while epoch 3 was being checkpointed leaves a file without its .sha256 sidecar, and a crash in
+        // the middle of an epoch its staged minibatches
         Files.writeString(new CheckpointStore(run).fileOf(3), "half a zip");
+        Path staleStaging = Files.createDirectories(run.resolve("export").resolve("epoch-3-killed"));
+        Files.writeString(staleStaging.resolve("part-00000-000000.bin"), "a staged minibatch");
         assertEquals(2, TrainingHistory.read(run.resolve("history.json")).size());
 
         List<EpochRecord> resumed = train(run, true, line -> { }).history();
         assertEquals(3, resumed.size());
+        assertFalse(Files.exists(run.resolve("export")), "staged minibatches are cleaned up, stale ones too");
         for (int i = 0; i < 3; i++) {
             EpochRecord a = uninterrupted.get(i);
             EpochRecord b = resumed.get(i);
