@@ -51,7 +51,7 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
     int averagingFrequency;
 
     @Option(names = "--threads-per-worker", defaultValue = "0",
-            description = "Engine spark: cores each worker may use; 0 = the trainer's choice (cores / workers). Give the executor's cores for the JVM-wide default.")
+            description = "Engine spark: cores each worker may use; 0 = the trainer's choice (local: cores / workers; cluster: spark.task.cpus).")
     int threadsPerWorker;
 
     @Option(names = "--stock-layers", description = "DL4J's stock convolution, BatchNorm and activation layers instead of EMNISTNet's fast ones (same network and maths), for before/after comparisons.")
@@ -98,7 +98,8 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
                 JavaRDD<DataSet> rdd = sc.parallelize(java.util.stream.IntStream.range(0, minibatches).boxed().toList(), workers * 2)
                         .map(i -> randomBatch(perWorker));
                 String export = Files.createTempDirectory("emnistnet-bench-export").toUri().toString();
-                int threads = threadsPerWorker > 0 ? threadsPerWorker : TrainerSettings.threadsPerWorker(sc.defaultParallelism(), workers);
+                int threads = threadsPerWorker > 0 ? threadsPerWorker : TrainerSettings.threadsPerWorker(sc.isLocal(), sc.defaultParallelism(),
+                        workers, sc.getConf().getInt("spark.task.cpus", 1));
                 TrainerSettings settings = new TrainerSettings(workers, perWorker, averagingFrequency, export, 42, threads);
                 System.out.printf("benchmark-train: %d workers x batch %d, averaging every %d, %d threads per worker%n",
                         workers, perWorker, averagingFrequency, threads);

@@ -28,11 +28,12 @@ public record TrainerSettings(int workers, int batchPerWorker, int averagingFreq
     }
 
     /**
-     * Each worker's share of the cores when {@code workers} run at once on {@code cores} (Spark's default
-     * parallelism: local[N]'s N, or all executor cores of a cluster): at least 1.
+     * The cores each worker may use. On a local master the workers share the JVM's {@code cores} (local[N]'s N):
+     * each gets {@code cores / workers}, at least 1. On a cluster each worker is a task, which Spark gives
+     * {@code spark.task.cpus} cores ({@code taskCpus}) of its executor.
      */
-    public static int threadsPerWorker(int cores, int workers) {
-        return Math.max(1, cores / Math.max(1, workers));
+    public static int threadsPerWorker(boolean localMaster, int cores, int workers, int taskCpus) {
+        return localMaster ? Math.max(1, cores / Math.max(1, workers)) : Math.max(1, taskCpus);
     }
 
     /**

@@ -93,7 +93,8 @@ public final class TrainingRun {
         }
         int averagingFrequency = options.averagingFrequency() > 0 ? options.averagingFrequency()
                 : TrainingOptions.defaultAveragingFrequency(spark.sparkContext().isLocal());
-        int threadsPerWorker = TrainerSettings.threadsPerWorker(spark.sparkContext().defaultParallelism(), workers);
+        int threadsPerWorker = TrainerSettings.threadsPerWorker(spark.sparkContext().isLocal(),
+                spark.sparkContext().defaultParallelism(), workers, spark.sparkContext().getConf().getInt("spark.task.cpus", 1));
         TrainerSettings settings = new TrainerSettings(workers, batchPerWorker, averagingFrequency, export, recipe.seed(),
                 threadsPerWorker);
         int iterationsPerEpoch = settings.iterationsPerEpoch(trainImages);

@@ -46,11 +46,13 @@ class AveragingRoundsTest {
     }
 
     @Test
-    void workersSharingCoresGetAnEqualShareOfAtLeastOne() {
-        assertEquals(1, TrainerSettings.threadsPerWorker(2, 2));
-        assertEquals(2, TrainerSettings.threadsPerWorker(2, 1));
-        assertEquals(4, TrainerSettings.threadsPerWorker(16, 4));
-        assertEquals(1, TrainerSettings.threadsPerWorker(2, 8), "more workers than cores");
+    void workersSharingALocalJvmGetAnEqualShareOfItsCoresAndClusterWorkersTheirTasksCores() {
+        assertEquals(1, TrainerSettings.threadsPerWorker(true, 2, 2, 1));
+        assertEquals(2, TrainerSettings.threadsPerWorker(true, 2, 1, 1));
+        assertEquals(4, TrainerSettings.threadsPerWorker(true, 16, 4, 1));
+        assertEquals(1, TrainerSettings.threadsPerWorker(true, 2, 8, 1), "more workers than cores");
+        assertEquals(1, TrainerSettings.threadsPerWorker(false, 2, 1, 1), "a cluster task owns spark.task.cpus cores");
+        assertEquals(4, TrainerSettings.threadsPerWorker(false, 16, 2, 4));
     }
 
     @Test
