@@ -10,9 +10,9 @@ import java.io.Serializable;
  * @param workers            parallel workers (Spark tasks) per averaging round
  * @param batchPerWorker     minibatch size on each worker
  * @param averagingFrequency minibatches each worker fits between two parameter averagings
- * @param exportDirectory    where DataSets are staged for the workers (a path every executor can read), or null
- *                           to ship them inside Spark's shuffle (DL4J's "Direct" approach): dl4j-spark refuses
- *                           to export to a local filesystem from a cluster
+ * @param exportDirectory    where each epoch's minibatches are staged for the workers ({@link DataSetFiles}; a
+ *                           path every executor can read), or null to ship them inside Spark's shuffle (DL4J's
+ *                           "Direct" approach), as on a cluster whose default filesystem is local
  * @param seed               seed of data order, splits and dropout
  * @param threadsPerWorker   cores each worker's layer work may use ({@link org.emnistnet.model.ComputeThreads}),
  *                           or 0 for all of its JVM's
