@@ -98,8 +98,7 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
                 JavaRDD<DataSet> rdd = sc.parallelize(java.util.stream.IntStream.range(0, minibatches).boxed().toList(), workers * 2)
                         .map(i -> randomBatch(perWorker));
                 String export = Files.createTempDirectory("emnistnet-bench-export").toUri().toString();
-                int threads = threadsPerWorker > 0 ? threadsPerWorker : TrainerSettings.threadsPerWorker(sc.isLocal(), sc.defaultParallelism(),
-                        workers, sc.getConf().getInt("spark.task.cpus", 1));
+                int threads = threadsPerWorker > 0 ? threadsPerWorker : TrainerSettings.threadsPerWorker(sc.sc(), workers);
                 TrainerSettings settings = new TrainerSettings(workers, perWorker, averagingFrequency, export, 42, threads);
                 System.out.printf("benchmark-train: %d workers x batch %d, averaging every %d, %d threads per worker%n",
                         workers, perWorker, averagingFrequency, threads);

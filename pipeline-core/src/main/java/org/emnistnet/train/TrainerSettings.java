@@ -36,6 +36,11 @@ public record TrainerSettings(int workers, int batchPerWorker, int averagingFreq
         return localMaster ? Math.max(1, cores / Math.max(1, workers)) : Math.max(1, taskCpus);
     }
 
+    /** {@link #threadsPerWorker(boolean, int, int, int)} for {@code workers} on this Spark context. */
+    public static int threadsPerWorker(org.apache.spark.SparkContext spark, int workers) {
+        return threadsPerWorker(spark.isLocal(), spark.defaultParallelism(), workers, spark.getConf().getInt("spark.task.cpus", 1));
+    }
+
     /**
      * Averaging rounds per epoch: {@code floor(minibatches / (workers * averagingFrequency))}, at least 1.
      * Minibatches are counted as {@code ceil(images / batch)}, a lower bound (each partition may end in a partial

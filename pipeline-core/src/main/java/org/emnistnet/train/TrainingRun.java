@@ -83,18 +83,18 @@ public final class TrainingRun {
         }
         int workers = options.workers() > 0 ? options.workers() : spark.sparkContext().defaultParallelism();
         int batchPerWorker = options.batchPerWorker() > 0 ? options.batchPerWorker() : Math.max(1, recipe.batchSize() / workers);
-        // Local mode shares the driver's disk: stage DataSets there (DL4J's Export). On a cluster, ship them through
-        // Spark (Direct) unless the default filesystem is a shared one.
+        // Local mode shares the driver's disk: stage the minibatches there (DataSetFiles). On a cluster, ship them
+        // through Spark (DL4J's Direct approach) unless the default filesystem is a shared one.
+        JavaSparkContext sparkContext = JavaSparkContext.fromSparkContext(spark.sparkContext());
         boolean sharedDefaultFs = !spark.sparkContext().hadoopConfiguration().get("fs.defaultFS", "file:///").startsWith("file:");
         String export = spark.sparkContext().isLocal() ? runDirectory.toAbsolutePath().resolve("export").toUri().toString()
                 : sharedDefaultFs ? "/tmp/emnistnet-export-" + java.util.UUID.randomUUID() : null;
         if (spark.sparkContext().isLocal()) {
-            DataSetFiles.delete(JavaSparkContext.fromSparkContext(spark.sparkContext()), export); // a killed run's leftovers
+            DataSetFiles.delete(sparkContext, export); // a killed run's leftovers
         }
         int averagingFrequency = options.averagingFrequency() > 0 ? options.averagingFrequency()
                 : TrainingOptions.defaultAveragingFrequency(spark.sparkContext().isLocal());
-        int threadsPerWorker = TrainerSettings.threadsPerWorker(spark.sparkContext().isLocal(),
-                spark.sparkContext().defaultParallelism(), workers, spark.sparkContext().getConf().getInt("spark.task.cpus", 1));
+        int threadsPerWorker = TrainerSettings.threadsPerWorker(spark.sparkContext(), workers);
         TrainerSettings settings = new TrainerSettings(workers, batchPerWorker, averagingFrequency, export, recipe.seed(),
                 threadsPerWorker);
         int iterationsPerEpoch = settings.iterationsPerEpoch(trainImages);
@@ -110,7 +110,7 @@ public final class TrainingRun {
                 manifest.get("dataset"), trainImages, valImages, workers, batchPerWorker, averagingFrequency,
                 totalSteps, ComputeBackend.describe(), done > 0 ? "resuming after epoch " + done : "from scratch");
 
-        DistributedTrainer trainer = new ParameterAveragingTrainer(JavaSparkContext.fromSparkContext(spark.sparkContext()),
+        DistributedTrainer trainer = new ParameterAveragingTrainer(sparkContext,
                 network, settings, settings.roundsPerEpoch(trainImages));
         Augmentation augmentation = new Augmentation(recipe.rotationDegrees(), recipe.noiseStd(), recipe.seed());
         long runStart = System.nanoTime();
@@ -147,7 +147,7 @@ public final class TrainingRun {
         train.unpersist();
         val.unpersist();
         if (export != null) {
-            DataSetFiles.delete(JavaSparkContext.fromSparkContext(spark.sparkContext()), export);
+            DataSetFiles.delete(sparkContext, export);
         }
         return finish(runDirectory, data.test(), history, checkpoints, recipe, settings, manifest, manifestSha, prepared, classes, limit, trainImages);
     }
