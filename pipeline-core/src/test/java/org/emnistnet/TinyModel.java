@@ -3,7 +3,7 @@ package org.emnistnet;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
-import org.emnistnet.model.Checksums;
+import org.emnistnet.artifact.Sidecars;
 import org.emnistnet.model.EmnistNet;
 import org.emnistnet.model.OneCycleSchedule;
 import org.emnistnet.model.TrainingRecipe;
@@ -28,8 +28,9 @@ public final class TinyModel {
     public static Path save(MultiLayerNetwork network, Path dir) throws Exception {
         Files.createDirectories(dir);
         Path zip = dir.resolve("model.zip");
-        ModelSerializer.writeModel(network, zip.toFile(), false);
-        String sha = Checksums.writeSidecar(zip);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        ModelSerializer.writeModel(network, bytes, false);
+        String sha = Sidecars.writeWithSidecar(new org.apache.hadoop.fs.Path(zip.toUri()), bytes.toByteArray());
         new ObjectMapper().writeValue(dir.resolve("model.json").toFile(),
                 Map.of("sha256", sha, "dataset", "fashion-mnist", "class_names", FASHION));
         return zip;

@@ -1,5 +1,7 @@
 package org.emnistnet.jobs;
 
+import org.emnistnet.artifact.HadoopFiles;
+import org.emnistnet.artifact.RunDirectory;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.emnistnet.EmnistNetException;
@@ -33,7 +35,7 @@ public final class EvaluateJob implements Callable<Integer> {
     String predictions;
 
     @Option(names = "--model", paramLabel = "MODEL.zip", description = "Score this model on the split first (instead of --predictions).")
-    java.nio.file.Path model;
+    String model;
 
     @Option(names = "--labels", required = true, paramLabel = "PREPARED", description = "The prepared dataset with the true labels.")
     String labels;
@@ -41,11 +43,11 @@ public final class EvaluateJob implements Callable<Integer> {
     @Option(names = "--split", defaultValue = "test", description = "Default: ${DEFAULT-VALUE}.")
     String split;
 
-    @Option(names = "--out", required = true, paramLabel = "REPORT", description = "Report directory (local).")
-    java.nio.file.Path out;
+    @Option(names = "--out", required = true, paramLabel = "REPORT", description = "Report directory: a path or URI (hdfs:, s3a:, file:).")
+    String out;
 
     @Option(names = "--run", paramLabel = "RUN", description = "Training run directory: adds curves, history and model provenance.")
-    java.nio.file.Path run;
+    String run;
 
     @Option(names = "--overwrite", description = "Replace an existing report (and predictions made with --model).")
     boolean overwrite;
@@ -65,15 +67,16 @@ public final class EvaluateJob implements Callable<Integer> {
         try (SparkSession session = spark.open("evaluate")) {
             String scored = predictions;
             if (model != null) {
-                scored = out.toAbsolutePath() + ".predictions";
+                scored = HadoopFiles.qualified(out) + ".predictions";
                 BatchScorer scorer = new BatchScorer(session, TrainedModel.load(model), 3, 1024);
                 scorer.write(scorer.scoreImages(session.read().parquet(labels).where(col(ImageSchema.SPLIT).equalTo(split))),
                         new Path(scored), "parquet", overwrite, labels + " (split " + split + ")");
             }
-            java.nio.file.Path runDir = run != null ? run : model != null ? model.toAbsolutePath().getParent() : null;
+            RunDirectory runDir = run != null ? RunDirectory.at(run)
+                    : model != null ? new RunDirectory(HadoopFiles.qualified(model).getParent()) : null;
             Metrics metrics = new EvaluationReport(session).write(scored, labels, split, out, runDir, overwrite);
             System.out.printf("evaluate: accuracy %.4f, top-%d %.4f, macro F1 %.4f on %d images -> %s%n", metrics.accuracy(),
-                    metrics.topK(), metrics.topKAccuracy(), metrics.macroF1(), metrics.total(), out.resolve("report.html"));
+                    metrics.topK(), metrics.topKAccuracy(), metrics.macroF1(), metrics.total(), out + "/report.html");
         }
         return 0;
     }

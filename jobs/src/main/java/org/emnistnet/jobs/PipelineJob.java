@@ -1,31 +1,15 @@
 package org.emnistnet.jobs;
 
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
-import org.emnistnet.PipelineLayout;
 import org.emnistnet.data.DatasetDescriptor;
-import org.emnistnet.data.IdxIngest;
-import org.emnistnet.data.ImageSchema;
-import org.emnistnet.eval.EvaluationReport;
-import org.emnistnet.eval.Metrics;
-import org.emnistnet.model.TrainedModel;
 import org.emnistnet.model.TrainingRecipe;
-import org.emnistnet.score.BatchScorer;
+import org.emnistnet.pipeline.Pipeline;
 import org.emnistnet.train.TrainingOptions;
-import org.emnistnet.train.TrainingRun;
-import org.emnistnet.transform.Preparation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.util.Comparator;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
-
-import static org.apache.spark.sql.functions.col;
 
 /**
  * The whole pipeline in one Spark application: ingest -> prepare -> train -> score (test split) -> evaluate.
@@ -45,8 +29,8 @@ public final class PipelineJob implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "IDX directory. Default: the dataset's own.")
     String data;
 
-    @Option(names = "--work", paramLabel = "DIR", description = "Working directory. Default: work/<dataset>.")
-    java.nio.file.Path work;
+    @Option(names = "--work", paramLabel = "DIR", description = "Working directory, a path or URI (hdfs:, s3a:, file:). Default: work/<dataset>.")
+    String work;
 
     @Option(names = "--epochs", defaultValue = "15", description = "Default: ${DEFAULT-VALUE}.")
     int epochs;
@@ -73,54 +57,12 @@ public final class PipelineJob implements Callable<Integer> {
     @Override
     public Integer call() {
         DatasetDescriptor descriptor = DatasetDescriptor.named(dataset);
-        PipelineLayout layout = new PipelineLayout(work != null ? work : java.nio.file.Path.of("work", descriptor.name()));
-        if (overwrite) {
-            deleteTree(layout.run());
-        }
-        Path raw = new Path(layout.raw().toUri());
-        Path prepared = new Path(layout.prepared().toUri());
-        java.nio.file.Path run = layout.run();
+        TrainingOptions options = new TrainingOptions(TrainingRecipe.reference().withEpochs(epochs), workers, 0,
+                averagingFrequency, limit);
         try (SparkSession session = spark.open("pipeline")) {
-            step("ingest", () -> new IdxIngest(session).ingest(descriptor,
-                    new Path(data != null ? data : descriptor.defaultDataDir()), raw, overwrite, false).rows());
-            step("prepare", () -> new Preparation(session).prepare(raw, prepared, 0.1, 42, overwrite).rows());
-            TrainingOptions options = new TrainingOptions(TrainingRecipe.reference().withEpochs(epochs), workers, 0,
-                    averagingFrequency, limit);
-            TrainingRun.Result trained = new TrainingRun(session).train(prepared.toString(), run, options, false,
-                    line -> System.out.println("train: " + line));
-            System.out.printf("train: best epoch %d, val_accuracy %.4f, test_accuracy %.4f%n",
-                    trained.bestEpoch(), trained.valAccuracy(), trained.testAccuracy());
-            Path scores = new Path(layout.scores().toUri());
-            BatchScorer scorer = new BatchScorer(session, TrainedModel.load(layout.model()), 3, 1024);
-            step("score", () -> summaryLine(scorer.write(scorer.scoreImages(session.read().parquet(prepared.toString())
-                    .where(col(ImageSchema.SPLIT).equalTo("test"))), scores, "parquet", overwrite, prepared + " (split test)")));
-            Metrics metrics = new EvaluationReport(session).write(scores.toString(), prepared.toString(), "test",
-                    layout.report(), run, overwrite);
-            System.out.printf("evaluate: accuracy %.4f, macro F1 %.4f on %d test images%n", metrics.accuracy(),
-                    metrics.macroF1(), metrics.total());
-            System.out.println("report: " + layout.report().resolve("report.html"));
+            new Pipeline(session, System.out::println).run(descriptor, data,
+                    work != null ? work : "work/" + descriptor.name(), options, overwrite);
         }
         return 0;
-    }
-
-    private static void step(String name, java.util.function.Supplier<Object> work) {
-        long start = System.nanoTime();
-        Object result = work.get();
-        System.out.printf("%s: %s (%.1f s)%n", name, result, (System.nanoTime() - start) / 1e9);
-    }
-
-    private static String summaryLine(java.util.Map<String, Object> summary) {
-        return summary.get("scored") + " of " + summary.get("inputs") + " scored, failed " + summary.get("failed_by_reason");
-    }
-
-    private static void deleteTree(java.nio.file.Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<java.nio.file.Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + dir, e);
-        }
     }
 }

@@ -24,7 +24,7 @@ import static org.apache.spark.sql.functions.col;
 @Command(name = "benchmark-score", mixinStandardHelpOptions = true, description = "Scoring throughput (images/s).")
 public final class ScoreBenchmarkJob implements Callable<Integer> {
     @Option(names = "--model", required = true)
-    java.nio.file.Path model;
+    String model;
 
     @Option(names = "--in", required = true, description = "Prepared Parquet or a directory of image files.")
     String in;

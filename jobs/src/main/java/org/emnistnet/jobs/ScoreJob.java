@@ -31,8 +31,8 @@ import static org.apache.spark.sql.functions.col;
 @Command(name = "score", mixinStandardHelpOptions = true,
         description = "Batch predictions for a prepared split or a directory tree of image files.")
 public final class ScoreJob implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "MODEL.zip", description = "A trained model (model.json beside it).")
-    java.nio.file.Path model;
+    @Option(names = "--model", required = true, paramLabel = "MODEL.zip", description = "A trained model (model.json beside it); a path or URI (hdfs:, s3a:, file:).")
+    String model;
 
     @Option(names = "--in", required = true, paramLabel = "INPUT", description = "Prepared Parquet (has _manifest.json) or a directory of image files.")
     String in;
@@ -64,8 +64,8 @@ public final class ScoreJob implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        TrainedModel trained = TrainedModel.load(model);
         try (SparkSession session = spark.open("score")) {
+            TrainedModel trained = TrainedModel.load(model);
             BatchScorer scorer = new BatchScorer(session, trained, topK, batch);
             boolean prepared = DataFiles.exists(new Path(in, Manifests.FILE_NAME));
             Dataset<Row> predictions = prepared

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
+import org.emnistnet.artifact.HadoopFiles;
+import org.emnistnet.artifact.RunDirectory;
 import java.util.concurrent.Callable;
 
 /**
@@ -30,8 +31,15 @@ public final class TrainJob implements Callable<Integer> {
     @Option(names = "--in", required = true, paramLabel = "PREPARED", description = "Output of prepare.")
     String in;
 
-    @Option(names = "--run", required = true, paramLabel = "DIR", description = "Run directory (driver-local).")
-    Path run;
+    @Option(names = "--run", required = true, paramLabel = "DIR",
+            description = "Run directory: a path or URI (hdfs:, s3a:, file:). On a cluster in cluster deploy mode, use the cluster's filesystem.")
+    String run;
+
+    @Option(names = "--staging", paramLabel = "DIR",
+            description = "Where each epoch's minibatches are staged for the workers; must be readable by every executor "
+                    + "(HDFS, or a shared mount). Default: the run directory on a shared filesystem or on a local master, "
+                    + "else the default filesystem if shared, else minibatches travel through Spark.")
+    String staging;
 
     @Option(names = "--epochs", defaultValue = "15", description = "Default: ${DEFAULT-VALUE}.")
     int epochs;
@@ -73,10 +81,11 @@ public final class TrainJob implements Callable<Integer> {
         TrainingRecipe recipe = REFERENCE.withEpochs(epochs).withBatchSize(batch).withSeed(seed).withMaxLearningRate(maxLearningRate);
         TrainingOptions options = new TrainingOptions(recipe, workers, batchPerWorker, averagingFrequency, limit);
         try (SparkSession session = spark.open("train")) {
-            TrainingRun.Result result = new TrainingRun(session).train(in, run, options, resume,
+            RunDirectory runDirectory = RunDirectory.at(run);
+            TrainingRun.Result result = new TrainingRun(session).train(in, runDirectory, options, resume, staging,
                     line -> System.out.println("train: " + line));
             System.out.printf("train: best epoch %d, val_accuracy %.4f, test_accuracy %.4f -> %s (sha256 %s)%n",
-                    result.bestEpoch(), result.valAccuracy(), result.testAccuracy(), run.resolve("model.zip"), result.modelSha256());
+                    result.bestEpoch(), result.valAccuracy(), result.testAccuracy(), HadoopFiles.display(runDirectory.model()), result.modelSha256());
         }
         return 0;
     }

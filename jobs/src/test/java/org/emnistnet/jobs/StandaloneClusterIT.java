@@ -1,14 +1,17 @@
 package org.emnistnet.jobs;
 
+import org.apache.hadoop.fs.FileSystem;
+import org.emnistnet.hdfs.HdfsExtension;
 import org.emnistnet.model.TrainedModel;
-import org.emnistnet.train.EpochRecord;
-import org.emnistnet.train.TrainingHistory;
+import org.emnistnet.artifact.EpochRecord;
+import org.emnistnet.artifact.TrainingHistory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -26,10 +29,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The jobs through spark-submit with the application jar, on a real Spark standalone cluster on 127.0.0.1 that
- * the test starts itself (bin/cluster: a master and two workers, one executor JVM each), with authentication on.
+ * the test starts itself (bin/cluster: a master and two workers, one executor JVM each), with authentication on,
+ * and a real HDFS (NameNode + 2 DataNodes on 127.0.0.1) for the runs whose data and artifacts live there.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterIT {
+    @RegisterExtension
+    static final HdfsExtension HDFS = new HdfsExtension();
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final String SECRET = "it-secret-" + System.nanoTime();
     private static Path dir;
@@ -66,7 +72,7 @@ class StandaloneClusterIT {
                 "--epochs", "2", "--limit", "2000", "--workers", "2");
         assertEquals(0, train.code, train.output);
         assertThat(train.output).contains("train: epoch 2/2");
-        TrainedModel model = TrainedModel.load(dir.resolve("run/model.zip"));
+        TrainedModel model = TrainedModel.load(dir.resolve("run/model.zip").toString());
         assertEquals(10, model.classNames().size());
         Result score = submit("ScoreJob", true, "--model", dir.resolve("run/model.zip").toString(), "--in", lake.resolve("prepared").toString(),
                 "--out", dir.resolve("scores").toString());
@@ -114,9 +120,73 @@ class StandaloneClusterIT {
         Result resumed = submit("TrainJob", true, resume.toArray(new String[0]));
         assertEquals(0, resumed.code, resumed.output);
         assertThat(resumed.output).contains("resuming after epoch 2").contains("train: epoch 3/3");
-        List<EpochRecord> history = TrainingHistory.read(run.resolve("history.json"));
+        List<EpochRecord> history = TrainingHistory.read(new org.apache.hadoop.fs.Path(run.resolve("history.json").toUri()));
         assertEquals(List.of(1, 2, 3), history.stream().map(EpochRecord::epoch).toList());
-        TrainedModel.load(run.resolve("model.zip"));
+        TrainedModel.load(run.resolve("model.zip").toString());
+    }
+
+    @Test
+    @Order(4)
+    void onHdfsTrainingStagesInTheRunDirectoryAndAKilledDriverResumesFromItsHdfsCheckpoint() throws Exception {
+        String prepared = HDFS.url("/lake/prepared");
+        assertEquals(0, submit("PrepareJob", true, "--in", dir.resolve("lake/raw").toString(), "--out", prepared).code);
+        String run = HDFS.url("/runs/cluster");
+        List<String> train = List.of("--in", prepared, "--run", run, "--epochs", "3", "--limit", "3000", "--workers", "2");
+
+        Process driver = start("TrainJob", train);
+        waitForHdfsFile("/runs/cluster/checkpoints/epoch-01.zip.sha256", 300);
+        driver.destroyForcibly().waitFor();              // the driver dies during epoch 2
+        assertThat(Files.readString(driverLog(driver)))
+                .contains("cluster: staging minibatches in the run directory on a shared filesystem");
+        try (FileSystem fs = HDFS.hdfs().fileSystem()) {
+            assertFalse(fs.exists(new org.apache.hadoop.fs.Path("/runs/cluster/model.zip")));
+        }
+
+        List<String> resume = new ArrayList<>(train);
+        resume.add("--resume");
+        Result resumed = submit("TrainJob", true, resume.toArray(new String[0]));
+        assertEquals(0, resumed.code, resumed.output);
+        assertThat(resumed.output).contains("resuming after epoch 1").contains("train: epoch 3/3");
+        try (FileSystem fs = HDFS.hdfs().fileSystem()) {
+            List<?> history = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readValue((java.io.InputStream) fs.open(new org.apache.hadoop.fs.Path("/runs/cluster/history.json")), List.class);
+            assertEquals(3, history.size());
+            assertFalse(fs.exists(new org.apache.hadoop.fs.Path("/runs/cluster/staging")), "staging is removed at the end");
+        }
+        TrainedModel.load(run + "/model.zip");
+    }
+
+    @Test
+    @Order(5)
+    void aScoreKilledBeforeItPublishesLeavesNothingThatLooksCompleteOnHdfs() throws Exception {
+        String out = HDFS.url("/scores/killed");
+        Process score = start("ScoreJob", List.of("--model", HDFS.url("/runs/cluster/model.zip"), "--in", HDFS.url("/lake/prepared"),
+                "--split", "train", "--out", out));
+        try (FileSystem fs = HDFS.hdfs().fileSystem()) {
+            org.apache.hadoop.fs.Path scores = new org.apache.hadoop.fs.Path("/scores");
+            for (int i = 0; i < 3000 && !(fs.exists(scores) && fs.listStatus(scores).length > 0); i++) {
+                Thread.sleep(100);
+            }
+            assertThat(fs.listStatus(scores)).as("the job's temporary output").isNotEmpty();
+            score.destroyForcibly().waitFor();
+            assertFalse(fs.exists(new org.apache.hadoop.fs.Path("/scores/killed")), "no output under the final name");
+            for (var left : fs.listStatus(scores)) {
+                assertThat(left.getPath().getName()).contains("incomplete");
+            }
+        }
+        Result again = submit("ScoreJob", true, "--model", HDFS.url("/runs/cluster/model.zip"), "--in", HDFS.url("/lake/prepared"),
+                "--out", out);
+        assertEquals(0, again.code, again.output);
+        assertThat(again.output).contains("10000 inputs, 10000 scored");
+    }
+
+    private static void waitForHdfsFile(String path, int seconds) throws Exception {
+        try (FileSystem fs = HDFS.hdfs().fileSystem()) {
+            for (int i = 0; i < seconds && !fs.exists(new org.apache.hadoop.fs.Path(path)); i++) {
+                Thread.sleep(1000);
+            }
+            assertTrue(fs.exists(new org.apache.hadoop.fs.Path(path)), "waited " + seconds + " s for " + path);
+        }
     }
 
     private static List<ProcessHandle> executors() {

@@ -1,6 +1,5 @@
 package org.emnistnet.data;
 
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -17,11 +16,7 @@ public final class DataFiles {
     }
 
     public static FileSystem fileSystem(Path path) {
-        try {
-            return path.getFileSystem(new Configuration());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the filesystem of " + path, e);
-        }
+        return org.emnistnet.artifact.HadoopFiles.fileSystem(path);
     }
 
     /** The raw bytes of a file; a missing file is an {@link InvalidDataException} naming it. */

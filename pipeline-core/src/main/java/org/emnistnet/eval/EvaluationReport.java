@@ -1,7 +1,11 @@
 package org.emnistnet.eval;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import org.emnistnet.artifact.AtomicFiles;
+import org.emnistnet.artifact.HadoopFiles;
+import org.emnistnet.artifact.RunDirectory;
+
+
+
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -11,12 +15,12 @@ import org.emnistnet.data.AtomicOutputDirectory;
 import org.emnistnet.data.BuildInfo;
 import org.emnistnet.data.ImageSchema;
 import org.emnistnet.data.Manifests;
-import org.emnistnet.train.EpochRecord;
-import org.emnistnet.train.TrainingHistory;
+import org.emnistnet.artifact.EpochRecord;
+import org.emnistnet.artifact.TrainingHistory;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+
+
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +33,6 @@ import static org.apache.spark.sql.functions.col;
  * {@code curves.png} when the run directory is given). Every figure cites the SHA-256 of its inputs.
  */
 public final class EvaluationReport {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final SparkSession spark;
 
     public EvaluationReport(SparkSession spark) {
@@ -39,8 +42,10 @@ public final class EvaluationReport {
     /**
      * @param runDirectory the training run (for curves, history and model.json), or null
      */
-    public Metrics write(String predictionsPath, String preparedPath, String split, java.nio.file.Path reportDirectory,
-                         java.nio.file.Path runDirectory, boolean overwrite) {
+    public Metrics write(String predictionsPath, String preparedPath, String split, String reportDirectory,
+                         RunDirectory runDirectory, boolean overwrite) {
+        Path report = HadoopFiles.qualified(reportDirectory);
+        AtomicOutputDirectory.checkWritable(report, overwrite);
         Map<String, Object> labelsManifest = Manifests.read(new Path(preparedPath));
         @SuppressWarnings("unchecked")
         List<String> classNames = (List<String>) labelsManifest.get("class_names");
@@ -63,13 +68,13 @@ public final class EvaluationReport {
         provenance.put("dataset", labelsManifest.get("dataset"));
         provenance.put("dataset_input_sha256", labelsManifest.get("input_sha256"));
         List<EpochRecord> history = List.of();
-        java.nio.file.Path curves = null;
+        Path curves = null;
         if (runDirectory != null) {
-            history = TrainingHistory.read(runDirectory.resolve("history.json"));
-            curves = runDirectory.resolve("curves.png");
-            java.nio.file.Path modelJson = runDirectory.resolve("model.json");
-            if (Files.isRegularFile(modelJson)) {
-                provenance.put("model", readJson(modelJson));
+            history = TrainingHistory.read(runDirectory.file(RunDirectory.HISTORY));
+            curves = runDirectory.file(RunDirectory.CURVES);
+            Path modelCard = runDirectory.file(RunDirectory.MODEL_CARD);
+            if (AtomicFiles.isFile(modelCard)) {
+                provenance.put("model", AtomicFiles.readJson(modelCard, Map.class));
             }
         }
         provenance.put("versions", BuildInfo.versions());
@@ -79,33 +84,19 @@ public final class EvaluationReport {
         metricsJson.put("unscored", outcome.unscored());
         metricsJson.put("unlabelled", outcome.unlabelled());
         metricsJson.putAll(provenance);
-        boolean hasCurves = curves != null && Files.isRegularFile(curves);
+        boolean hasCurves = curves != null && AtomicFiles.isFile(curves);
         String title = "EMNISTNet on " + labelsManifest.get("dataset") + " (" + split + ")";
         String html = ReportPage.render(title, metrics, provenance, history, hasCurves, outcome.unscored(), outcome.unlabelled());
-        java.nio.file.Path curvesSource = curves;
-        AtomicOutputDirectory.write(new Path(reportDirectory.toAbsolutePath().toUri()), overwrite, temporary -> {
-            java.nio.file.Path dir = java.nio.file.Path.of(temporary.toUri());
-            try {
-                Files.createDirectories(dir);
-                JSON.writeValue(dir.resolve("metrics.json").toFile(), metricsJson);
-                ConfusionChart.write(metrics, dir.resolve("confusion.png"));
-                ErrorGallery.write(worst, dir.resolve("worst_errors.png"));
-                if (hasCurves) {
-                    Files.copy(curvesSource, dir.resolve("curves.png"));
-                }
-                Files.writeString(dir.resolve("report.html"), html);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write the report", e);
+        byte[] curvesPng = hasCurves ? AtomicFiles.read(curves) : null;
+        AtomicOutputDirectory.write(report, overwrite, temporary -> {
+            AtomicFiles.writeJson(new Path(temporary, "metrics.json"), metricsJson);
+            AtomicFiles.write(new Path(temporary, "confusion.png"), Pictures.png(ConfusionChart.render(metrics)));
+            AtomicFiles.write(new Path(temporary, "worst_errors.png"), Pictures.png(ErrorGallery.render(worst)));
+            if (curvesPng != null) {
+                AtomicFiles.write(new Path(temporary, "curves.png"), curvesPng);
             }
+            AtomicFiles.writeString(new Path(temporary, "report.html"), html);
         });
         return metrics;
-    }
-
-    private static Object readJson(java.nio.file.Path file) {
-        try {
-            return JSON.readValue(file.toFile(), Map.class);
-        } catch (IOException e) {
-            throw new EmnistNetException(file + ": not valid JSON: " + e.getMessage(), e);
-        }
     }
 }

@@ -1,6 +1,6 @@
 package org.emnistnet.eval;
 
-import org.emnistnet.train.EpochRecord;
+import org.emnistnet.artifact.EpochRecord;
 
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,7 @@
 package org.emnistnet.eval;
 
-import org.emnistnet.train.EpochRecord;
+import org.emnistnet.artifact.AtomicFiles;
+import org.emnistnet.artifact.EpochRecord;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -12,12 +13,6 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.Path;
 import java.util.List;
 
 /** {@code curves.png}: loss (train and validation) and validation accuracy per epoch, drawn with JFreeChart. */
@@ -28,17 +23,10 @@ public final class TrainingCurves {
     private TrainingCurves() {
     }
 
-    /** Writes the chart to {@code file} through a temporary sibling, so a reader never sees half a PNG. */
-    public static void write(List<EpochRecord> epochs, Path file) {
+    /** Writes the chart to {@code file} (any Hadoop filesystem) atomically, so a reader never sees half a PNG. */
+    public static void write(List<EpochRecord> epochs, org.apache.hadoop.fs.Path file) {
         BufferedImage image = render(epochs);
-        Path part = file.resolveSibling(file.getFileName() + ".part");
-        try (OutputStream out = Files.newOutputStream(part)) {
-            ChartUtils.writeBufferedImageAsPNG(out, image);
-            out.close();
-            Files.move(part, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        AtomicFiles.write(file, out -> ChartUtils.writeBufferedImageAsPNG(out, image));
     }
 
     /** Loss on the left, validation accuracy on the right. */

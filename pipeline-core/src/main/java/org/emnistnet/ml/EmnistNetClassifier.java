@@ -1,5 +1,7 @@
 package org.emnistnet.ml;
 
+import org.emnistnet.artifact.AtomicFiles;
+import org.emnistnet.artifact.RunDirectory;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
@@ -28,7 +30,6 @@ import org.emnistnet.transform.Preparation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -147,16 +148,22 @@ public final class EmnistNetClassifier extends Estimator<EmnistNetModel> impleme
         TrainingRecipe recipe = TrainingRecipe.reference().withEpochs((Integer) getOrDefault(epochs))
                 .withBatchSize((Integer) getOrDefault(batchSize)).withSeed(seedValue);
         TrainingOptions options = new TrainingOptions(recipe, (Integer) getOrDefault(workers), 0, (Integer) getOrDefault(averagingFrequency), 0);
-        Path run = runDirectoryPath();
-        new TrainingRun(dataset.sparkSession()).train(data, run, options, false, line -> { });
-        EmnistNetModel model = new EmnistNetModel(uid + "_model", ModelBytes.read(run.resolve("model.zip"), null));
-        return copyValues(model, ParamMap.empty()).setParent(this);
+        String configured = getOrDefault(runDirectory);
+        RunDirectory run = configured.isEmpty() ? temporaryRunDirectory() : RunDirectory.at(configured);
+        try {
+            new TrainingRun(dataset.sparkSession()).train(data, run, options, false, null, line -> { });
+            EmnistNetModel model = new EmnistNetModel(uid + "_model", ModelBytes.read(run.model(), null));
+            return copyValues(model, ParamMap.empty()).setParent(this);
+        } finally {
+            if (configured.isEmpty()) {
+                AtomicFiles.delete(run.root()); // the model lives on in memory; the checkpoints were ours alone
+            }
+        }
     }
 
-    private Path runDirectoryPath() {
-        String configured = getOrDefault(runDirectory);
+    private static RunDirectory temporaryRunDirectory() {
         try {
-            return configured.isEmpty() ? Files.createTempDirectory("emnistnet-fit-") : Path.of(configured);
+            return RunDirectory.at(Files.createTempDirectory("emnistnet-fit-").toUri().toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -10,8 +10,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -49,25 +47,15 @@ public final class ModelBytes implements Serializable {
     }
 
     /**
-     * Reads a model file and checks it against its recorded SHA-256 ({@code <file>.sha256} beside it, or
-     * {@code expectedSha256} when given): a model whose bytes changed is refused.
+     * Reads a model file (any Hadoop filesystem) and checks it against its recorded SHA-256 ({@code <file>.sha256}
+     * beside it, or {@code expectedSha256} when given): a model whose bytes changed is refused.
      */
-    public static ModelBytes read(Path file, String expectedSha256) {
-        try {
-            if (!Files.isRegularFile(file)) {
-                throw new EmnistNetException(file + ": model file not found");
-            }
-            byte[] bytes = Files.readAllBytes(file);
-            String actual = Sha256.of(bytes);
-            String expected = expectedSha256 != null ? expectedSha256 : Checksums.readSidecar(file);
-            if (!actual.equalsIgnoreCase(expected)) {
-                throw new EmnistNetException(file + ": SHA-256 mismatch: expected " + expected + " but the file has "
-                        + actual + " (corrupt or modified; refusing to load it)");
-            }
-            return new ModelBytes(bytes, actual);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
+    public static ModelBytes read(org.apache.hadoop.fs.Path file, String expectedSha256) {
+        if (!org.emnistnet.artifact.AtomicFiles.isFile(file)) {
+            throw new EmnistNetException(file + ": model file not found");
         }
+        byte[] bytes = org.emnistnet.artifact.Sidecars.readVerified(file, expectedSha256);
+        return new ModelBytes(bytes, Sha256.of(bytes));
     }
 
     public String sha256() {

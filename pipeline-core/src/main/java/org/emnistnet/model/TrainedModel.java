@@ -1,13 +1,11 @@
 package org.emnistnet.model;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.emnistnet.artifact.AtomicFiles;
+import org.emnistnet.artifact.HadoopFiles;
 import org.emnistnet.EmnistNetException;
 import org.emnistnet.data.DatasetDescriptor;
 
-import java.io.IOException;
 import java.io.Serializable;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -18,18 +16,17 @@ import java.util.Map;
 public record TrainedModel(ModelBytes bytes, List<String> classNames, String dataset, String imageFileRecipe,
                            Map<String, Object> provenance) implements Serializable {
 
+    public static TrainedModel load(String modelZip) {
+        return load(HadoopFiles.qualified(modelZip));
+    }
+
     @SuppressWarnings("unchecked")
-    public static TrainedModel load(Path modelZip) {
-        Path json = modelZip.resolveSibling("model.json");
-        if (!Files.isRegularFile(json)) {
+    public static TrainedModel load(org.apache.hadoop.fs.Path modelZip) {
+        org.apache.hadoop.fs.Path json = new org.apache.hadoop.fs.Path(modelZip.getParent(), "model.json");
+        if (!AtomicFiles.isFile(json)) {
             throw new EmnistNetException(modelZip + ": no model.json beside it (class names and provenance are needed to serve it)");
         }
-        Map<String, Object> provenance;
-        try {
-            provenance = new ObjectMapper().readValue(json.toFile(), Map.class);
-        } catch (IOException e) {
-            throw new EmnistNetException(json + ": not valid JSON: " + e.getMessage(), e);
-        }
+        Map<String, Object> provenance = AtomicFiles.readJson(json, Map.class);
         ModelBytes bytes = ModelBytes.read(modelZip, (String) provenance.get("sha256"));
         String dataset = String.valueOf(provenance.get("dataset"));
         String recipe = DatasetDescriptor.KNOWN.contains(dataset) ? DatasetDescriptor.named(dataset).imageFileRecipe() : "whole-image";

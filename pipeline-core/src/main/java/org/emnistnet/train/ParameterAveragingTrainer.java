@@ -3,6 +3,7 @@ package org.emnistnet.train;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.rdd.PartitionPruningRDD;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.DoubleAccumulator;
 import org.apache.spark.util.LongAccumulator;
@@ -55,7 +56,7 @@ public final class ParameterAveragingTrainer implements DistributedTrainer {
                 .saveUpdater(true)
                 .workerPrefetchNumBatches(2)
                 .rddTrainingApproach(RDDTrainingApproach.Direct)
-                .repartionData(staged ? Repartition.Never : Repartition.Always)
+                .repartionData(Repartition.Never) // rounds arrive shaped: one partition per worker
                 .rngSeed(settings.seed() * 1_000_003L + epoch)
                 .trainingHooks(new WorkerHook(settings.seed(), settings.threadsPerWorker(), lossSum, steps, fitNanos));
         ExactRoundsTrainingMaster master = new ExactRoundsTrainingMaster(builder, roundsPerEpoch, staged);
@@ -88,40 +89,39 @@ public final class ParameterAveragingTrainer implements DistributedTrainer {
 
     /**
      * DL4J's parameter averaging with the epoch cut into exactly {@code rounds} averaging rounds of (nearly) equal
-     * size. DL4J's own split assigns minibatches to rounds at random, so round sizes vary: with small rounds
-     * (averaging every minibatch: 2 minibatches per round) about one round in ten got no data at all and was
-     * skipped, so an epoch made fewer optimizer steps than planned (191 instead of 211) and the one-cycle schedule
-     * never reached its end. Here round {@code r} gets the minibatches {@code [r * n / rounds, (r + 1) * n / rounds)}
-     * of the epoch, already shuffled by the caller, so every round has {@code n / rounds} or one more and DL4J
-     * counts exactly {@code rounds * averagingFrequency} iterations per epoch.
+     * size, each handed to DL4J as exactly one partition per worker (so DL4J never repartitions: with
+     * {@link Repartition#Always} it ran a count job, an index job and a shuffle before every round).
+     * DL4J's own split assigns minibatches to rounds at random, so round sizes vary: with small rounds (averaging
+     * every minibatch: 2 minibatches per round) about one round in ten got no data at all and was skipped, so an
+     * epoch made fewer optimizer steps than planned (191 instead of 211) and the one-cycle schedule never reached
+     * its end. Here round {@code r} gets the minibatches {@code [r * n / rounds, (r + 1) * n / rounds)} of the
+     * epoch, already shuffled by the caller, so every round has {@code n / rounds} or one more and DL4J counts
+     * exactly {@code rounds * averagingFrequency} iterations per epoch.
      */
     static final class ExactRoundsTrainingMaster extends ParameterAveragingTrainingMaster {
         private final int rounds;
-        private final boolean shapeRounds;
-        private final java.util.List<JavaPairRDD<?, Long>> indexedEpochs = new java.util.ArrayList<>();
+        private final boolean smallObjects;
+        private final java.util.List<JavaPairRDD<?, ?>> epochPartitions = new java.util.ArrayList<>();
 
         /**
-         * @param shapeRounds the RDD DL4J splits holds small objects (the paths of staged minibatches): cut it on
-         *                    the driver and hand every round over as exactly {@code workers} partitions, so DL4J
-         *                    need not repartition it (the builder must say {@link Repartition#Never})
+         * @param smallObjects the RDD DL4J splits holds small objects (the paths of staged minibatches), which
+         *                     can be cut on the driver; otherwise it holds the minibatches themselves
          */
-        ExactRoundsTrainingMaster(Builder builder, int rounds, boolean shapeRounds) {
+        ExactRoundsTrainingMaster(Builder builder, int rounds, boolean smallObjects) {
             super(builder);
             this.rounds = rounds;
-            this.shapeRounds = shapeRounds;
+            this.smallObjects = smallObjects;
         }
 
         @Override
-        @SuppressWarnings("unchecked")
         protected <T> JavaRDD<T>[] getSplitRDDs(JavaRDD<T> data, int totalDataSetObjects, int examplesPerDataSetObject) {
             int splits = Math.max(1, Math.min(rounds, totalDataSetObjects));
-            return shapeRounds ? shapedRounds(data, splits) : filteredRounds(data, splits, totalDataSetObjects);
+            return smallObjects ? shapedRounds(data, splits) : partitionedRounds(data, splits, totalDataSetObjects);
         }
 
         /**
          * Every round as its own small RDD of {@code workers} partitions, cut from the epoch's paths collected on
-         * the driver (a few hundred strings). Saves DL4J's per-round repartitioning: a count job, an index job and
-         * a shuffle before every averaging round, about a third of a round's overhead.
+         * the driver (a few hundred strings): no Spark job at all before a round.
          */
         @SuppressWarnings("unchecked")
         private <T> JavaRDD<T>[] shapedRounds(JavaRDD<T> data, int splits) {
@@ -136,23 +136,74 @@ public final class ParameterAveragingTrainer implements DistributedTrainer {
             return result;
         }
 
-        /** Every round as a filter of the indexed epoch; DL4J then repartitions it over the workers. */
+        /**
+         * Minibatches that live on the executors (no shared filesystem to stage them on): one shuffle per epoch
+         * puts minibatch {@code i} into partition {@code round * workers + slot}, and every round is a view of its
+         * {@code workers} partitions ({@link PartitionPruningRDD}), kept until the epoch ends. DL4J's own
+         * {@link Repartition#Always} shuffled before every round instead.
+         */
         @SuppressWarnings("unchecked")
-        private <T> JavaRDD<T>[] filteredRounds(JavaRDD<T> data, int splits, int totalDataSetObjects) {
-            JavaPairRDD<T, Long> indexed = data.zipWithIndex().persist(StorageLevel.MEMORY_ONLY());
-            indexedEpochs.add(indexed);
+        private <T> JavaRDD<T>[] partitionedRounds(JavaRDD<T> data, int splits, int totalDataSetObjects) {
+            int workers = getNumWorkers();
+            JavaPairRDD<Integer, T> byRound = data.zipWithIndex()
+                    .mapToPair(object -> new scala.Tuple2<>(partitionOf(object._2(), splits, totalDataSetObjects, workers), object._1()))
+                    .partitionBy(new ExactPartitioner(splits * workers))
+                    .persist(StorageLevel.MEMORY_AND_DISK_SER());
+            epochPartitions.add(byRound);
+            JavaRDD<T> values = byRound.values();
             JavaRDD<T>[] result = new JavaRDD[splits];
             for (int round = 0; round < splits; round++) {
-                int thisRound = round;
-                result[round] = indexed.filter(object -> roundOf(object._2(), splits, totalDataSetObjects) == thisRound).keys();
+                result[round] = JavaRDD.fromRDD(PartitionPruningRDD.create(values.rdd(), new PartitionsOfRound(round, workers)),
+                        values.classTag());
             }
             return result;
         }
 
-        /** Drops the cached, indexed epoch once DL4J has trained on it. */
+        /** Drops the epoch's partitioned minibatches once DL4J has trained on them. */
         void release() {
-            indexedEpochs.forEach(JavaPairRDD::unpersist);
-            indexedEpochs.clear();
+            epochPartitions.forEach(rdd -> rdd.unpersist(false));
+            epochPartitions.clear();
+        }
+    }
+
+    /** The partition of the object at {@code index}: its round's block of {@code workers} partitions, dealt round-robin. */
+    static int partitionOf(long index, int rounds, long objects, int workers) {
+        int round = roundOf(index, rounds, objects);
+        return round * workers + (int) ((index - roundStart(round, rounds, (int) objects)) % workers);
+    }
+
+    /** Partition {@code i} holds the objects keyed {@code i}. */
+    static final class ExactPartitioner extends org.apache.spark.Partitioner {
+        private final int partitions;
+
+        ExactPartitioner(int partitions) {
+            this.partitions = partitions;
+        }
+
+        @Override
+        public int numPartitions() {
+            return partitions;
+        }
+
+        @Override
+        public int getPartition(Object key) {
+            return (Integer) key;
+        }
+    }
+
+    /** Selects the {@code workers} partitions of one round. */
+    static final class PartitionsOfRound extends scala.runtime.AbstractFunction1<Object, Object> implements java.io.Serializable {
+        private final int round;
+        private final int workers;
+
+        PartitionsOfRound(int round, int workers) {
+            this.round = round;
+            this.workers = workers;
+        }
+
+        @Override
+        public Object apply(Object partition) {
+            return (Integer) partition / workers == round;
         }
     }
 

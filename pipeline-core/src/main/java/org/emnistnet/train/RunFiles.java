@@ -3,17 +3,16 @@ package org.emnistnet.train;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.emnistnet.EmnistNetException;
+import org.emnistnet.artifact.AtomicFiles;
+import org.emnistnet.artifact.EpochRecord;
+import org.emnistnet.artifact.RunDirectory;
+import org.emnistnet.artifact.Sidecars;
 import org.emnistnet.data.BuildInfo;
-import org.emnistnet.model.Checksums;
 import org.emnistnet.model.ComputeBackend;
 import org.emnistnet.model.TrainingRecipe;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,53 +24,31 @@ final class RunFiles {
     }
 
     /** A run directory holds one run: starting again over it needs --resume (or a new directory). */
-    static void checkStartable(Path runDirectory, boolean resume) {
-        if (!resume && (Files.exists(runDirectory.resolve("history.json")) || Files.exists(runDirectory.resolve("checkpoints")))) {
-            throw new EmnistNetException(runDirectory + " already holds a training run (pass --resume to continue it, or choose a new --run)");
+    static void checkStartable(RunDirectory run, boolean resume) {
+        if (!resume && run.holdsRun()) {
+            throw new EmnistNetException(run + " already holds a training run (pass --resume to continue it, or choose a new --run)");
         }
-        try {
-            Files.createDirectories(runDirectory);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + runDirectory, e);
-        }
+        AtomicFiles.mkdirs(run.root());
     }
 
-    static Optional<TrainingOptions> savedOptions(Path runDirectory) {
-        Path file = runDirectory.resolve("run.json");
-        if (!Files.isRegularFile(file)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(TrainingRun.JSON.readValue(file.toFile(), TrainingOptions.class));
-        } catch (IOException e) {
-            throw new EmnistNetException(file + ": not a valid run description: " + e.getMessage(), e);
-        }
+    static Optional<TrainingOptions> savedOptions(RunDirectory run) {
+        org.apache.hadoop.fs.Path file = run.file(RunDirectory.RUN_SETTINGS);
+        return AtomicFiles.isFile(file) ? Optional.of(AtomicFiles.readJson(file, TrainingOptions.class)) : Optional.empty();
     }
 
-    static void saveOptions(Path runDirectory, TrainingOptions options) {
-        writeJson(runDirectory.resolve("run.json"), options);
-    }
-
-    static void writeJson(Path file, Object value) {
-        Path part = file.resolveSibling(file.getFileName() + ".part");
-        try {
-            TrainingRun.JSON.writeValue(part.toFile(), value);
-            Files.move(part, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+    static void saveOptions(RunDirectory run, TrainingOptions options) {
+        AtomicFiles.writeJson(run.file(RunDirectory.RUN_SETTINGS), options);
     }
 
     /** The model for serving: parameters only (no updater state), atomically, with its SHA-256 sidecar. */
-    static String writeModel(MultiLayerNetwork network, Path file) {
-        Path part = file.resolveSibling(file.getFileName() + ".part");
+    static String writeModel(MultiLayerNetwork network, RunDirectory run) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 22);
         try {
-            ModelSerializer.writeModel(network, part.toFile(), false);
-            Files.move(part, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            ModelSerializer.writeModel(network, bytes, false);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
+            throw new EmnistNetException("cannot serialise the model: " + e.getMessage(), e);
         }
-        return Checksums.writeSidecar(file);
+        return Sidecars.writeWithSidecar(run.model(), bytes.toByteArray());
     }
 
     static Map<String, Object> provenance(Map<String, Object> manifest, String manifestSha, String prepared,
@@ -106,11 +83,5 @@ final class RunFiles {
         model.put("versions", BuildInfo.versions());
         model.put("created", Instant.now().toString());
         return model;
-    }
-
-    static String duration(double seconds) {
-        Duration d = Duration.ofSeconds(Math.round(seconds));
-        return d.toHours() > 0 ? String.format("%dh%02dm", d.toHours(), d.toMinutesPart())
-                : String.format("%dm%02ds", d.toMinutes(), d.toSecondsPart());
     }
 }

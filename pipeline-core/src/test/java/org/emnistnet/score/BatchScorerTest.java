@@ -44,7 +44,7 @@ class BatchScorerTest {
     @BeforeEach
     void saveAModel() throws Exception {
         network = TinyModel.network();
-        model = TrainedModel.load(TinyModel.save(network, tmp.resolve("run")));
+        model = TrainedModel.load(TinyModel.save(network, tmp.resolve("run")).toString());
         testRows = spark.read().parquet(PreparedFashionMnist.path()).where(col(ImageSchema.SPLIT).equalTo("test"))
                 .orderBy(ImageSchema.ID).limit(300);
     }

@@ -46,6 +46,25 @@ class AveragingRoundsTest {
     }
 
     @Test
+    void withoutStagingEachRoundsMinibatchesAreDealtToItsOwnBlockOfOnePartitionPerWorker() {
+        int rounds = 42;
+        int workers = 2;
+        long minibatches = 424;
+        Map<Integer, Integer> perPartition = new TreeMap<>();
+        for (long index = 0; index < minibatches; index++) {
+            int partition = ParameterAveragingTrainer.partitionOf(index, rounds, minibatches, workers);
+            assertEquals(ParameterAveragingTrainer.roundOf(index, rounds, minibatches), partition / workers,
+                    "a minibatch's partition belongs to its round");
+            perPartition.merge(partition, 1, Integer::sum);
+        }
+        assertEquals(rounds * workers, perPartition.size(), "every worker gets data in every round");
+        assertThat(perPartition.values()).allMatch(size -> size >= 5 && size <= 6); // 10 or 11 a round, dealt in turn
+        var selectsRound3 = new ParameterAveragingTrainer.PartitionsOfRound(3, workers);
+        assertEquals(java.util.List.of(6, 7), java.util.stream.IntStream.range(0, rounds * workers)
+                .filter(p -> (Boolean) selectsRound3.apply(p)).boxed().toList());
+    }
+
+    @Test
     void workersSharingALocalJvmGetAnEqualShareOfItsCoresAndClusterWorkersTheirTasksCores() {
         assertEquals(1, TrainerSettings.threadsPerWorker(true, 2, 2, 1));
         assertEquals(2, TrainerSettings.threadsPerWorker(true, 2, 1, 1));

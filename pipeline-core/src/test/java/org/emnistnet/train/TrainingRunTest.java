@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.emnistnet.EmnistNetException;
 import org.emnistnet.PreparedFashionMnist;
 import org.emnistnet.SparkTestSession;
-import org.emnistnet.model.Checksums;
+import org.emnistnet.artifact.EpochRecord;
+import org.emnistnet.artifact.RunDirectory;
+import org.emnistnet.artifact.Sidecars;
+import org.emnistnet.artifact.TrainingHistory;
 import org.emnistnet.model.TrainingRecipe;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +34,23 @@ class TrainingRunTest {
     Path tmp;
 
     private TrainingRun.Result train(Path run, boolean resume, java.util.function.Consumer<String> progress) {
-        return new TrainingRun(SparkTestSession.get()).train(PreparedFashionMnist.path(), run, SHORT, resume, progress);
+        return new TrainingRun(SparkTestSession.get()).train(PreparedFashionMnist.path(), runDirectory(run), SHORT, resume, progress);
+    }
+
+    private static RunDirectory runDirectory(Path run) {
+        return RunDirectory.at(run.toUri().toString());
+    }
+
+    private static Path checkpoint(Path run, int epoch) {
+        return Path.of(new CheckpointStore(runDirectory(run)).fileOf(epoch).toUri());
+    }
+
+    private static List<EpochRecord> history(Path run) {
+        return TrainingHistory.read(runDirectory(run).file(RunDirectory.HISTORY));
+    }
+
+    private static String sidecar(Path file) {
+        return Sidecars.readSidecar(new org.apache.hadoop.fs.Path(file.toUri()));
     }
 
     @Test
@@ -39,16 +58,16 @@ class TrainingRunTest {
         Path run = tmp.resolve("run");
         TrainingRun.Result result = train(run, false, line -> { });
 
-        List<EpochRecord> history = TrainingHistory.read(run.resolve("history.json"));
+        List<EpochRecord> history = history(run);
         assertEquals(3, history.size());
         assertTrue(history.get(2).trainLoss() < history.get(0).trainLoss(), "training loss falls: " + history);
         assertTrue(history.get(2).valLoss() < history.get(0).valLoss(), "validation loss falls: " + history);
         assertTrue(result.valAccuracy() > 0.6, "far above chance (0.1): " + result.valAccuracy());
         assertTrue(result.testAccuracy() > 0.6, "test accuracy " + result.testAccuracy());
         for (int epoch = 1; epoch <= 3; epoch++) {
-            Path checkpoint = new CheckpointStore(run).fileOf(epoch);
-            assertEquals(org.emnistnet.data.Sha256.of(Files.newInputStream(checkpoint)), Checksums.readSidecar(checkpoint));
-            assertEquals(Checksums.readSidecar(checkpoint), history.get(epoch - 1).checkpointSha256());
+            Path checkpoint = checkpoint(run, epoch);
+            assertEquals(org.emnistnet.data.Sha256.of(Files.newInputStream(checkpoint)), sidecar(checkpoint));
+            assertEquals(sidecar(checkpoint), history.get(epoch - 1).checkpointSha256());
         }
         assertEquals(1000, ImageIO.read(run.resolve("curves.png").toFile()).getWidth());
         int planned = new TrainerSettings(2, 64, 5, null, 0, 1).iterationsPerEpoch(2000);
@@ -61,7 +80,7 @@ class TrainingRunTest {
         }
 
         Map<?, ?> model = new ObjectMapper().readValue(run.resolve("model.json").toFile(), Map.class);
-        assertEquals(Checksums.readSidecar(run.resolve("model.zip")), model.get("sha256"));
+        assertEquals(sidecar(run.resolve("model.zip")), model.get("sha256"));
         assertEquals(result.testAccuracy(), ((Number) model.get("test_accuracy")).doubleValue());
         assertThat((Map<String, Object>) model).containsKeys("dataset_manifest_sha256", "recipe", "seed", "versions", "parameters");
         assertTrue(((Number) model.get("parameters")).longValue() < 1_000_000);
@@ -75,8 +94,8 @@ class TrainingRunTest {
         // some rounds without data here, and the learning-rate schedule fell behind.
         TrainingOptions byDefault = new TrainingOptions(TrainingRecipe.reference().withEpochs(1), 2, 64, 0, 2000);
         TrainingRun.Result result = new TrainingRun(SparkTestSession.get())
-                .train(PreparedFashionMnist.path(), tmp.resolve("f1"), byDefault, false, line -> { });
-        assertEquals(1, RunFiles.savedOptions(tmp.resolve("f1")).orElseThrow().averagingFrequency(), "local master: every minibatch");
+                .train(PreparedFashionMnist.path(), runDirectory(tmp.resolve("f1")), byDefault, false, line -> { });
+        assertEquals(1, RunFiles.savedOptions(runDirectory(tmp.resolve("f1"))).orElseThrow().averagingFrequency(), "local master: every minibatch");
         assertEquals(16, new TrainerSettings(2, 64, 1, null, 0, 1).roundsPerEpoch(2000));
         assertEquals(16, result.history().get(0).iterations());
     }
@@ -93,14 +112,14 @@ class TrainingRunTest {
         }));
         // a crash while epoch 3 was being checkpointed leaves a file without its .sha256 sidecar, and a crash in
         // the middle of an epoch its staged minibatches
-        Files.writeString(new CheckpointStore(run).fileOf(3), "half a zip");
-        Path staleStaging = Files.createDirectories(run.resolve("export").resolve("epoch-3-killed"));
+        Files.writeString(checkpoint(run, 3), "half a zip");
+        Path staleStaging = Files.createDirectories(run.resolve("staging").resolve("epoch-3-killed"));
         Files.writeString(staleStaging.resolve("part-00000-000000.bin"), "a staged minibatch");
-        assertEquals(2, TrainingHistory.read(run.resolve("history.json")).size());
+        assertEquals(2, history(run).size());
 
         List<EpochRecord> resumed = train(run, true, line -> { }).history();
         assertEquals(3, resumed.size());
-        assertFalse(Files.exists(run.resolve("export")), "staged minibatches are cleaned up, stale ones too");
+        assertFalse(Files.exists(run.resolve("staging")), "staged minibatches are cleaned up, stale ones too");
         for (int i = 0; i < 3; i++) {
             EpochRecord a = uninterrupted.get(i);
             EpochRecord b = resumed.get(i);
@@ -118,7 +137,7 @@ class TrainingRunTest {
         assertThrows(Killed.class, () -> train(run, false, line -> {
             throw new Killed();
         }));
-        Path checkpoint = new CheckpointStore(run).fileOf(1);
+        Path checkpoint = checkpoint(run, 1);
         byte[] bytes = Files.readAllBytes(checkpoint);
         bytes[bytes.length / 2] ^= 0x55;
         Files.write(checkpoint, bytes);

@@ -1,4 +1,4 @@
-package org.emnistnet.train;
+package org.emnistnet.artifact;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
@@ -12,6 +12,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param fitSeconds   wall time of the training pass alone (no validation, no checkpoint)
  * @param workerFitSeconds seconds inside {@code fit(minibatch)} summed over the workers (the compute; the rest of
  *                     {@code workers x fitSeconds} went to data movement, parameter averaging and scheduling)
+ * @param rounds       parameter-averaging rounds of the pass: {@code fitSeconds - workerFitSeconds / workers},
+ *                     divided by it, is what one round costs outside the workers' compute
  */
 public record EpochRecord(@JsonProperty("epoch") int epoch,
                           @JsonProperty("train_loss") double trainLoss,
@@ -23,5 +25,6 @@ public record EpochRecord(@JsonProperty("epoch") int epoch,
                           @JsonProperty("iterations") long iterations,
                           @JsonProperty("checkpoint_sha256") String checkpointSha256,
                           @JsonProperty("fit_seconds") double fitSeconds,
-                          @JsonProperty("worker_fit_seconds") double workerFitSeconds) {
+                          @JsonProperty("worker_fit_seconds") double workerFitSeconds,
+                          @JsonProperty("rounds") int rounds) {
 }

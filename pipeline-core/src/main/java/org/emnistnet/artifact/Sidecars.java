@@ -1,0 +1,65 @@
+package org.emnistnet.artifact;
+
+import org.apache.hadoop.fs.Path;
+import org.emnistnet.EmnistNetException;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * {@code <file>.sha256} sidecars in {@code sha256sum} format, written after the file they describe: a file
+ * without its sidecar was never completely written, and a file whose bytes no longer match is refused.
+ */
+public final class Sidecars {
+    private Sidecars() {
+    }
+
+    public static Path sidecarOf(Path file) {
+        return new Path(file.getParent(), file.getName() + ".sha256");
+    }
+
+    /** Writes {@code bytes} as {@code file} and then its sidecar, both atomically; returns the SHA-256. */
+    public static String writeWithSidecar(Path file, byte[] bytes) {
+        AtomicFiles.delete(sidecarOf(file)); // from here until the new sidecar, the file counts as incomplete
+        AtomicFiles.write(file, bytes);
+        String sha = sha256(bytes);
+        AtomicFiles.writeString(sidecarOf(file), sha + "  " + file.getName() + "\n");
+        return sha;
+    }
+
+    public static boolean hasSidecar(Path file) {
+        return AtomicFiles.isFile(sidecarOf(file));
+    }
+
+    public static String readSidecar(Path file) {
+        Path sidecar = sidecarOf(file);
+        if (!AtomicFiles.isFile(sidecar)) {
+            throw new EmnistNetException(file + ": no " + sidecar.getName() + " beside it, so its integrity cannot be checked");
+        }
+        return AtomicFiles.readString(sidecar).trim().split("\\s+")[0];
+    }
+
+    /**
+     * The file's bytes after checking them against {@code expectedSha256}, or against its sidecar when that is
+     * null: bytes that changed since they were written are refused.
+     */
+    public static byte[] readVerified(Path file, String expectedSha256) {
+        byte[] bytes = AtomicFiles.read(file);
+        String expected = expectedSha256 != null ? expectedSha256 : readSidecar(file);
+        String actual = sha256(bytes);
+        if (!actual.equalsIgnoreCase(expected)) {
+            throw new EmnistNetException(file + ": SHA-256 mismatch: expected " + expected + " but the file has "
+                    + actual + " (corrupt or modified; refusing to load it)");
+        }
+        return bytes;
+    }
+
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package org.emnistnet.pipeline;
+
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import org.emnistnet.artifact.AtomicFiles;
+import org.emnistnet.artifact.HadoopFiles;
+import org.emnistnet.artifact.RunDirectory;
+import org.emnistnet.data.DatasetDescriptor;
+import org.emnistnet.data.IdxIngest;
+import org.emnistnet.data.ImageSchema;
+import org.emnistnet.eval.EvaluationReport;
+import org.emnistnet.eval.Metrics;
+import org.emnistnet.model.TrainedModel;
+import org.emnistnet.score.BatchScorer;
+import org.emnistnet.train.TrainingOptions;
+import org.emnistnet.train.TrainingRun;
+import org.emnistnet.transform.Preparation;
+
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import static org.apache.spark.sql.functions.col;
+
+/**
+ * ingest -> prepare -> train -> score (test split) -> evaluate, as one call, under one working directory on any
+ * Hadoop filesystem: {@code raw/}, {@code prepared/}, {@code run/}, {@code scores/}, {@code report/}.
+ * With {@code overwrite}, an earlier run under {@code run/} is removed only after ingest and prepare have
+ * validated the data, just before training starts.
+ */
+public final class Pipeline {
+    public static final double VAL_FRACTION = 0.1;
+    public static final long SPLIT_SEED = 42;
+    public static final int TOP_K = 3;
+    public static final int SCORING_BATCH = 1024;
+
+    private final SparkSession spark;
+    private final Consumer<String> progress;
+
+    public Pipeline(SparkSession spark, Consumer<String> progress) {
+        this.spark = spark;
+        this.progress = progress;
+    }
+
+    /** @param dataDir the IDX directory, or null for the dataset's own */
+    public Metrics run(DatasetDescriptor dataset, String dataDir, String work, TrainingOptions training, boolean overwrite) {
+        Path root = HadoopFiles.qualified(work);
+        Path raw = new Path(root, "raw");
+        Path prepared = new Path(root, "prepared");
+        Path scores = new Path(root, "scores");
+        RunDirectory run = new RunDirectory(new Path(root, "run"));
+        step("ingest", () -> new IdxIngest(spark).ingest(dataset,
+                new Path(dataDir != null ? dataDir : dataset.defaultDataDir()), raw, overwrite, false).rows());
+        step("prepare", () -> new Preparation(spark).prepare(raw, prepared, VAL_FRACTION, SPLIT_SEED, overwrite).rows());
+        if (overwrite) {
+            AtomicFiles.delete(run.root());
+        }
+        TrainingRun.Result trained = new TrainingRun(spark).train(prepared.toString(), run, training, false,
+                line -> progress.accept("train: " + line));
+        progress.accept(String.format("train: best epoch %d, val_accuracy %.4f, test_accuracy %.4f",
+                trained.bestEpoch(), trained.valAccuracy(), trained.testAccuracy()));
+        BatchScorer scorer = new BatchScorer(spark, TrainedModel.load(run.model()), TOP_K, SCORING_BATCH);
+        step("score", () -> summaryLine(scorer.write(scorer.scoreImages(spark.read().parquet(prepared.toString())
+                .where(col(ImageSchema.SPLIT).equalTo("test"))), scores, "parquet", overwrite, prepared + " (split test)")));
+        Path report = new Path(root, "report");
+        Metrics metrics = new EvaluationReport(spark).write(scores.toString(), prepared.toString(), "test",
+                report.toString(), run, overwrite);
+        progress.accept(String.format("evaluate: accuracy %.4f, macro F1 %.4f on %d test images", metrics.accuracy(),
+                metrics.macroF1(), metrics.total()));
+        progress.accept("report: " + HadoopFiles.display(new Path(report, "report.html")));
+        return metrics;
+    }
+
+    private void step(String name, Supplier<Object> work) {
+        long start = System.nanoTime();
+        Object result = work.get();
+        progress.accept(String.format("%s: %s (%.1f s)", name, result, (System.nanoTime() - start) / 1e9));
+    }
+
+    private static String summaryLine(Map<String, Object> summary) {
+        return summary.get("scored") + " of " + summary.get("inputs") + " scored, failed " + summary.get("failed_by_reason");
+    }
+}
