@@ -29,6 +29,7 @@ import java.util.UUID;
  * The only class in the project that touches dl4j-spark.
  */
 public final class ParameterAveragingTrainer implements DistributedTrainer {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ParameterAveragingTrainer.class);
     private final JavaSparkContext spark;
     private final TrainerSettings settings;
     private final int roundsPerEpoch;
@@ -61,7 +62,11 @@ public final class ParameterAveragingTrainer implements DistributedTrainer {
                 .trainingHooks(new WorkerHook(settings.seed(), settings.threadsPerWorker(), lossSum, steps, fitNanos));
         ExactRoundsTrainingMaster master = new ExactRoundsTrainingMaster(builder, roundsPerEpoch, staged);
         SparkDl4jMultiLayer sparkNetwork = new SparkDl4jMultiLayer(spark, network, master);
-        sparkNetwork.setCollectTrainingStats(false);
+        // -Demnistnet.trainingStats=true on the driver: DL4J's own phase timings of every round, logged per epoch
+        // (broadcast, task launch, fit, result collection, averaging). Needs DL4J's system-clock time source
+        // offline: -Dorg.deeplearning4j.spark.time.TimeSource=org.deeplearning4j.spark.time.SystemClockTimeSource
+        boolean stats = Boolean.getBoolean("emnistnet.trainingStats");
+        sparkNetwork.setCollectTrainingStats(stats);
         String directory = staged ? settings.exportDirectory() + "/epoch-" + epoch + "-" + UUID.randomUUID() : null;
         JavaRDD<String> paths = staged ? DataSetFiles.write(spark, batches, directory) : null;
         try {
@@ -72,6 +77,9 @@ public final class ParameterAveragingTrainer implements DistributedTrainer {
                 paths.unpersist(false);
                 DataSetFiles.delete(spark, directory);
             }
+        }
+        if (stats) {
+            LOG.info("epoch {}: DL4J's training phases:\n{}", epoch, sparkNetwork.getSparkTrainingStats().statsAsString());
         }
         network.incrementEpochCount();
         return new EpochFit(steps.value() == 0 ? Double.NaN : lossSum.value() / steps.value(), fitNanos.value() / 1e9);

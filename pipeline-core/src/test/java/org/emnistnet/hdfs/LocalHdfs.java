@@ -82,7 +82,7 @@ public final class LocalHdfs implements AutoCloseable {
         Path dir = Path.of(args[0]);
         int dataNodes = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         Path data = dir.resolve("data");
-        boolean format = !Files.isDirectory(data.resolve("name1"));
+        boolean format = !Files.isDirectory(data.resolve("name-0-1").resolve("current")); // MiniDFSCluster's first name directory
         LocalHdfs hdfs = start(data, dataNodes, format);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
