@@ -7,12 +7,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 limit="${1:-12000}"; epochs="${2:-2}"; repeats="${3:-1}"
-work=/tmp/emnistnet-bench/cluster; secret="bench-$RANDOM$RANDOM"
+work=/tmp/emnistnet-bench/cluster
 raw="$(pwd)/lake/fashion-mnist/raw"
 mkdir -p "$work"; rm -rf "$work/hdfs" "$work"/run-* "$work"/*.json
 submit() {
-  bin/submit --master spark://127.0.0.1:7277 --properties-file conf/spark-defaults.cluster.conf \
-    --conf spark.authenticate.secret="$secret" --conf spark.executor.memory=2g --conf spark.executor.memoryOverhead=2g ${EXTRA_CONF:-} \
+  bin/submit --cluster-dir "$work/cluster" --master spark://127.0.0.1:7277 --properties-file conf/spark-defaults.cluster.conf \
+    --conf spark.executor.memory=2g --conf spark.executor.memoryOverhead=2g ${EXTRA_CONF:-} \
     --class "org.emnistnet.jobs.$1" "$(bin/submit --app-jar)" "${@:2}"
 }
 if [[ "${STAGING:-hdfs}" == "hdfs" ]]; then
@@ -23,7 +23,7 @@ else
   base="file:$work"
 fi
 for workers in 1 2; do
-  bin/cluster start --workers "$workers" --cores 1 --memory 4g --port 7277 --secret "$secret" --dir "$work/cluster" >/dev/null
+  bin/cluster start --workers "$workers" --cores 1 --memory 4g --port 7277 --dir "$work/cluster" >/dev/null
   [[ -f "$work/prepared.ok" ]] || { submit PrepareJob --in "$raw" --out "$base/lake/prepared" --overwrite 2>/dev/null | grep "^prepare:"; touch "$work/prepared.ok"; }
   for r in $(seq 1 "$repeats"); do
     run="$base/runs/w$workers-$r"

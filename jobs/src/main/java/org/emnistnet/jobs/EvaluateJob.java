@@ -1,5 +1,6 @@
 package org.emnistnet.jobs;
 
+import org.emnistnet.artifact.OutputPaths;
 import org.emnistnet.artifact.HadoopFiles;
 import org.emnistnet.artifact.RunDirectory;
 import org.apache.hadoop.fs.Path;
@@ -65,6 +66,7 @@ public final class EvaluateJob implements Callable<Integer> {
             throw new EmnistNetException("give exactly one of --predictions and --model");
         }
         try (SparkSession session = spark.open("evaluate")) {
+            OutputPaths.checkApart("--out", out, predictions, labels, run, model);
             String scored = predictions;
             if (model != null) {
                 scored = HadoopFiles.qualified(out) + ".predictions";

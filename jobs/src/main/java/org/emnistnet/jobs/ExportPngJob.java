@@ -1,5 +1,6 @@
 package org.emnistnet.jobs;
 
+import org.emnistnet.artifact.OutputPaths;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
@@ -45,6 +46,7 @@ public final class ExportPngJob implements Callable<Integer> {
     public Integer call() {
         String target = out;
         try (SparkSession session = spark.open("export-png")) {
+            OutputPaths.checkApart("--out", out, in);
             var rows = session.read().parquet(in).where(col(ImageSchema.SPLIT).equalTo(split)).orderBy(ImageSchema.ID);
             if (n > 0) {
                 rows = rows.limit(n);

@@ -1,5 +1,6 @@
 package org.emnistnet.jobs;
 
+import org.emnistnet.artifact.OutputPaths;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.emnistnet.data.DatasetDescriptor;
@@ -50,6 +51,7 @@ public final class IngestJob implements Callable<Integer> {
         DatasetDescriptor descriptor = DatasetDescriptor.named(dataset);
         Path data = new Path(dataDir != null ? dataDir : descriptor.defaultDataDir());
         try (SparkSession session = spark.open("ingest")) {
+            OutputPaths.checkApart("--out", out, data.toString());
             IdxIngest.Result result = new IdxIngest(session).ingest(descriptor, data, new Path(out), overwrite, skipChecksum);
             System.out.printf("ingest: %s %s -> %s (%s s)%n", descriptor.name(), result.rows(), result.output(),
                     result.manifest().get("seconds"));

@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
  */
 public final class JobRunner {
     public static final int FAILED = 1;
+    public static final int USAGE = 2;
     public static final int UNEXPECTED = 3;
 
     private JobRunner() {
@@ -24,7 +25,7 @@ public final class JobRunner {
             EmnistNetException known = findKnown(error);
             if (known != null) {
                 cl.getErr().println("emnistnet " + job + ": error: " + known.getMessage());
-                return FAILED;
+                return known instanceof org.emnistnet.UsageException ? USAGE : FAILED;
             }
             if (error instanceof UncheckedIOException io) {
                 cl.getErr().println("emnistnet " + job + ": error: " + io.getMessage() + ": " + io.getCause().getMessage());

@@ -1,5 +1,6 @@
 package org.emnistnet.jobs;
 
+import org.emnistnet.artifact.OutputPaths;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.emnistnet.transform.Preparation;
@@ -45,6 +46,7 @@ public final class PrepareJob implements Callable<Integer> {
     @Override
     public Integer call() {
         try (SparkSession session = spark.open("prepare")) {
+            OutputPaths.checkApart("--out", out, in);
             Preparation.Result result = new Preparation(session).prepare(new Path(in), new Path(out), valFraction, seed, overwrite);
             System.out.printf("prepare: %s -> %s (%s s)%n", result.rows(), result.output(), result.manifest().get("seconds"));
         }

@@ -1,5 +1,6 @@
 package org.emnistnet.jobs;
 
+import org.emnistnet.artifact.OutputPaths;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -65,6 +66,7 @@ public final class ScoreJob implements Callable<Integer> {
     @Override
     public Integer call() {
         try (SparkSession session = spark.open("score")) {
+            OutputPaths.checkApart("--out", out, in, model);
             TrainedModel trained = TrainedModel.load(model);
             BatchScorer scorer = new BatchScorer(session, trained, topK, batch);
             boolean prepared = DataFiles.exists(new Path(in, Manifests.FILE_NAME));

@@ -1,5 +1,6 @@
 package org.emnistnet.jobs;
 
+import org.emnistnet.artifact.OutputPaths;
 import org.apache.spark.sql.SparkSession;
 import org.emnistnet.model.TrainingRecipe;
 import org.emnistnet.train.TrainingOptions;
@@ -81,6 +82,7 @@ public final class TrainJob implements Callable<Integer> {
         TrainingRecipe recipe = REFERENCE.withEpochs(epochs).withBatchSize(batch).withSeed(seed).withMaxLearningRate(maxLearningRate);
         TrainingOptions options = new TrainingOptions(recipe, workers, batchPerWorker, averagingFrequency, limit);
         try (SparkSession session = spark.open("train")) {
+            OutputPaths.checkApart("--run", run, in);
             RunDirectory runDirectory = RunDirectory.at(run);
             TrainingRun.Result result = new TrainingRun(session).train(in, runDirectory, options, resume, staging,
                     line -> System.out.println("train: " + line));

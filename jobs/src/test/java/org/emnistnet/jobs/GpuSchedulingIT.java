@@ -34,7 +34,7 @@ class GpuSchedulingIT {
             assertEquals(0, run(List.of("bin/cluster", "start", "--workers", "1", "--cores", "2", "--memory", "3g", "--port",
                     Integer.toString(port), "--gpus", "2", "--gpu-discovery", discovery, "--dir", clusterDir), dir.resolve("start.log")));
             Path log = dir.resolve("gpu-check.log");
-            int code = run(List.of("bin/submit", "--master", "spark://127.0.0.1:" + port,
+            int code = run(List.of("bin/submit", "--cluster-dir", clusterDir, "--master", "spark://127.0.0.1:" + port,
                     "--conf", "spark.executor.cores=2", "--conf", "spark.executor.memory=1g",
                     "--conf", "spark.executor.resource.gpu.amount=2", "--conf", "spark.task.resource.gpu.amount=1",
                     "--conf", "spark.executor.resource.gpu.discoveryScript=" + discovery,

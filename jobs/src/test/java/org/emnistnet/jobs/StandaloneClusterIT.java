@@ -52,6 +52,12 @@ class StandaloneClusterIT {
                 "--port", Integer.toString(port), "--secret", SECRET, "--dir", dir.resolve("cluster").toString()), 180);
         assertEquals(0, started.code, started.output);
         master = "spark://127.0.0.1:" + port;
+        // the secret is kept for its owner alone and shows on no command line
+        Path secretFile = dir.resolve("cluster/secret");
+        assertEquals(SECRET, Files.readString(secretFile));
+        assertEquals(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(secretFile));
+        assertThat(ProcessHandle.allProcesses().map(p -> p.info().commandLine().orElse(""))
+                .filter(c -> c.contains(dir.toString()))).isNotEmpty().noneMatch(c -> c.contains(SECRET));
     }
 
     @AfterAll
@@ -213,12 +219,12 @@ class StandaloneClusterIT {
     }
 
     private static Process start(String job, List<String> args, boolean withSecret) throws IOException {
-        List<String> command = new ArrayList<>(List.of("bin/submit", "--master", master,
-                "--properties-file", "conf/spark-defaults.cluster.conf",
-                "--conf", "spark.executor.memory=1500m", "--conf", "spark.executor.memoryOverhead=1g"));
-        if (withSecret) {
-            command.addAll(List.of("--conf", "spark.authenticate.secret=" + SECRET));
+        List<String> command = new ArrayList<>(List.of("bin/submit"));
+        if (withSecret) { // from the cluster's secret file, in the environment
+            command.addAll(List.of("--cluster-dir", dir.resolve("cluster").toString()));
         }
+        command.addAll(List.of("--master", master, "--properties-file", "conf/spark-defaults.cluster.conf",
+                "--conf", "spark.executor.memory=1500m", "--conf", "spark.executor.memoryOverhead=1g"));
         command.addAll(List.of("--class", "org.emnistnet.jobs." + job, appJar()));
         command.addAll(args);
         Path log = Files.createTempFile(dir, job, ".log");

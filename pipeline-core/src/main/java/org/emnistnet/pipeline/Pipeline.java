@@ -4,6 +4,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.emnistnet.artifact.AtomicFiles;
 import org.emnistnet.artifact.HadoopFiles;
+import org.emnistnet.artifact.OutputPaths;
 import org.emnistnet.artifact.RunDirectory;
 import org.emnistnet.data.DatasetDescriptor;
 import org.emnistnet.data.IdxIngest;
@@ -44,6 +45,7 @@ public final class Pipeline {
 
     /** @param dataDir the IDX directory, or null for the dataset's own */
     public Metrics run(DatasetDescriptor dataset, String dataDir, String work, TrainingOptions training, boolean overwrite) {
+        OutputPaths.checkApart("--work", work, dataDir);
         Path root = HadoopFiles.qualified(work);
         Path raw = new Path(root, "raw");
         Path prepared = new Path(root, "prepared");

@@ -9,6 +9,7 @@ import org.emnistnet.EmnistNetException;
 import org.emnistnet.artifact.AtomicFiles;
 import org.emnistnet.artifact.EpochRecord;
 import org.emnistnet.artifact.RunDirectory;
+import org.emnistnet.artifact.RunLock;
 import org.emnistnet.artifact.TrainingHistory;
 import org.emnistnet.data.ImageSchema;
 import org.emnistnet.data.Manifests;
@@ -69,8 +70,15 @@ public final class TrainingRun {
     public Result train(TrainingData data, RunDirectory run, TrainingOptions requested, boolean resume, String staging,
                         Consumer<String> progress) {
         ComputeBackend.configure();
-        TrainingOptions options = resume ? RunFiles.savedOptions(run).orElse(requested) : requested;
         RunFiles.checkStartable(run, resume);
+        try (RunLock lock = RunLock.acquire(run)) {
+            return trainLocked(data, run, requested, resume, staging, progress);
+        }
+    }
+
+    private Result trainLocked(TrainingData data, RunDirectory run, TrainingOptions requested, boolean resume, String staging,
+                               Consumer<String> progress) {
+        TrainingOptions options = resume ? RunFiles.savedOptions(run).orElse(requested) : requested;
         TrainingRecipe recipe = options.recipe();
         int classes = data.classNames().size();
 
