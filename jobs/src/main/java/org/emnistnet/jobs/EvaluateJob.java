@@ -67,10 +67,13 @@ public final class EvaluateJob implements Callable<Integer> {
         }
         try (SparkSession session = spark.open("evaluate")) {
             OutputPaths.checkApart("--out", out, predictions, labels, run, model);
+            Options.checkSplit(labels, split);
             String scored = predictions;
             if (model != null) {
                 scored = HadoopFiles.qualified(out) + ".predictions";
-                BatchScorer scorer = new BatchScorer(session, TrainedModel.load(model), 3, 1024);
+                TrainedModel trained = TrainedModel.load(model);
+                Options.checkClasses(labels, model, trained.classNames());
+                BatchScorer scorer = new BatchScorer(session, trained, 3, 1024);
                 scorer.write(scorer.scoreImages(session.read().parquet(labels).where(col(ImageSchema.SPLIT).equalTo(split))),
                         new Path(scored), "parquet", overwrite, labels + " (split " + split + ")");
             }

@@ -47,6 +47,9 @@ public final class PrepareJob implements Callable<Integer> {
     public Integer call() {
         try (SparkSession session = spark.open("prepare")) {
             OutputPaths.checkApart("--out", out, in);
+            if (!(valFraction >= 0 && valFraction < 1)) {
+                throw new org.emnistnet.UsageException("--val-fraction must lie in [0, 1), got " + valFraction);
+            }
             Preparation.Result result = new Preparation(session).prepare(new Path(in), new Path(out), valFraction, seed, overwrite);
             System.out.printf("prepare: %s -> %s (%s s)%n", result.rows(), result.output(), result.manifest().get("seconds"));
         }

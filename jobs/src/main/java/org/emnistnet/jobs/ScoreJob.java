@@ -50,8 +50,11 @@ public final class ScoreJob implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "1024", description = "Images per inference batch. Default: ${DEFAULT-VALUE}.")
     int batch;
 
-    @Option(names = "--format", defaultValue = "parquet", description = "parquet, csv or json. Default: ${DEFAULT-VALUE}.")
-    String format;
+    @Option(names = "--format", defaultValue = "parquet", description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
+    OutputFormat format;
+
+    /** The output formats of score. */
+    enum OutputFormat { parquet, csv, json }
 
     @Option(names = "--overwrite", description = "Replace an existing output.")
     boolean overwrite;
@@ -67,13 +70,20 @@ public final class ScoreJob implements Callable<Integer> {
     public Integer call() {
         try (SparkSession session = spark.open("score")) {
             OutputPaths.checkApart("--out", out, in, model);
+            Options.atLeast("--top-k", topK, 1);
+            Options.atLeast("--batch", batch, 1);
             TrainedModel trained = TrainedModel.load(model);
-            BatchScorer scorer = new BatchScorer(session, trained, topK, batch);
             boolean prepared = DataFiles.exists(new Path(in, Manifests.FILE_NAME));
+            if (prepared) {
+                Options.checkSplit(in, split);
+                Options.checkClasses(in, model, trained.classNames());
+            }
+            // more than the model's classes would only add empty columns
+            BatchScorer scorer = new BatchScorer(session, trained, Math.min(topK, trained.classNames().size()), batch);
             Dataset<Row> predictions = prepared
                     ? scorer.scoreImages(session.read().parquet(in).where(col(ImageSchema.SPLIT).equalTo(split)))
                     : scorer.scoreFiles(in);
-            Map<String, Object> summary = scorer.write(predictions, new Path(out), format, overwrite,
+            Map<String, Object> summary = scorer.write(predictions, new Path(out), format.name(), overwrite,
                     prepared ? in + " (split " + split + ")" : in);
             System.out.printf("score: %s inputs, %s scored, %s failed %s -> %s%n", summary.get("inputs"),
                     summary.get("scored"), summary.get("failed"), summary.get("failed_by_reason"), out);

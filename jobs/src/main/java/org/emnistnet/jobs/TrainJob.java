@@ -79,6 +79,15 @@ public final class TrainJob implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Options.atLeast("--epochs", epochs, 1);
+        Options.atLeast("--batch", batch, 1);
+        Options.atLeast("--batch-per-worker", batchPerWorker, 0);
+        Options.atLeast("--workers", workers, 0);
+        Options.atLeast("--averaging-frequency", averagingFrequency, 0);
+        Options.atLeast("--limit", limit, 0);
+        if (!(maxLearningRate > 0 && maxLearningRate < 1)) {
+            throw new org.emnistnet.UsageException("--max-lr must lie in (0, 1), got " + maxLearningRate);
+        }
         TrainingRecipe recipe = REFERENCE.withEpochs(epochs).withBatchSize(batch).withSeed(seed).withMaxLearningRate(maxLearningRate);
         TrainingOptions options = new TrainingOptions(recipe, workers, batchPerWorker, averagingFrequency, limit);
         try (SparkSession session = spark.open("train")) {

@@ -1,0 +1,39 @@
+package org.emnistnet.jobs;
+
+import org.apache.hadoop.fs.Path;
+import org.emnistnet.UsageException;
+import org.emnistnet.data.Manifests;
+
+import java.util.Map;
+
+/** Checks of option values that picocli's types cannot express; a bad value is a usage error (exit 2). */
+final class Options {
+    private Options() {
+    }
+
+    static void atLeast(String option, long value, long minimum) {
+        if (value < minimum) {
+            throw new UsageException(option + " must be at least " + minimum + ", got " + value);
+        }
+    }
+
+    /** The split must be one the prepared dataset's manifest lists (a typo would otherwise score nothing). */
+    static void checkSplit(String prepared, String split) {
+        Object rows = Manifests.read(new Path(prepared)).get("rows");
+        if (rows instanceof Map<?, ?> splits && !splits.containsKey(split)) {
+            throw new UsageException("--split '" + split + "': " + prepared + " has the splits " + splits.keySet());
+        }
+    }
+
+    /**
+     * The model's classes must be the prepared data's (a 26-class model on a 10-class split would score every image
+     * as a letter, and evaluation would index past the data's classes): a data error, exit 1, naming both.
+     */
+    static void checkClasses(String prepared, String model, java.util.List<String> modelClasses) {
+        Object dataClasses = Manifests.read(new Path(prepared)).get("class_names");
+        if (dataClasses != null && !dataClasses.equals(modelClasses)) {
+            throw new org.emnistnet.EmnistNetException(model + " was trained on the classes " + modelClasses + " but "
+                    + prepared + " has the classes " + dataClasses + ": score it with a model of that dataset");
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package org.emnistnet.jobs;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/** Out-of-range and misspelt options are usage errors: exit 2, one line naming the option, nothing written. */
+class UsageErrorsTest {
+    private static final String MODEL = "../models/fashion-mnist/model.zip";
+    @TempDir
+    Path tmp;
+
+    private void assertUsageError(IngestJobTest.Run run, String message) {
+        assertEquals(JobRunner.USAGE, run.code(), run.out() + run.err());
+        assertThat(run.err()).contains(message);
+    }
+
+    @Test
+    void trainingOptionsOutOfRangeAreRefusedBeforeAnyWork() {
+        String[][] cases = {{"--epochs", "0"}, {"--batch", "0"}, {"--workers", "-1"}, {"--averaging-frequency", "-2"},
+                {"--limit", "-5"}, {"--max-lr", "0"}};
+        for (String[] option : cases) {
+            Path run = tmp.resolve("run" + option[0]);
+            assertUsageError(IngestJobTest.capture(new TrainJob(), "--in", tmp.resolve("prepared").toString(), "--run",
+                    run.toString(), option[0], option[1], "--master", "local[1]"), option[0]);
+            assertFalse(Files.exists(run), "nothing written for " + option[0]);
+        }
+    }
+
+    @Test
+    void aValidationFractionOutsideZeroToOneIsRefused() {
+        assertUsageError(IngestJobTest.capture(new PrepareJob(), "--in", tmp.resolve("raw").toString(), "--out",
+                tmp.resolve("prepared").toString(), "--val-fraction", "1.5", "--master", "local[1]"), "--val-fraction");
+    }
+
+    @Test
+    void anUnknownFormatAndANonPositiveTopKAreRefused() {
+        IngestJobTest.Run xml = IngestJobTest.capture(new ScoreJob(), "--model", MODEL, "--in", tmp.toString(),
+                "--out", tmp.resolve("out").toString(), "--format", "xml");
+        assertEquals(JobRunner.USAGE, xml.code());
+        assertThat(xml.err()).contains("--format").contains("parquet, csv, json");
+        assertUsageError(IngestJobTest.capture(new ScoreJob(), "--model", MODEL, "--in", tmp.resolve("images").toString(),
+                "--out", tmp.resolve("out").toString(), "--top-k", "0", "--master", "local[1]"), "--top-k");
+    }
+
+    @Test
+    void aMisspeltSplitNamesTheSplitsThePreparedDataHas() throws Exception {
+        Path prepared = Files.createDirectories(tmp.resolve("prepared"));
+        Files.writeString(prepared.resolve("_manifest.json"),
+                "{\"stage\": \"prepare\", \"rows\": {\"test\": 1, \"train\": 8, \"val\": 1}}");
+        assertUsageError(IngestJobTest.capture(new ScoreJob(), "--model", MODEL, "--in", prepared.toString(),
+                "--split", "tset", "--out", tmp.resolve("out").toString(), "--master", "local[1]"),
+                "--split 'tset': " + prepared + " has the splits [test, train, val]");
+        assertFalse(Files.exists(tmp.resolve("out")));
+    }
+
+    @Test
+    void aModelOfOtherClassesThanTheDataIsRefusedNamingBoth() throws Exception {
+        Path letters = Files.createDirectories(tmp.resolve("letters"));
+        Files.writeString(letters.resolve("_manifest.json"), "{\"stage\": \"prepare\", \"rows\": {\"test\": 1},"
+                + " \"class_names\": [\"a\", \"b\", \"c\"]}");
+        IngestJobTest.Run run = IngestJobTest.capture(new ScoreJob(), "--model", MODEL, "--in", letters.toString(),
+                "--out", tmp.resolve("out").toString(), "--master", "local[1]");
+        assertEquals(JobRunner.FAILED, run.code(), run.err());
+        assertThat(run.err()).contains("was trained on the classes [T-shirt/top").contains("has the classes [a, b, c]");
+        assertFalse(Files.exists(tmp.resolve("out")));
+    }
+}
