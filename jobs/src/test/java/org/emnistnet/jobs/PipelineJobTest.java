@@ -61,7 +61,7 @@ class PipelineJobTest {
         Files.writeString(run.resolve("model.zip"), "not the model that was trained");
         Files.writeString(run.resolve("model.json"), "{\"sha256\": \"" + "a".repeat(64) + "\", \"dataset\": \"fashion-mnist\", \"class_names\": [\"x\"]}");
         IngestJobTest.Run score = IngestJobTest.capture(new ScoreJob(), "--model", run.resolve("model.zip").toString(),
-                "--in", tmp.toString(), "--out", tmp.resolve("out").toString());
+                "--in", Files.createDirectories(tmp.resolve("images")).toString(), "--out", tmp.resolve("out").toString());
         assertEquals(JobRunner.FAILED, score.code());
         assertThat(score.err()).contains("model.zip: SHA-256 mismatch");
     }

@@ -39,7 +39,7 @@ class PrepareAndPreviewJobTest {
 
     @Test
     void preparingARawPathWithoutAManifestFailsWithOneLine() {
-        IngestJobTest.Run run = IngestJobTest.capture(new PrepareJob(), "--in", tmp.toString(), "--out", tmp.resolve("p").toString());
+        IngestJobTest.Run run = IngestJobTest.capture(new PrepareJob(), "--in", tmp.resolve("raw").toString(), "--out", tmp.resolve("p").toString());
         assertEquals(JobRunner.FAILED, run.code());
         assertThat(run.err()).startsWith("emnistnet prepare: error: ").contains("_manifest.json");
     }
