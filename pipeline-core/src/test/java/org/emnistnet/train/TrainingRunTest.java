@@ -132,6 +132,21 @@ class TrainingRunTest {
     }
 
     @Test
+    void aDriverKilledBetweenACheckpointAndItsHistoryLineResumesFromTheEpochBoth() throws Exception {
+        Path run = tmp.resolve("run");
+        assertThrows(Killed.class, () -> train(run, false, line -> {
+            if (line.startsWith("epoch 2/")) {
+                throw new Killed();
+            }
+        }));
+        // as if killed after epoch 2's checkpoint was complete but before its line reached history.json
+        List<EpochRecord> two = history(run);
+        org.emnistnet.artifact.AtomicFiles.writeJson(runDirectory(run).file(RunDirectory.HISTORY), two.subList(0, 1));
+        List<EpochRecord> resumed = train(run, true, line -> { }).history();
+        assertEquals(List.of(1, 2, 3), resumed.stream().map(EpochRecord::epoch).toList());
+    }
+
+    @Test
     void aCheckpointWhoseSha256DoesNotMatchIsRefused() throws Exception {
         Path run = tmp.resolve("run");
         assertThrows(Killed.class, () -> train(run, false, line -> {
