@@ -23,15 +23,13 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.emnistnet.data.DataFiles;
 import org.emnistnet.model.ModelBytes;
-import org.emnistnet.train.DataSetBatches;
+import org.emnistnet.score.Inference;
 import scala.Option;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 
 /**
  * A trained EMNISTNet as a Spark ML {@code Model}: {@code transform} adds a {@code prediction} column (the class
@@ -99,37 +97,23 @@ public final class EmnistNetModel extends Model<EmnistNetModel> implements Emnis
         return dataset.sparkSession().createDataFrame(rows, output);
     }
 
+    /** The input row with the predicted class index and the probability vector appended. */
     private static Iterator<Row> predict(Iterator<Row> partition, ModelBytes model, int featuresIndex) {
-        List<Row> out = new ArrayList<>();
-        List<Row> batch = new ArrayList<>(BATCH);
-        while (partition.hasNext()) {
-            batch.add(partition.next());
-            if (batch.size() == BATCH || !partition.hasNext()) {
-                List<byte[]> images = batch.stream().map(r -> (byte[]) r.get(featuresIndex)).toList();
-                double[][] probabilities = model.output(DataSetBatches.features(images)).toDoubleMatrix();
-                for (int i = 0; i < batch.size(); i++) {
-                    Object[] values = new Object[batch.get(i).size() + 2];
-                    for (int c = 0; c < batch.get(i).size(); c++) {
-                        values[c] = batch.get(i).get(c);
-                    }
-                    values[values.length - 2] = (double) argMax(probabilities[i]);
-                    values[values.length - 1] = Vectors.dense(probabilities[i]);
-                    out.add(RowFactory.create(values));
-                }
-                batch.clear();
+        return Inference.stream(partition, model, BATCH, row -> (byte[]) row.get(featuresIndex), (row, probabilities) -> {
+            Object[] values = new Object[row.size() + 2];
+            double[] vector = new double[probabilities.length];
+            int best = 0;
+            for (int c = 0; c < probabilities.length; c++) {
+                vector[c] = probabilities[c];
+                best = probabilities[c] > probabilities[best] ? c : best;
             }
-        }
-        return out.iterator();
-    }
-
-    private static int argMax(double[] values) {
-        int best = 0;
-        for (int i = 1; i < values.length; i++) {
-            if (values[i] > values[best]) {
-                best = i;
+            for (int c = 0; c < row.size(); c++) {
+                values[c] = row.get(c);
             }
-        }
-        return best;
+            values[values.length - 2] = (double) best;
+            values[values.length - 1] = Vectors.dense(vector);
+            return RowFactory.create(values);
+        });
     }
 
     @Override

@@ -16,7 +16,6 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.regularization.Regularization;
 import org.nd4j.linalg.learning.regularization.WeightDecay;
@@ -41,21 +40,17 @@ import java.util.List;
  * takes the keep probability, hence {@code 1 - p}.
  */
 public final class EmnistNet {
-    private static final int[] CHANNELS = {32, 64, 128};
+    static final int[] CHANNELS = {32, 64, 128};
     private static final int HEAD_WIDTH = 256;
+    /** Index of the first dense layer (after 3 blocks of 8 layers). */
+    static final int FIRST_DENSE = 24;
 
     private EmnistNet() {
     }
 
+    /** The training network (NCHW: NHWC trains no faster here; inference uses {@link InferenceNetwork}, NHWC). */
     public static MultiLayerConfiguration configuration(int classes, TrainingRecipe recipe, ISchedule learningRate) {
-        return configuration(classes, recipe, learningRate, CNN2DFormat.NCHW);
-    }
-
-    /**
-     * @param format NCHW for training (NHWC trains no faster here); NHWC infers ~1.6x faster with oneDNN, see
-     *               {@link #forInference}
-     */
-    static MultiLayerConfiguration configuration(int classes, TrainingRecipe recipe, ISchedule learningRate, CNN2DFormat format) {
+        CNN2DFormat format = CNN2DFormat.NCHW;
         // Mutable lists: dl4j-spark ships configurations with Kryo, which cannot rebuild List.of(...)
         List<Regularization> decay = new ArrayList<>();
         if (recipe.weightDecay() > 0) {
@@ -91,33 +86,6 @@ public final class EmnistNet {
         layers.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(classes)
                 .activation(Activation.SOFTMAX).regularization(decay).build());
         return layers.setInputType(InputType.convolutional(28, 28, 1, format)).build();
-    }
-
-    /** Index of the first dense layer: its 1,152 input rows follow the layout of the last feature map. */
-    static final int FIRST_DENSE = 24;
-
-    /**
-     * The same trained network laid out NHWC for inference, which oneDNN runs ~1.6x faster here (it saves the
-     * layout reorders around every convolution). Inputs keep their shape: with one channel, (N, 1, 28, 28) and
-     * (N, 28, 28, 1) are the same bytes. Weights carry over unchanged except the first dense layer, whose rows
-     * are permuted from (channel, row, column) to (row, column, channel) order. Outputs equal the NCHW
-     * network's within float rounding (a test checks this).
-     */
-    public static MultiLayerNetwork forInference(MultiLayerNetwork trained) {
-        ComputeBackend.configure();
-        int classes = (int) trained.getLayer(trained.getnLayers() - 1).getParam("W").size(1);
-        MultiLayerNetwork nhwc = new MultiLayerNetwork(configuration(classes, TrainingRecipe.reference(), new OneCycleSchedule(1e-3, 2, 0.3, 25, 1e4), CNN2DFormat.NHWC));
-        nhwc.init();
-        for (int i = 0; i < trained.getnLayers(); i++) {
-            if (trained.getLayer(i).numParams() > 0) {
-                nhwc.getLayer(i).setParams(trained.getLayer(i).params().dup());
-            }
-        }
-        INDArray weights = trained.getLayer(FIRST_DENSE).getParam("W");
-        long out = weights.size(1);
-        INDArray channelsLast = weights.reshape('c', CHANNELS[2], 3, 3, out).permute(1, 2, 0, 3).dup('c').reshape('c', 9L * CHANNELS[2], out);
-        nhwc.getLayer(FIRST_DENSE).setParam("W", channelsLast);
-        return nhwc;
     }
 
     /**

@@ -10,18 +10,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A serialised model and its SHA-256, small enough to broadcast (EMNISTNet: ~2.5 MB). On an executor,
- * {@link #network()} deserialises it once per JVM and hands each task thread its own copy, because a DL4J network
- * is not safe to use from two threads at once.
+ * A serialised model and its SHA-256, small enough to broadcast (EMNISTNet: ~2.5 MB). Executors turn it into a
+ * network through {@code org.emnistnet.score.Inference}, which caches by the SHA-256.
  */
 public final class ModelBytes implements Serializable {
-    private static final Map<String, MultiLayerNetwork> LOADED = new ConcurrentHashMap<>();
-    private static final ThreadLocal<Map<String, MultiLayerNetwork>> PER_THREAD = ThreadLocal.withInitial(ConcurrentHashMap::new);
-
     private final byte[] bytes;
     private final String sha256;
 
@@ -66,17 +60,8 @@ public final class ModelBytes implements Serializable {
         return bytes.clone();
     }
 
-    /** This thread's copy of the inference network (deserialised and laid out NHWC once per JVM). */
-    public MultiLayerNetwork network() {
-        return PER_THREAD.get().computeIfAbsent(sha256, sha -> LOADED.computeIfAbsent(sha, s -> EmnistNet.forInference(restore())).clone());
-    }
-
-    /** Class probabilities {@code (N, classes)} for images {@code (N, 1, 28, 28)} (see {@link EmnistNet#forInference}). */
-    public org.nd4j.linalg.api.ndarray.INDArray output(org.nd4j.linalg.api.ndarray.INDArray images) {
-        return network().output(images.reshape('c', images.size(0), 28, 28, 1), false);
-    }
-
-    private MultiLayerNetwork restore() {
+    /** A new network from the bytes (with its training configuration; no updater state). */
+    public MultiLayerNetwork restore() {
         ComputeBackend.configure();
         try {
             return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes), false);

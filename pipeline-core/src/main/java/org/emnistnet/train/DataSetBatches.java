@@ -6,6 +6,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.emnistnet.data.ImageSchema;
 import org.emnistnet.model.ComputeBackend;
+import org.emnistnet.score.Inference;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -19,7 +20,7 @@ import static org.apache.spark.sql.functions.xxhash64;
 
 /**
  * Parquet rows to DL4J minibatches, built on the executors (the driver never holds the data). Features are
- * {@code (n, 1, 28, 28)} floats in [0, 1] (pixel / 255, as the reference); labels are {@code (n, classes)}
+ * {@link Inference#features}, the same input inference gets; labels are {@code (n, classes)}
  * targets smoothed as PyTorch's {@code label_smoothing}: {@code 1 - s + s/K} for the true class, {@code s/K}
  * for the others.
  */
@@ -58,18 +59,6 @@ public final class DataSetBatches {
         };
     }
 
-    /** {@code (n, 1, 28, 28)} features in [0, 1] from 784-byte images. */
-    public static org.nd4j.linalg.api.ndarray.INDArray features(List<byte[]> images) {
-        float[] features = new float[images.size() * ImageSchema.PIXEL_COUNT];
-        for (int i = 0; i < images.size(); i++) {
-            byte[] pixels = images.get(i);
-            for (int p = 0; p < ImageSchema.PIXEL_COUNT; p++) {
-                features[i * ImageSchema.PIXEL_COUNT + p] = (pixels[p] & 0xff) / 255f;
-            }
-        }
-        return Nd4j.create(features, new long[]{images.size(), 1, ImageSchema.SIDE, ImageSchema.SIDE}, 'c');
-    }
-
     public static DataSet toDataSet(List<Row> rows, int classes, double smoothing) {
         int n = rows.size();
         List<byte[]> images = new ArrayList<>(n);
@@ -80,6 +69,6 @@ public final class DataSetBatches {
             images.add(rows.get(i).getAs(1));
             labels[i * classes + rows.get(i).getInt(0)] = truth;
         }
-        return new DataSet(features(images), Nd4j.create(labels, new long[]{n, classes}, 'c'));
+        return new DataSet(Inference.features(images), Nd4j.create(labels, new long[]{n, classes}, 'c'));
     }
 }

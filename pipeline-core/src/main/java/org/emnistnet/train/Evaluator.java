@@ -7,20 +7,20 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.emnistnet.data.ImageSchema;
 import org.emnistnet.model.ModelBytes;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
+import org.emnistnet.score.Inference;
 
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
 /**
- * Distributed evaluation: the model is broadcast once, each partition scores its rows in batches, and only
- * three numbers per partition come back. Loss is the cross-entropy against the same smoothed targets training
- * uses, so training and validation curves are comparable.
+ * Distributed evaluation: the model is broadcast once, each partition streams its rows through {@link Inference},
+ * and only three numbers per partition come back. Loss is the cross-entropy against the same smoothed targets
+ * training uses ({@code 1 - s + s/K} for the true class, {@code s/K} for the others), so training and validation
+ * curves are comparable.
  */
 public final class Evaluator {
     private static final int BATCH = 1024;
+    private static final double LOG_FLOOR = 1e-12;
 
     private Evaluator() {
     }
@@ -38,26 +38,29 @@ public final class Evaluator {
         return new Result(count == 0 ? Double.NaN : totals[0] / count, count == 0 ? Double.NaN : totals[1] / count, count);
     }
 
-    /** {sum of losses, correct predictions, images} of one partition. */
+    /** {sum of losses, correct predictions, images} of (label, pixels) rows. */
     static double[] evaluatePartition(Iterator<Row> rows, ModelBytes model, int classes, double smoothing) {
-        double lossSum = 0;
-        double correct = 0;
-        double count = 0;
-        List<Row> batch = new ArrayList<>(BATCH);
-        while (rows.hasNext()) {
-            batch.clear();
-            while (rows.hasNext() && batch.size() < BATCH) {
-                batch.add(rows.next());
-            }
-            DataSet data = DataSetBatches.toDataSet(batch, classes, smoothing);
-            INDArray probabilities = model.output(data.getFeatures());
-            INDArray targets = data.getLabels();
-            lossSum -= targets.mul(org.nd4j.linalg.ops.transforms.Transforms.log(probabilities.add(1e-12), false)).sumNumber().doubleValue();
-            INDArray predicted = probabilities.argMax(1);
-            INDArray truth = targets.argMax(1);
-            correct += predicted.eq(truth).castTo(org.nd4j.linalg.api.buffer.DataType.INT).sumNumber().doubleValue();
-            count += batch.size();
+        double[] totals = new double[3];
+        Iterator<double[]> perImage = Inference.stream(rows, model, BATCH, row -> row.getAs(1),
+                (row, probabilities) -> lossAndHit(row.getInt(0), probabilities, classes, smoothing));
+        while (perImage.hasNext()) {
+            double[] image = perImage.next();
+            totals[0] += image[0];
+            totals[1] += image[1];
+            totals[2]++;
         }
-        return new double[]{lossSum, correct, count};
+        return totals;
+    }
+
+    /** {smoothed cross-entropy, 1 if the most probable class is the label else 0}. */
+    static double[] lossAndHit(int label, float[] probabilities, int classes, double smoothing) {
+        double sumOfLogs = 0;
+        int best = 0;
+        for (int c = 0; c < probabilities.length; c++) {
+            sumOfLogs += Math.log(probabilities[c] + LOG_FLOOR);
+            best = probabilities[c] > probabilities[best] ? c : best;
+        }
+        double loss = -(1 - smoothing) * Math.log(probabilities[label] + LOG_FLOOR) - smoothing / classes * sumOfLogs;
+        return new double[]{loss, best == label ? 1 : 0};
     }
 }

@@ -49,16 +49,6 @@ class EmnistNetTest {
     }
 
     @Test
-    void theNhwcInferenceNetworkGivesTheSameOutputs() {
-        network.fit(Nd4j.rand(16, 1, 28, 28), Nd4j.eye(26).getRows(java.util.stream.IntStream.range(0, 16).toArray()));
-        MultiLayerNetwork nhwc = EmnistNet.forInference(network);
-        INDArray input = Nd4j.rand(8, 1, 28, 28);
-        INDArray expected = network.output(input, false);
-        INDArray actual = nhwc.output(input.reshape(8, 28, 28, 1), false);
-        assertTrue(expected.equalsWithEps(actual, 1e-5), expected + " vs " + actual);
-    }
-
-    @Test
     void savesAndRestoresWithItsScheduleAndUpdater() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ModelSerializer.writeModel(network, bytes, true);
