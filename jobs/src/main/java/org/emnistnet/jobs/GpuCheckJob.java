@@ -2,8 +2,8 @@ package org.emnistnet.jobs;
 
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
-import org.emnistnet.model.ComputeBackend;
-import org.emnistnet.model.GpuPinning;
+import org.emnistnet.runtime.ComputeBackend;
+import org.emnistnet.runtime.GpuPinning;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,5 +1,11 @@
 package org.emnistnet.model;
 
+import org.emnistnet.runtime.ComputeBackend;
+import org.emnistnet.model.layers.SingleChannelConvolution;
+import org.emnistnet.model.layers.LinearConvolution;
+import org.emnistnet.model.layers.ChannelBatchNormalization;
+import org.emnistnet.model.layers.GeluActivationLayer;
+
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -43,7 +49,7 @@ public final class EmnistNet {
     static final int[] CHANNELS = {32, 64, 128};
     private static final int HEAD_WIDTH = 256;
     /** Index of the first dense layer (after 3 blocks of 8 layers). */
-    static final int FIRST_DENSE = 24;
+    public static final int FIRST_DENSE = 24;
 
     private EmnistNet() {
     }

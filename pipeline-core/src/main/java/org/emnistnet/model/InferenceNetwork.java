@@ -1,5 +1,7 @@
 package org.emnistnet.model;
 
+import org.emnistnet.runtime.ComputeBackend;
+
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;

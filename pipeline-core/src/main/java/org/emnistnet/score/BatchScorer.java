@@ -14,7 +14,7 @@ import org.emnistnet.data.BuildInfo;
 import org.emnistnet.data.ImageFileDecoder;
 import org.emnistnet.data.ImageSchema;
 import org.emnistnet.data.Manifests;
-import org.emnistnet.model.ComputeBackend;
+import org.emnistnet.runtime.ComputeBackend;
 import org.emnistnet.model.ModelBytes;
 import org.emnistnet.model.TrainedModel;
 import org.slf4j.Logger;

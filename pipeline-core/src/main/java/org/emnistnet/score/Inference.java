@@ -3,7 +3,7 @@ package org.emnistnet.score;
 import org.apache.spark.sql.Row;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.emnistnet.data.ImageSchema;
-import org.emnistnet.model.GpuPinning;
+import org.emnistnet.runtime.GpuPinning;
 import org.emnistnet.model.InferenceNetwork;
 import org.emnistnet.model.ModelBytes;
 import org.nd4j.linalg.api.ndarray.INDArray;

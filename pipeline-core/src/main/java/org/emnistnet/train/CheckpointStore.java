@@ -8,7 +8,7 @@ import org.emnistnet.EmnistNetException;
 import org.emnistnet.artifact.HadoopFiles;
 import org.emnistnet.artifact.RunDirectory;
 import org.emnistnet.artifact.Sidecars;
-import org.emnistnet.model.ComputeBackend;
+import org.emnistnet.runtime.ComputeBackend;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -5,7 +5,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.emnistnet.data.ImageSchema;
-import org.emnistnet.model.ComputeBackend;
+import org.emnistnet.runtime.ComputeBackend;
 import org.emnistnet.score.Inference;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;

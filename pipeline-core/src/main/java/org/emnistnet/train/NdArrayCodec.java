@@ -1,6 +1,6 @@
 package org.emnistnet.train;
 
-import org.emnistnet.model.ComputeBackend;
+import org.emnistnet.runtime.ComputeBackend;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

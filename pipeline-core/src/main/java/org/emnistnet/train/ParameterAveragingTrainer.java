@@ -14,8 +14,8 @@ import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.api.TrainingHook;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
-import org.emnistnet.model.ComputeBackend;
-import org.emnistnet.model.ComputeThreads;
+import org.emnistnet.runtime.ComputeBackend;
+import org.emnistnet.runtime.ComputeThreads;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -257,7 +257,7 @@ public final class ParameterAveragingTrainer implements DistributedTrainer {
         @Override
         public void preUpdate(org.nd4j.linalg.dataset.api.DataSet minibatch, Model model) {
             ComputeBackend.configure();
-            org.emnistnet.model.GpuPinning.pinToAssignedGpu();
+            org.emnistnet.runtime.GpuPinning.pinToAssignedGpu();
             long iteration = model instanceof MultiLayerNetwork net ? net.getIterationCount() : 0;
             double fingerprint = minibatch.getFeatures().getDouble(minibatch.getFeatures().length() / 2)
                     + 31 * minibatch.getLabels().argMax(1).sumNumber().doubleValue();

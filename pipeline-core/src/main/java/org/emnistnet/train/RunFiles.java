@@ -8,7 +8,7 @@ import org.emnistnet.artifact.EpochRecord;
 import org.emnistnet.artifact.RunDirectory;
 import org.emnistnet.artifact.Sidecars;
 import org.emnistnet.data.BuildInfo;
-import org.emnistnet.model.ComputeBackend;
+import org.emnistnet.runtime.ComputeBackend;
 import org.emnistnet.model.TrainingRecipe;
 
 import java.io.ByteArrayOutputStream;

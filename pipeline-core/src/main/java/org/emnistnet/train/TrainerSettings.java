@@ -14,7 +14,7 @@ import java.io.Serializable;
  *                           path every executor can read), or null to ship them inside Spark's shuffle (DL4J's
  *                           "Direct" approach), as on a cluster whose default filesystem is local
  * @param seed               seed of data order, splits and dropout
- * @param threadsPerWorker   cores each worker's layer work may use ({@link org.emnistnet.model.ComputeThreads}),
+ * @param threadsPerWorker   cores each worker's layer work may use ({@link org.emnistnet.runtime.ComputeThreads}),
  *                           or 0 for all of its JVM's
  */
 public record TrainerSettings(int workers, int batchPerWorker, int averagingFrequency, String exportDirectory,

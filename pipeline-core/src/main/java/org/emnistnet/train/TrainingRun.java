@@ -13,7 +13,7 @@ import org.emnistnet.artifact.RunLock;
 import org.emnistnet.artifact.TrainingHistory;
 import org.emnistnet.data.ImageSchema;
 import org.emnistnet.data.Manifests;
-import org.emnistnet.model.ComputeBackend;
+import org.emnistnet.runtime.ComputeBackend;
 import org.emnistnet.model.EmnistNet;
 import org.emnistnet.model.OneCycleSchedule;
 import org.emnistnet.model.TrainingRecipe;

@@ -13,7 +13,7 @@ import java.lang.reflect.Method;
  * (about 6x slower here). This class answers the old question with the real backend's answer; nothing else.
  *
  * <p>It is reflective so that the project also compiles against the CUDA backend, where DL4J never asks.
- * {@code org.emnistnet.model.ComputeBackendTest} fails when the fast path is not active.
+ * {@code org.emnistnet.runtime.ComputeBackendTest} fails when the fast path is not active.
  */
 public final class Nd4jCpu {
     private Nd4jCpu() {

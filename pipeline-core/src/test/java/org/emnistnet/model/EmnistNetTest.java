@@ -1,5 +1,7 @@
 package org.emnistnet.model;
 
+import org.emnistnet.runtime.ComputeBackend;
+
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,7 @@
-package org.emnistnet.model;
+package org.emnistnet.model.layers;
+
+import org.emnistnet.runtime.ComputeThreads;
+
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;

@@ -1,4 +1,6 @@
-package org.emnistnet.model;
+package org.emnistnet.model.layers;
+
+import org.emnistnet.runtime.ComputeBackend;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;

@@ -1,4 +1,4 @@
-package org.emnistnet.model;
+package org.emnistnet.model.layers;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;

@@ -1,4 +1,6 @@
-package org.emnistnet.model;
+package org.emnistnet.model.layers;
+
+import org.emnistnet.runtime.ComputeThreads;
 
 import java.nio.FloatBuffer;
 

@@ -1,4 +1,9 @@
-package org.emnistnet.model;
+package org.emnistnet.model.layers;
+
+import org.emnistnet.model.EmnistNet;
+import org.emnistnet.model.OneCycleSchedule;
+import org.emnistnet.model.TrainingRecipe;
+
 
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;

@@ -1,4 +1,4 @@
-package org.emnistnet.model;
+package org.emnistnet.model.layers;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;

@@ -1,4 +1,4 @@
-package org.emnistnet.model;
+package org.emnistnet.model.layers;
 
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;

@@ -1,4 +1,4 @@
-package org.emnistnet.model;
+package org.emnistnet.runtime;
 
 import org.deeplearning4j.nn.layers.LayerHelper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;

@@ -1,4 +1,4 @@
-package org.emnistnet.model;
+package org.emnistnet.runtime;
 
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;

@@ -1,4 +1,4 @@
-package org.emnistnet.model;
+package org.emnistnet.runtime;
 
 import org.nd4j.nativeblas.NativeOps;
 import org.nd4j.nativeblas.NativeOpsHolder;
@@ -52,7 +52,7 @@ public final class ComputeThreads {
     }
 
     /** {@code [from, to)} as a stream that runs in parallel unless the current thread is limited to one core. */
-    static IntStream range(int from, int to) {
+    public static IntStream range(int from, int to) {
         IntStream range = IntStream.range(from, to);
         Limit current = LIMIT.get();
         return current != null && current.threads() == 1 ? range : range.parallel();

@@ -1,4 +1,4 @@
-package org.emnistnet.model;
+package org.emnistnet.model.layers;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;

@@ -1,0 +1,49 @@
+package org.emnistnet;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/**
+ * The packages of pipeline-core form layers (../shared/DESIGN.md, "Target shape"): a package uses only the ones
+ * below it, so there is no cycle and each can be read and tested from the bottom up.
+ */
+class PackageLayersTest {
+    private static final JavaClasses CORE = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("org.emnistnet");
+
+    @Test
+    void noPackageCycle() {
+        slices().matching("org.emnistnet.(**)").should().beFreeOfCycles().check(CORE);
+    }
+
+    @Test
+    void eachPackageUsesOnlyThePackagesBelowIt() {
+        layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("artifact").definedBy("org.emnistnet.artifact..")
+                .layer("data").definedBy("org.emnistnet.data..")
+                .layer("transform").definedBy("org.emnistnet.transform..")
+                .layer("runtime").definedBy("org.emnistnet.runtime..")
+                .layer("model").definedBy("org.emnistnet.model..")
+                .layer("score").definedBy("org.emnistnet.score..")
+                .layer("eval").definedBy("org.emnistnet.eval..")
+                .layer("train").definedBy("org.emnistnet.train..")
+                .layer("ml").definedBy("org.emnistnet.ml..")
+                .layer("pipeline").definedBy("org.emnistnet.pipeline..")
+                .whereLayer("pipeline").mayNotBeAccessedByAnyLayer()
+                .whereLayer("ml").mayOnlyBeAccessedByLayers("pipeline")
+                .whereLayer("train").mayOnlyBeAccessedByLayers("ml", "pipeline")
+                .whereLayer("eval").mayOnlyBeAccessedByLayers("train", "ml", "pipeline")
+                .whereLayer("score").mayOnlyBeAccessedByLayers("eval", "train", "ml", "pipeline")
+                .whereLayer("model").mayOnlyBeAccessedByLayers("score", "eval", "train", "ml", "pipeline")
+                .whereLayer("runtime").mayOnlyBeAccessedByLayers("model", "score", "eval", "train", "ml", "pipeline")
+                .whereLayer("transform").mayOnlyBeAccessedByLayers("runtime", "model", "score", "eval", "train", "ml", "pipeline")
+                .whereLayer("data").mayOnlyBeAccessedByLayers("transform", "runtime", "model", "score", "eval", "train", "ml", "pipeline")
+                .check(CORE);
+    }
+}
