@@ -1,5 +1,6 @@
 package org.emnistnet.model;
 
+import org.emnistnet.model.layers.GeluActivationLayer;
 import org.emnistnet.runtime.ComputeBackend;
 
 import org.deeplearning4j.nn.api.Layer;
@@ -24,11 +25,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A trained EMNISTNet rebuilt for inference only, with DL4J's stock layers:
+ * A trained EMNISTNet rebuilt for inference only (in memory, never saved):
  * <ul>
  *   <li>every BatchNorm is folded into the layer before it: {@code W' = W * gamma / std} per output channel and
- *   {@code b' = (b - mean) * gamma / std + beta}, so a convolution (or the dense layer) followed by BatchNorm and
- *   GELU becomes one layer with a bias and the GELU activation — two passes over each feature map fewer;</li>
+ *   {@code b' = (b - mean) * gamma / std + beta}, so a convolution (or the dense layer) followed by BatchNorm
+ *   becomes one convolution with a bias — one pass over each feature map fewer. GELU stays a layer of its own,
+ *   {@link GeluActivationLayer}: its Java kernel is ~3x faster than ND4J's GELU as a fused activation (measured:
+ *   folding with ND4J's GELU fused into the convolutions scored 13 % slower than not folding);</li>
  *   <li>dropout layers are left out (they are the identity at inference);</li>
  *   <li>the feature maps are laid out NHWC, which oneDNN convolves without the layout reorders NCHW needs (~1.6x
  *   here). Inputs keep their bytes: with one channel, {@code (N, 1, 28, 28)} and {@code (N, 28, 28, 1)} are the
@@ -134,14 +137,16 @@ public final class InferenceNetwork {
             for (int conv = 0; conv < 2; conv++) {
                 INDArray weights = folded.get(convolution++)[0];
                 layers.layer(new ConvolutionLayer.Builder(3, 3).nIn(weights.size(1)).nOut(channels).hasBias(true)
-                        .dataFormat(nhwc).activation(Activation.GELU).build());
+                        .dataFormat(nhwc).activation(Activation.IDENTITY).build());
+                layers.layer(new GeluActivationLayer());
             }
             layers.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
                     .dataFormat(nhwc).convolutionMode(ConvolutionMode.Truncate).build());
         }
         INDArray head = folded.get(convolution)[0];
         INDArray output = folded.get(convolution + 1)[0];
-        layers.layer(new DenseLayer.Builder().nOut(head.size(1)).activation(Activation.GELU).build());
+        layers.layer(new DenseLayer.Builder().nOut(head.size(1)).activation(Activation.IDENTITY).build());
+        layers.layer(new GeluActivationLayer());
         layers.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(output.size(1))
                 .activation(Activation.SOFTMAX).build());
         return layers.setInputType(InputType.convolutional(28, 28, 1, nhwc)).build();
