@@ -3,11 +3,14 @@ package org.emnistnet.jobs;
 import org.emnistnet.artifact.OutputPaths;
 import org.apache.spark.sql.SparkSession;
 import org.emnistnet.model.TrainingRecipe;
+import org.emnistnet.train.ResumeCheck;
 import org.emnistnet.train.TrainingOptions;
 import org.emnistnet.train.TrainingRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import org.emnistnet.artifact.HadoopFiles;
 import org.emnistnet.artifact.RunDirectory;
@@ -73,6 +76,9 @@ public final class TrainJob implements Callable<Integer> {
     @Mixin
     SparkOptions spark;
 
+    @Spec
+    CommandSpec spec;
+
     public static void main(String[] args) {
         JobRunner.main(new TrainJob(), args);
     }
@@ -93,11 +99,20 @@ public final class TrainJob implements Callable<Integer> {
         try (SparkSession session = spark.open("train")) {
             OutputPaths.checkApart("--run", run, in);
             RunDirectory runDirectory = RunDirectory.at(run);
+            if (resume) {
+                ResumeCheck.requireSameSettings(runDirectory, options, givenOptions());
+            }
             TrainingRun.Result result = new TrainingRun(session).train(in, runDirectory, options, resume, staging,
                     line -> System.out.println("train: " + line));
             System.out.printf("train: best epoch %d, val_accuracy %.4f, test_accuracy %.4f -> %s (sha256 %s)%n",
                     result.bestEpoch(), result.valAccuracy(), result.testAccuracy(), HadoopFiles.display(runDirectory.model()), result.modelSha256());
         }
         return 0;
+    }
+
+    /** The options typed on the command line (not those left at their defaults). */
+    private java.util.Set<String> givenOptions() {
+        return spec.commandLine().getParseResult().matchedOptions().stream()
+                .map(picocli.CommandLine.Model.OptionSpec::longestName).collect(java.util.stream.Collectors.toSet());
     }
 }

@@ -34,6 +34,20 @@ class UsageErrorsTest {
     }
 
     @Test
+    void resumingWithOptionsThatContradictTheRunNamesEachAndWritesNothing() throws Exception {
+        Path run = Files.createDirectories(tmp.resolve("run"));
+        Files.writeString(run.resolve("run.json"), org.emnistnet.artifact.Json.MAPPER.writeValueAsString(
+                new org.emnistnet.train.TrainingOptions(org.emnistnet.model.TrainingRecipe.reference().withEpochs(3), 2, 128, 1, 500)));
+        IngestJobTest.Run resumed = IngestJobTest.capture(new TrainJob(), "--in", tmp.resolve("prepared").toString(),
+                "--run", run.toString(), "--resume", "--epochs", "5", "--seed", "7", "--limit", "500", "--master", "local[1]");
+        assertUsageError(resumed, "--epochs 5 was given, the run has 3");
+        assertThat(resumed.err()).contains("--seed 7 was given, the run has 42").doesNotContain("--limit");
+        try (var files = Files.list(run)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("run.json");
+        }
+    }
+
+    @Test
     void aValidationFractionOutsideZeroToOneIsRefused() {
         assertUsageError(IngestJobTest.capture(new PrepareJob(), "--in", tmp.resolve("raw").toString(), "--out",
                 tmp.resolve("prepared").toString(), "--val-fraction", "1.5", "--master", "local[1]"), "--val-fraction");
