@@ -79,7 +79,8 @@ public final class ScoreJob implements Callable<Integer> {
                 Options.checkClasses(in, model, trained.classNames());
             }
             // more than the model's classes would only add empty columns
-            BatchScorer scorer = new BatchScorer(session, trained, Math.min(topK, trained.classNames().size()), batch);
+            BatchScorer scorer = new BatchScorer(session, trained, Math.min(topK, trained.classNames().size()), batch)
+                    .withProgress(line -> System.out.println("score: " + line), java.time.Duration.ofSeconds(10));
             Dataset<Row> predictions = prepared
                     ? scorer.scoreImages(session.read().parquet(in).where(col(ImageSchema.SPLIT).equalTo(split)))
                     : scorer.scoreFiles(in);

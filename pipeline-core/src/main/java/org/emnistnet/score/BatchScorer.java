@@ -8,6 +8,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.LongAccumulator;
 import org.emnistnet.EmnistNetException;
 import org.emnistnet.data.AtomicOutputDirectory;
 import org.emnistnet.data.BuildInfo;
@@ -20,10 +21,12 @@ import org.emnistnet.model.TrainedModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.regexp_extract;
@@ -40,6 +43,10 @@ public final class BatchScorer {
     private final TrainedModel model;
     private final int topK;
     private final int batchSize;
+    private final LongAccumulator scored;
+    private Consumer<String> progress = line -> { };
+    private Duration progressEvery = Duration.ofSeconds(10);
+    private long inputCount;
 
     public BatchScorer(SparkSession spark, TrainedModel model, int topK, int batchSize) {
         if (topK < 1 || batchSize < 1) {
@@ -49,12 +56,21 @@ public final class BatchScorer {
         this.model = model;
         this.topK = topK;
         this.batchSize = batchSize;
+        this.scored = spark.sparkContext().longAccumulator("emnistnet.scored");
         ComputeBackend.configure();
         LOG.info("scoring with model {} ({}) on {}", model.sha256(), model.dataset(), ComputeBackend.describe());
     }
 
+    /** Reports progress while {@link #write} runs: a line at most every {@code every}, and one at the end. */
+    public BatchScorer withProgress(Consumer<String> lines, Duration every) {
+        this.progress = lines;
+        this.progressEvery = every;
+        return this;
+    }
+
     /** Scores rows with {@code id} and {@code pixels} (e.g. one split of a prepared dataset). */
     public Dataset<Row> scoreImages(Dataset<Row> rows) {
+        inputCount = rows.count(); // from Parquet's metadata: the total for progress
         JavaRDD<Row> inputs = rows.select(col(ImageSchema.ID), col(ImageSchema.PIXELS)).javaRDD()
                 .map(row -> RowFactory.create(row.getString(0), row.get(1), badLength(row.get(1))));
         return score(inputs, ImageSchema.ID);
@@ -80,20 +96,22 @@ public final class BatchScorer {
                     ImageFileDecoder.Decoded decoded = decoder.decode((byte[]) row.get(1));
                     return RowFactory.create(row.getString(0), decoded.pixels(), decoded.error());
                 });
-        List<Row> empty = emptyFiles(new Path(directory)).stream()
-                .map(path -> RowFactory.create(path, null, ImageFileDecoder.EMPTY)).toList();
+        List<String> emptyPaths = new java.util.ArrayList<>();
+        inputCount = listFiles(new Path(directory), emptyPaths);
+        List<Row> empty = emptyPaths.stream().map(path -> RowFactory.create(path, null, ImageFileDecoder.EMPTY)).toList();
         JavaRDD<Row> all = empty.isEmpty() ? inputs
                 : inputs.union(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(empty, 1));
         return score(all, "path");
     }
 
     /**
-     * Zero-length files under {@code directory}. Walks with listStatus, which reads sizes only: listFiles would
-     * build LocatedFileStatus objects whose permissions Hadoop's local filesystem reads by running a process
-     * per file (30 s for 10,000 files).
+     * Counts the files under {@code directory} (skipping hidden ones, as Spark's file sources do) and adds the
+     * zero-length ones to {@code empty}. Walks with listStatus, which reads sizes only: listFiles would build
+     * LocatedFileStatus objects whose permissions Hadoop's local filesystem reads by running a process per file
+     * (30 s for 10,000 files).
      */
-    private static List<String> emptyFiles(Path directory) {
-        List<String> empty = new java.util.ArrayList<>();
+    private static long listFiles(Path directory, List<String> empty) {
+        long files = 0;
         java.util.ArrayDeque<Path> pending = new java.util.ArrayDeque<>(List.of(directory));
         try {
             var fs = org.emnistnet.data.DataFiles.fileSystem(directory);
@@ -105,21 +123,24 @@ public final class BatchScorer {
                     }
                     if (status.isDirectory()) {
                         pending.push(status.getPath());
-                    } else if (status.getLen() == 0) {
-                        empty.add(status.getPath().toString());
+                    } else {
+                        files++;
+                        if (status.getLen() == 0) {
+                            empty.add(status.getPath().toString());
+                        }
                     }
                 }
             }
         } catch (java.io.IOException e) {
             throw new EmnistNetException(directory + ": cannot list files: " + e.getMessage(), e);
         }
-        return empty;
+        return files;
     }
 
     private Dataset<Row> score(JavaRDD<Row> inputs, String key) {
         Broadcast<ModelBytes> broadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(model.bytes());
-        JavaRDD<Row> scored = inputs.mapPartitions(new PartitionScorer(broadcast, model.classNames(), topK, batchSize));
-        return spark.createDataFrame(scored, PredictionSchema.withKey(key));
+        JavaRDD<Row> predictions = inputs.mapPartitions(new PartitionScorer(broadcast, model.classNames(), topK, batchSize, scored));
+        return spark.createDataFrame(predictions, PredictionSchema.withKey(key));
     }
 
     private static String badLength(Object pixels) {
@@ -159,7 +180,9 @@ public final class BatchScorer {
         Map<String, Object> summary = new LinkedHashMap<>();
         AtomicOutputDirectory.write(out, overwrite, temporary -> {
             Dataset<Row> shaped = format.equals("csv") ? OutputFormats.flattenTopK(predictions, topK) : predictions;
-            shaped.write().format(format).option("header", "true").save(temporary.toString());
+            try (ScoringProgress running = new ScoringProgress(scored, inputCount, progressEvery, progress)) {
+                shaped.write().format(format).option("header", "true").save(temporary.toString());
+            }
             summary.putAll(summarize(spark.read().format(format).schema(shaped.schema()).option("header", "true")
                     .load(temporary.toString())));
             summary.put("input", input);

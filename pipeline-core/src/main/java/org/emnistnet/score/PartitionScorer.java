@@ -4,6 +4,7 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.util.LongAccumulator;
 import org.emnistnet.model.ModelBytes;
 
 import java.util.Arrays;
@@ -20,21 +21,27 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
     private final List<String> classNames;
     private final int topK;
     private final int batchSize;
+    private final LongAccumulator scored;
 
-    PartitionScorer(Broadcast<ModelBytes> model, List<String> classNames, int topK, int batchSize) {
+    /** @param scored counts the rows scored, for the driver's progress line */
+    PartitionScorer(Broadcast<ModelBytes> model, List<String> classNames, int topK, int batchSize, LongAccumulator scored) {
         this.model = model;
         this.classNames = classNames;
         this.topK = Math.min(topK, classNames.size());
         this.batchSize = batchSize;
+        this.scored = scored;
     }
 
     @Override
     public Iterator<Row> call(Iterator<Row> inputs) {
         String sha = model.value().sha256();
         return Inference.stream(inputs, model.value(), batchSize, row -> row.isNullAt(2) ? (byte[]) row.get(1) : null,
-                (row, probabilities) -> probabilities == null
-                        ? RowFactory.create(row.getString(0), null, null, null, null, sha, row.getString(2))
-                        : prediction(row.getString(0), probabilities, sha));
+                (row, probabilities) -> {
+                    scored.add(1);
+                    return probabilities == null
+                            ? RowFactory.create(row.getString(0), null, null, null, null, sha, row.getString(2))
+                            : prediction(row.getString(0), probabilities, sha);
+                });
     }
 
     private Row prediction(String key, float[] p, String sha) {

@@ -91,9 +91,13 @@ class BatchScorerTest {
         Files.writeString(tmp.resolve("images/nested/text-named.png"), "this is not a PNG");
         Files.writeString(images.resolve("notes.txt"), "a plain text file");
 
-        BatchScorer scorer = new BatchScorer(spark, model, 2, 16);
+        List<String> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
+        BatchScorer scorer = new BatchScorer(spark, model, 2, 16).withProgress(progress::add, java.time.Duration.ofMillis(50));
         Map<String, Object> summary = scorer.write(scorer.scoreFiles(tmp.resolve("images").toString()),
                 new Path(tmp.resolve("out").toString()), "parquet", false, "images");
+
+        assertThat(progress).as("a line while scoring and one at the end").hasSizeGreaterThan(1);
+        assertThat(progress.get(progress.size() - 1)).startsWith("scored 8 of 8 inputs (100 %)");
 
         assertEquals(8L, summary.get("inputs"));
         assertEquals(4L, summary.get("scored"));
