@@ -13,6 +13,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -23,6 +24,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.regularization.Regularization;
 import org.nd4j.linalg.learning.regularization.WeightDecay;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -107,6 +109,34 @@ public final class EmnistNet {
                 .replace(ChannelBatchNormalization.class.getName(), BatchNormalization.class.getName())
                 .replace(GeluActivationLayer.class.getName(), ActivationLayer.class.getName());
         return MultiLayerConfiguration.fromJson(json);
+    }
+
+    /**
+     * The trained network as it is saved for serving: DL4J's stock layers ({@link #withStockLayers}) and Adam at the
+     * schedule's final learning rate instead of {@link OneCycleSchedule}, so that its configuration names only
+     * DL4J's classes and any DL4J 1.0.0-M2.1 loads it without this project's jar. Same parameters, same outputs.
+     * (Checkpoints keep the training configuration: {@code --resume} needs the schedule.)
+     */
+    public static MultiLayerNetwork forServing(MultiLayerNetwork trained) {
+        MultiLayerConfiguration configuration = withStockLayers(trained.getLayerWiseConfigurations());
+        for (NeuralNetConfiguration layer : configuration.getConfs()) {
+            if (layer.getLayer() instanceof BaseLayer base) {
+                base.setIUpdater(withoutSchedule(base.getIUpdater()));
+                if (base.getBiasUpdater() != null) {
+                    base.setBiasUpdater(withoutSchedule(base.getBiasUpdater()));
+                }
+            }
+        }
+        MultiLayerNetwork serving = new MultiLayerNetwork(configuration);
+        serving.init(trained.params().dup(), false);
+        return serving;
+    }
+
+    private static IUpdater withoutSchedule(IUpdater updater) {
+        if (updater instanceof Adam adam && adam.getLearningRateSchedule() instanceof OneCycleSchedule schedule) {
+            return new Adam(schedule.valueAt(schedule.totalSteps(), 0), adam.getBeta1(), adam.getBeta2(), adam.getEpsilon());
+        }
+        return updater;
     }
 
     /** A new, initialised network. */

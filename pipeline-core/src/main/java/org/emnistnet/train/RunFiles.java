@@ -9,6 +9,7 @@ import org.emnistnet.artifact.RunDirectory;
 import org.emnistnet.artifact.Sidecars;
 import org.emnistnet.data.BuildInfo;
 import org.emnistnet.runtime.ComputeBackend;
+import org.emnistnet.model.EmnistNet;
 import org.emnistnet.model.TrainingRecipe;
 
 import java.io.ByteArrayOutputStream;
@@ -44,7 +45,7 @@ final class RunFiles {
     static String writeModel(MultiLayerNetwork network, RunDirectory run) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 22);
         try {
-            ModelSerializer.writeModel(network, bytes, false);
+            ModelSerializer.writeModel(EmnistNet.forServing(network), bytes, false);
         } catch (IOException e) {
             throw new EmnistNetException("cannot serialise the model: " + e.getMessage(), e);
         }
