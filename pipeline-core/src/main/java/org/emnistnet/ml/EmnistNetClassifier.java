@@ -20,6 +20,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.emnistnet.EmnistNetException;
 import org.emnistnet.data.ImageSchema;
+import org.emnistnet.data.SchemaChecks;
 import org.emnistnet.model.ModelBytes;
 import org.emnistnet.model.TrainingRecipe;
 import org.emnistnet.train.TrainingData;
@@ -41,7 +42,7 @@ import static org.apache.spark.sql.functions.lit;
  * EMNISTNet as a Spark ML {@code Estimator}: {@code fit} holds out a stratified validation share of the rows
  * and trains with the reference recipe and parameter averaging, through the same {@link TrainingRun} the train
  * job uses (checkpoints and history go to {@code runDirectory}, a temporary directory by default). Input: an
- * image column (784 bytes), an integer label column and a string id column.
+ * image column (784 bytes), a numeric label column (0-based class index, any number type) and a string id column.
  *
  * <pre>
  * new Pipeline().setStages(new PipelineStage[]{OrientationFix.forDataset(true), new EmnistNetClassifier()
@@ -128,7 +129,8 @@ public final class EmnistNetClassifier extends Estimator<EmnistNetModel> impleme
             throw new EmnistNetException("EmnistNetClassifier: set classNames (they fix the number of outputs)");
         }
         EmnistNetParams.requireFeatures(this, schema, getOrDefault(featuresCol));
-        EmnistNetParams.requireColumn(this, schema, getOrDefault(labelCol), DataTypes.IntegerType);
+        SchemaChecks.requireNumericColumn(getClass().getSimpleName(), schema, getOrDefault(labelCol),
+                "the class index 0.." + (getOrDefault(classNames).length - 1) + ", e.g. a StringIndexer's output");
         EmnistNetParams.requireColumn(this, schema, getOrDefault(idCol), DataTypes.StringType);
         return schema.add(getOrDefault(predictionCol), DataTypes.DoubleType, false)
                 .add(getOrDefault(probabilityCol), org.apache.spark.ml.linalg.SQLDataTypes.VectorType(), false);
@@ -138,8 +140,10 @@ public final class EmnistNetClassifier extends Estimator<EmnistNetModel> impleme
     public EmnistNetModel fit(Dataset<?> dataset) {
         transformSchema(dataset.schema());
         long seedValue = (Long) getOrDefault(seed);
-        Dataset<Row> rows = dataset.toDF().select(col(getOrDefault(idCol)).as(ImageSchema.ID), col(getOrDefault(labelCol)).as(ImageSchema.LABEL),
-                col(getOrDefault(featuresCol)).as(ImageSchema.PIXELS)).withColumn(ImageSchema.SPLIT, lit("train"));
+        Dataset<Row> rows = dataset.toDF().select(col(getOrDefault(idCol)).as(ImageSchema.ID),
+                        ClassLabels.checked(dataset.toDF(), getOrDefault(idCol), getOrDefault(labelCol), getOrDefault(classNames).length)
+                                .as(ImageSchema.LABEL),
+                        col(getOrDefault(featuresCol)).as(ImageSchema.PIXELS)).withColumn(ImageSchema.SPLIT, lit("train"));
         Dataset<Row> split = Preparation.withValidationSplit(rows, (Double) getOrDefault(valFraction), seedValue);
         List<String> names = Arrays.asList(getOrDefault(classNames));
         TrainingData data = new TrainingData("Spark ML DataFrame " + uid, names, Map.of("dataset", "spark-ml", "class_names", names),

@@ -1,5 +1,6 @@
 package org.emnistnet.transform;
 
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.DefaultParamsReader;
@@ -77,5 +78,10 @@ public final class GaussianNoise extends RandomPixelTransformer {
 
     public static GaussianNoise load(String path) {
         return read().load(path);
+    }
+
+    @Override
+    public GaussianNoise copy(ParamMap extra) {
+        return defaultCopy(extra);
     }
 }

@@ -1,5 +1,6 @@
 package org.emnistnet.transform;
 
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable;
@@ -74,5 +75,10 @@ public final class OrientationFix extends PixelTransformer {
 
     public static OrientationFix load(String path) {
         return read().load(path);
+    }
+
+    @Override
+    public OrientationFix copy(ParamMap extra) {
+        return defaultCopy(extra);
     }
 }

@@ -2,7 +2,6 @@ package org.emnistnet.transform;
 
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.Param;
-import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -84,11 +83,6 @@ public abstract class PixelTransformer extends Transformer implements DefaultPar
     @Override
     public String uid() {
         return uid;
-    }
-
-    @Override
-    public Transformer copy(ParamMap extra) {
-        return defaultCopy(extra);
     }
 
     public String getInputCol() {

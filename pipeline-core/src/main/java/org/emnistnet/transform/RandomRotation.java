@@ -1,5 +1,6 @@
 package org.emnistnet.transform;
 
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.DefaultParamsReader;
@@ -82,5 +83,10 @@ public final class RandomRotation extends RandomPixelTransformer {
 
     public static RandomRotation load(String path) {
         return read().load(path);
+    }
+
+    @Override
+    public RandomRotation copy(ParamMap extra) {
+        return defaultCopy(extra);
     }
 }

@@ -67,4 +67,29 @@ class EmnistNetEstimatorTest {
                 .setClassNames(TinyModel.FASHION).fit(data.drop(ImageSchema.LABEL)));
         assertThat(error.getMessage()).contains("'label' is missing");
     }
+
+    @Test
+    void aLabelOfAnyNumberTypeIsAcceptedButNotOneThatIsNoClassIndex() {
+        Dataset<Row> data = rows("train", 10).withColumn(ImageSchema.LABEL, col(ImageSchema.LABEL).cast("double"));
+        EmnistNetClassifier classifier = new EmnistNetClassifier().setClassNames(TinyModel.FASHION);
+        assertThat(classifier.transformSchema(data.schema()).fieldNames()).contains("prediction", "probability");
+
+        Dataset<Row> fractional = data.withColumn(ImageSchema.LABEL,
+                org.apache.spark.sql.functions.when(col(ImageSchema.ID).equalTo("train-000003"), 2.5).otherwise(col(ImageSchema.LABEL)));
+        InvalidDataException error = assertThrows(InvalidDataException.class, () -> classifier.fit(fractional));
+        assertThat(error.getMessage()).contains("'label' has 1 value(s) that are not a class index 0..9, e.g. 2.5 in row id=train-000003");
+        InvalidDataException text = assertThrows(InvalidDataException.class,
+                () -> classifier.fit(data.withColumn(ImageSchema.LABEL, col(ImageSchema.LABEL).cast("string"))));
+        assertThat(text.getMessage()).contains("column 'label' has type string, expected a number");
+    }
+
+    @Test
+    void copyingAStageGivesAStageOfTheSameType() {
+        OrientationFix fix = OrientationFix.forDataset(true);
+        OrientationFix copy = fix.copy(org.apache.spark.ml.param.ParamMap.empty());
+        assertEquals(fix.uid(), copy.uid());
+        EmnistNetClassifier classifier = new EmnistNetClassifier().setClassNames(TinyModel.FASHION);
+        EmnistNetClassifier copied = classifier.copy(org.apache.spark.ml.param.ParamMap.empty());
+        assertArrayEquals(TinyModel.FASHION.toArray(), copied.getOrDefault(copied.classNames()));
+    }
 }
