@@ -81,6 +81,10 @@ class TrainingRunTest {
 
         Map<?, ?> model = new ObjectMapper().readValue(run.resolve("model.json").toFile(), Map.class);
         assertEquals(sidecar(run.resolve("model.zip")), model.get("sha256"));
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(run.resolve("model.zip").toFile())) {
+            assertThat(new String(zip.getInputStream(zip.getEntry("configuration.json")).readAllBytes()))
+                    .as("the served model names only DL4J's classes").doesNotContain("org.emnistnet");
+        }
         assertEquals(result.testAccuracy(), ((Number) model.get("test_accuracy")).doubleValue());
         assertThat((Map<String, Object>) model).containsKeys("dataset_manifest_sha256", "recipe", "seed", "versions", "parameters");
         assertTrue(((Number) model.get("parameters")).longValue() < 1_000_000);
