@@ -1,5 +1,6 @@
 package org.emnistnet.jobs;
 
+import org.emnistnet.artifact.HadoopFiles;
 import org.emnistnet.artifact.OutputPaths;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -56,6 +57,10 @@ public final class ScoreJob implements Callable<Integer> {
     /** The output formats of score. */
     enum OutputFormat { parquet, csv, json }
 
+    @Option(names = "--max-file-bytes", defaultValue = "67108864", paramLabel = "BYTES",
+            description = "Image files larger than this get an error row and are not read. Default: ${DEFAULT-VALUE} (64 MiB).")
+    long maxFileBytes;
+
     @Option(names = "--overwrite", description = "Replace an existing output.")
     boolean overwrite;
 
@@ -72,6 +77,7 @@ public final class ScoreJob implements Callable<Integer> {
             OutputPaths.checkApart("--out", out, in, model);
             Options.atLeast("--top-k", topK, 1);
             Options.atLeast("--batch", batch, 1);
+            Options.atLeast("--max-file-bytes", maxFileBytes, 1);
             TrainedModel trained = TrainedModel.load(model);
             boolean prepared = DataFiles.exists(new Path(in, Manifests.FILE_NAME));
             if (prepared) {
@@ -82,8 +88,8 @@ public final class ScoreJob implements Callable<Integer> {
             BatchScorer scorer = new BatchScorer(session, trained, Math.min(topK, trained.classNames().size()), batch)
                     .withProgress(line -> System.out.println("score: " + line), java.time.Duration.ofSeconds(10));
             Dataset<Row> predictions = prepared
-                    ? scorer.scoreImages(session.read().parquet(in).where(col(ImageSchema.SPLIT).equalTo(split)))
-                    : scorer.scoreFiles(in);
+                    ? scorer.scoreImages(session.read().parquet(HadoopFiles.literal(in)).where(col(ImageSchema.SPLIT).equalTo(split)))
+                    : scorer.scoreFiles(in, maxFileBytes);
             Map<String, Object> summary = scorer.write(predictions, new Path(out), format.name(), overwrite,
                     prepared ? in + " (split " + split + ")" : in);
             System.out.printf("score: %s inputs, %s scored, %s failed %s -> %s%n", summary.get("inputs"),

@@ -52,4 +52,13 @@ public final class HadoopFiles {
     public static String display(Path path) {
         return "file".equals(path.toUri().getScheme()) ? path.toUri().getPath() : path.toString();
     }
+
+    /**
+     * {@code userPath} for Spark's readers, taken literally: Spark expands glob characters in every path it reads,
+     * so a folder named {@code img[1]} or {@code a{b,c}} would be "Path does not exist" or another folder. Each of
+     * Hadoop's glob characters is escaped with a backslash.
+     */
+    public static String literal(String userPath) {
+        return userPath.replaceAll("([\\\\{}\\[\\]*?])", "\\\\$1");
+    }
 }

@@ -50,8 +50,8 @@ public final class EvaluationReport {
         @SuppressWarnings("unchecked")
         List<String> classNames = (List<String>) labelsManifest.get("class_names");
         Map<String, Object> summary = Manifests.readNamed(new Path(predictionsPath), "_summary.json");
-        Dataset<Row> predictions = spark.read().parquet(predictionsPath);
-        Dataset<Row> labelled = spark.read().parquet(preparedPath).where(col(ImageSchema.SPLIT).equalTo(split));
+        Dataset<Row> predictions = spark.read().parquet(HadoopFiles.literal(predictionsPath));
+        Dataset<Row> labelled = spark.read().parquet(HadoopFiles.literal(preparedPath)).where(col(ImageSchema.SPLIT).equalTo(split));
         int topK = predictions.select(org.apache.spark.sql.functions.max(org.apache.spark.sql.functions.size(col("top_k")))).first().getInt(0);
         Evaluation.Outcome outcome = Evaluation.evaluate(predictions, labelled, classNames, Math.max(1, topK));
         if (outcome.metrics().total() == 0) {

@@ -62,7 +62,7 @@ public final class Pipeline {
         progress.accept(String.format("train: best epoch %d, val_accuracy %.4f, test_accuracy %.4f",
                 trained.bestEpoch(), trained.valAccuracy(), trained.testAccuracy()));
         BatchScorer scorer = new BatchScorer(spark, TrainedModel.load(run.model()), TOP_K, SCORING_BATCH);
-        step("score", () -> summaryLine(scorer.write(scorer.scoreImages(spark.read().parquet(prepared.toString())
+        step("score", () -> summaryLine(scorer.write(scorer.scoreImages(spark.read().parquet(HadoopFiles.literal(prepared.toString()))
                 .where(col(ImageSchema.SPLIT).equalTo("test"))), scores, "parquet", overwrite, prepared + " (split test)")));
         Path report = new Path(root, "report");
         Metrics metrics = new EvaluationReport(spark).write(scores.toString(), prepared.toString(), "test",

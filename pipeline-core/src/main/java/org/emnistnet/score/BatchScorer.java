@@ -10,6 +10,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
 import org.emnistnet.EmnistNetException;
+import org.emnistnet.artifact.HadoopFiles;
 import org.emnistnet.data.AtomicOutputDirectory;
 import org.emnistnet.data.BuildInfo;
 import org.emnistnet.data.ImageFileDecoder;
@@ -39,6 +40,8 @@ import static org.apache.spark.sql.functions.regexp_extract;
  */
 public final class BatchScorer {
     private static final Logger LOG = LoggerFactory.getLogger(BatchScorer.class);
+    /** 64 MiB: far above any real image of a handwritten letter, far below what would strain an executor. */
+    public static final long DEFAULT_MAX_FILE_BYTES = 64L << 20;
     private final SparkSession spark;
     private final TrainedModel model;
     private final int topK;
@@ -77,14 +80,13 @@ public final class BatchScorer {
     }
 
     /**
-     * Scores every file under {@code directory} (recursively), decoded by the model's dataset recipe. Spark's
-     * file sources skip zero-length files without a word, so those are listed separately and reported as
-     * "empty file": every file under the directory gets exactly one row.
+     * Scores every file under {@code directory} (recursively), decoded by the model's dataset recipe; every file
+     * gets exactly one row, and one with an error when it is empty or larger than {@code maxFileBytes}
+     * ({@link ImageFolder}).
      */
-    public Dataset<Row> scoreFiles(String directory) {
+    public Dataset<Row> scoreFiles(String directory, long maxFileBytes) {
         ImageFileDecoder decoder = new ImageFileDecoder(model.imageFileRecipe());
-        JavaRDD<Row> files = spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(directory)
-                .select("path", "content").javaRDD();
+        JavaRDD<Row> files = ImageFolder.readable(spark, directory, maxFileBytes).javaRDD();
         // Spark plans ~32 small files per partition (it charges each file 4 MB to open): one tiny inference batch
         // per task. Merging partitions (no shuffle) gives each task full batches.
         int target = Math.max(spark.sparkContext().defaultParallelism() * 2, files.getNumPartitions() / 32);
@@ -96,45 +98,16 @@ public final class BatchScorer {
                     ImageFileDecoder.Decoded decoded = decoder.decode((byte[]) row.get(1));
                     return RowFactory.create(row.getString(0), decoded.pixels(), decoded.error());
                 });
-        List<String> emptyPaths = new java.util.ArrayList<>();
-        inputCount = listFiles(new Path(directory), emptyPaths);
-        List<Row> empty = emptyPaths.stream().map(path -> RowFactory.create(path, null, ImageFileDecoder.EMPTY)).toList();
-        JavaRDD<Row> all = empty.isEmpty() ? inputs
-                : inputs.union(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(empty, 1));
+        ImageFolder.Listing listing = ImageFolder.list(new Path(directory), maxFileBytes);
+        inputCount = listing.files();
+        JavaRDD<Row> all = listing.notRead().isEmpty() ? inputs
+                : inputs.union(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(listing.notRead(), 1));
         return score(all, "path");
     }
 
-    /**
-     * Counts the files under {@code directory} (skipping hidden ones, as Spark's file sources do) and adds the
-     * zero-length ones to {@code empty}. Walks with listStatus, which reads sizes only: listFiles would build
-     * LocatedFileStatus objects whose permissions Hadoop's local filesystem reads by running a process per file
-     * (30 s for 10,000 files).
-     */
-    private static long listFiles(Path directory, List<String> empty) {
-        long files = 0;
-        java.util.ArrayDeque<Path> pending = new java.util.ArrayDeque<>(List.of(directory));
-        try {
-            var fs = org.emnistnet.data.DataFiles.fileSystem(directory);
-            while (!pending.isEmpty()) {
-                for (var status : fs.listStatus(pending.pop())) {
-                    String name = status.getPath().getName();
-                    if (name.startsWith(".") || name.startsWith("_")) {
-                        continue;
-                    }
-                    if (status.isDirectory()) {
-                        pending.push(status.getPath());
-                    } else {
-                        files++;
-                        if (status.getLen() == 0) {
-                            empty.add(status.getPath().toString());
-                        }
-                    }
-                }
-            }
-        } catch (java.io.IOException e) {
-            throw new EmnistNetException(directory + ": cannot list files: " + e.getMessage(), e);
-        }
-        return files;
+    /** {@link #scoreFiles(String, long)} with files up to {@link #DEFAULT_MAX_FILE_BYTES}. */
+    public Dataset<Row> scoreFiles(String directory) {
+        return scoreFiles(directory, DEFAULT_MAX_FILE_BYTES);
     }
 
     private Dataset<Row> score(JavaRDD<Row> inputs, String key) {
@@ -181,10 +154,11 @@ public final class BatchScorer {
         AtomicOutputDirectory.write(out, overwrite, temporary -> {
             Dataset<Row> shaped = format.equals("csv") ? OutputFormats.flattenTopK(predictions, topK) : predictions;
             try (ScoringProgress running = new ScoringProgress(scored, inputCount, progressEvery, progress)) {
-                shaped.write().format(format).option("header", "true").save(temporary.toString());
+                shaped.write().format(format).options(OutputFormats.options(format)).save(temporary.toString());
             }
-            summary.putAll(summarize(spark.read().format(format).schema(shaped.schema()).option("header", "true")
-                    .load(temporary.toString())));
+            // Counted from the written data (read back as written: a CSV field may hold a line break), not re-scored.
+            summary.putAll(summarize(spark.read().format(format).schema(shaped.schema()).options(OutputFormats.options(format))
+                    .load(HadoopFiles.literal(temporary.toString()))));
             summary.put("input", input);
             summary.put("model_sha256", model.sha256());
             summary.put("model_dataset", model.dataset());

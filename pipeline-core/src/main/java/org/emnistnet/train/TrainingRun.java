@@ -1,5 +1,6 @@
 package org.emnistnet.train;
 
+import org.emnistnet.artifact.HadoopFiles;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -59,7 +60,7 @@ public final class TrainingRun {
                         Consumer<String> progress) {
         org.apache.hadoop.fs.Path preparedPath = new org.apache.hadoop.fs.Path(prepared);
         Map<String, Object> manifest = Manifests.read(preparedPath);
-        Dataset<Row> all = spark.read().parquet(prepared);
+        Dataset<Row> all = spark.read().parquet(HadoopFiles.literal(prepared));
         @SuppressWarnings("unchecked")
         TrainingData data = new TrainingData(prepared, (List<String>) manifest.get("class_names"), manifest,
                 Manifests.sha256(preparedPath), split(all, "train"), split(all, "val"), split(all, "test"));

@@ -1,5 +1,6 @@
 package org.emnistnet.transform;
 
+import org.emnistnet.artifact.HadoopFiles;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -32,7 +33,7 @@ public final class AugmentationPreview {
 
     /** Writes {@code preview.png} for the first {@code n} training images (by id) into {@code outDir}. */
     public static Path write(SparkSession spark, Path prepared, Path outDir, int n, Augmentation augmentation, int epoch) {
-        BufferedImage grid = render(spark.read().parquet(prepared.toString()), n, augmentation, epoch);
+        BufferedImage grid = render(spark.read().parquet(HadoopFiles.literal(prepared.toString())), n, augmentation, epoch);
         Path file = new Path(outDir, "preview.png");
         try (FSDataOutputStream out = DataFiles.fileSystem(file).create(file, true)) {
             ImageIO.write(grid, "png", out);

@@ -1,5 +1,6 @@
 package org.emnistnet.transform;
 
+import org.emnistnet.artifact.HadoopFiles;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -60,7 +61,7 @@ public final class Preparation {
         List<String> classNames = (List<String>) input.get("class_names");
         boolean transposed = Boolean.TRUE.equals(input.get("transposed"));
 
-        Dataset<Row> images = spark.read().parquet(raw.toString());
+        Dataset<Row> images = spark.read().parquet(HadoopFiles.literal(raw.toString()));
         OrientationFix orientation = OrientationFix.forDataset(transposed);
         orientation.transformSchema(images.schema());
         rejectUnusableRows(images, raw, classNames.size());
@@ -105,7 +106,7 @@ public final class Preparation {
                                            boolean transposed, double valFraction, long seed, long started) {
         Map<String, Long> rows = new LinkedHashMap<>();
         Map<String, Map<String, Long>> classCounts = new LinkedHashMap<>();
-        for (Row row : spark.read().parquet(written.toString()).groupBy(ImageSchema.SPLIT, ImageSchema.LABEL).count()
+        for (Row row : spark.read().parquet(HadoopFiles.literal(written.toString())).groupBy(ImageSchema.SPLIT, ImageSchema.LABEL).count()
                 .orderBy(ImageSchema.SPLIT, ImageSchema.LABEL).collectAsList()) {
             String split = row.getString(0);
             rows.merge(split, row.getLong(2), Long::sum);

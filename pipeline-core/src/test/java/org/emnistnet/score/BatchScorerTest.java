@@ -139,4 +139,36 @@ class BatchScorerTest {
         g.dispose();
         return out;
     }
+
+    @Test
+    void aFolderWithGlobCharactersOversizedFilesAndAwkwardNamesScoresEveryFileOnceAsStandardCsv() throws Exception {
+        java.nio.file.Path folder = Files.createDirectories(tmp.resolve("img[1]{a,b}"));
+        BufferedImage grey = AugmentationPreview.toImage(testRows.first().getAs(ImageSchema.PIXELS));
+        ImageIO.write(grey, "png", folder.resolve("plain.png").toFile());
+        ImageIO.write(grey, "png", folder.resolve("say \"hi\"\nthere.png").toFile());
+        ImageIO.write(scaledOnLightBackground(grey, 400, 400, BufferedImage.TYPE_INT_RGB), "bmp", folder.resolve("big.bmp").toFile());
+        long bigBytes = Files.size(folder.resolve("big.bmp"));
+
+        BatchScorer scorer = new BatchScorer(spark, model, 2, 16);
+        java.nio.file.Path out = tmp.resolve("out");
+        Map<String, Object> summary = scorer.write(scorer.scoreFiles(folder.toString(), 100_000),
+                new Path(out.toString()), "csv", false, "images");
+
+        assertEquals(3L, summary.get("inputs"), "one row per file, a line break in a name included");
+        assertEquals(2L, summary.get("scored"));
+        assertEquals(Map.of("file too large", 1L), summary.get("failed_by_reason"));
+        String csv;
+        try (var parts = Files.list(out)) {
+            csv = parts.filter(p -> p.getFileName().toString().endsWith(".csv")).map(p -> {
+                try {
+                    return Files.readString(p);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).collect(java.util.stream.Collectors.joining());
+        }
+        assertThat(csv).as("RFC 4180: quotes doubled inside a quoted field").contains("say \"\"hi\"\"\nthere.png\"")
+                .doesNotContain("\\\"");
+        assertThat(csv).contains(String.format(java.util.Locale.ROOT, "file too large: %,d bytes, more than --max-file-bytes 100,000", bigBytes));
+    }
 }
