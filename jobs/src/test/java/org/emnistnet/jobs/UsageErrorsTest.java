@@ -48,6 +48,24 @@ class UsageErrorsTest {
     }
 
     @Test
+    void aStageGivenAnotherStagesOutputNamesBothAndWritesNothing() throws Exception {
+        Path prepared = Files.createDirectories(tmp.resolve("prepared"));
+        Files.writeString(prepared.resolve("_manifest.json"), "{\"stage\": \"prepare\", \"class_names\": [\"a\", \"b\"]}");
+        IngestJobTest.Run again = IngestJobTest.capture(new PrepareJob(), "--in", prepared.toString(), "--out",
+                tmp.resolve("twice").toString(), "--master", "local[1]");
+        assertEquals(1, again.code(), again.err());
+        assertThat(again.err()).contains(prepared + ": is the output of 'prepare'").contains("expected the output of 'ingest'");
+        assertFalse(Files.exists(tmp.resolve("twice")));
+
+        Path raw = Files.createDirectories(tmp.resolve("raw"));
+        Files.writeString(raw.resolve("_manifest.json"), "{\"stage\": \"ingest\", \"class_names\": [\"a\", \"b\"]}");
+        IngestJobTest.Run unprepared = IngestJobTest.capture(new TrainJob(), "--in", raw.toString(), "--run",
+                tmp.resolve("run").toString(), "--master", "local[1]");
+        assertEquals(1, unprepared.code(), unprepared.err());
+        assertThat(unprepared.err()).contains("is the output of 'ingest'").contains("expected the output of 'prepare'");
+    }
+
+    @Test
     void aValidationFractionOutsideZeroToOneIsRefused() {
         assertUsageError(IngestJobTest.capture(new PrepareJob(), "--in", tmp.resolve("raw").toString(), "--out",
                 tmp.resolve("prepared").toString(), "--val-fraction", "1.5", "--master", "local[1]"), "--val-fraction");

@@ -36,6 +36,20 @@ public final class Manifests {
         return readNamed(directory, FILE_NAME);
     }
 
+    /**
+     * The manifest of {@code directory}, which must be the output of {@code stage} ("ingest", "prepare"): given
+     * another stage's output, a job would re-split prepared data or train on unoriented images without a word.
+     */
+    public static Map<String, Object> readOfStage(Path directory, String stage) {
+        Map<String, Object> manifest = read(directory);
+        Object actual = manifest.get("stage");
+        if (!stage.equals(actual)) {
+            throw new InvalidDataException(directory + ": is the output of " + (actual == null ? "no known stage" : "'" + actual + "'")
+                    + " (" + FILE_NAME + " says stage " + actual + "), expected the output of '" + stage + "'");
+        }
+        return manifest;
+    }
+
     @SuppressWarnings("unchecked")
     public static Map<String, Object> readNamed(Path directory, String name) {
         Path file = new Path(directory, name);

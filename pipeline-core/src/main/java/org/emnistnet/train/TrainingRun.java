@@ -59,7 +59,7 @@ public final class TrainingRun {
     public Result train(String prepared, RunDirectory run, TrainingOptions requested, boolean resume, String staging,
                         Consumer<String> progress) {
         org.apache.hadoop.fs.Path preparedPath = new org.apache.hadoop.fs.Path(prepared);
-        Map<String, Object> manifest = Manifests.read(preparedPath);
+        Map<String, Object> manifest = Manifests.readOfStage(preparedPath, "prepare");
         Dataset<Row> all = spark.read().parquet(HadoopFiles.literal(prepared));
         @SuppressWarnings("unchecked")
         TrainingData data = new TrainingData(prepared, (List<String>) manifest.get("class_names"), manifest,

@@ -55,7 +55,7 @@ public final class Preparation {
             throw new InvalidDataException("--val-fraction must be in [0, 1), got " + valFraction);
         }
         long started = System.nanoTime();
-        Map<String, Object> input = Manifests.read(raw);
+        Map<String, Object> input = Manifests.readOfStage(raw, "ingest");
         AtomicOutputDirectory.checkWritable(output, overwrite);
         @SuppressWarnings("unchecked")
         List<String> classNames = (List<String>) input.get("class_names");
