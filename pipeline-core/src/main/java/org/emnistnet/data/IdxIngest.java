@@ -110,6 +110,7 @@ public final class IdxIngest {
         manifest.put("class_counts", classCounts);
         manifest.put("class_names", dataset.classNames());
         manifest.put("transposed", dataset.transposed());
+        manifest.put("image_file_recipe", dataset.imageFileRecipe());
         manifest.put("input_sha256", inputs);
         manifest.put("checksums_verified", !skipChecksum);
         manifest.put("created", Instant.now().toString());

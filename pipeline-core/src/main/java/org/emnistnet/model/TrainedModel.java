@@ -29,8 +29,21 @@ public record TrainedModel(ModelBytes bytes, List<String> classNames, String dat
         Map<String, Object> provenance = AtomicFiles.readJson(json, Map.class);
         ModelBytes bytes = ModelBytes.read(modelZip, (String) provenance.get("sha256"));
         String dataset = String.valueOf(provenance.get("dataset"));
-        String recipe = DatasetDescriptor.KNOWN.contains(dataset) ? DatasetDescriptor.named(dataset).imageFileRecipe() : "whole-image";
+        // Recorded since the model card carries it; older models name a known dataset. Never guessed: a wrong
+        // recipe scores every image file wrongly without a word.
+        Object recorded = provenance.get("image_file_recipe");
+        String recipe = recorded != null ? recorded.toString()
+                : DatasetDescriptor.KNOWN.contains(dataset) ? DatasetDescriptor.named(dataset).imageFileRecipe() : null;
         return new TrainedModel(bytes, (List<String>) provenance.get("class_names"), dataset, recipe, provenance);
+    }
+
+    /** How image files become this model's inputs ("emnist" or "whole-image"). */
+    public String imageFileRecipe() {
+        if (imageFileRecipe == null) {
+            throw new EmnistNetException("the model's model.json names dataset '" + dataset + "', which this version does not "
+                    + "know, and no image_file_recipe: retrain it with this version to score image files");
+        }
+        return imageFileRecipe;
     }
 
     public String sha256() {

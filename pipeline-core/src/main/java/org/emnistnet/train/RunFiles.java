@@ -61,6 +61,7 @@ final class RunFiles {
         model.put("parameters", parameters);
         model.put("dataset", manifest.get("dataset"));
         model.put("class_names", manifest.get("class_names"));
+        model.put("image_file_recipe", manifest.get("image_file_recipe"));
         model.put("prepared", prepared);
         model.put("dataset_manifest_sha256", manifestSha);
         model.put("input_sha256", manifest.get("input_sha256"));

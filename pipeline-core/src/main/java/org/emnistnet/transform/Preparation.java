@@ -122,6 +122,7 @@ public final class Preparation {
         manifest.put("rows", rows);
         manifest.put("class_counts", classCounts);
         manifest.put("class_names", classNames);
+        manifest.put("image_file_recipe", input.get("image_file_recipe"));
         manifest.put("parameters", parameters);
         manifest.put("input", raw.toString());
         manifest.put("input_manifest_sha256", Manifests.sha256(raw));

@@ -82,6 +82,7 @@ class PreparationTest {
         Map<String, Object> manifest = Manifests.read(first.output());
         assertEquals(Manifests.sha256(raw), manifest.get("input_manifest_sha256"));
         assertEquals(Map.of("val_fraction", 0.1, "seed", 42, "orientation_fixed", false), manifest.get("parameters"));
+        assertEquals("whole-image", manifest.get("image_file_recipe"), "carried from ingest to the model card");
     }
 
     @Test
