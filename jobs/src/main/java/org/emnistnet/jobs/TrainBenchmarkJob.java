@@ -32,8 +32,12 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "benchmark-train", mixinStandardHelpOptions = true, description = "Training throughput (images/s) on random inputs.")
 public final class TrainBenchmarkJob implements Callable<Integer> {
-    @Option(names = "--engine", defaultValue = "local", description = "local, spark or profile (per layer). Default: ${DEFAULT-VALUE}.")
-    String engine;
+    @Option(names = "--engine", defaultValue = "local",
+            description = "${COMPLETION-CANDIDATES} (profile: time per layer). Default: ${DEFAULT-VALUE}.")
+    Engine engine;
+
+    /** Where the benchmark trains: one JVM, parameter averaging on Spark, or a per-layer profile. */
+    enum Engine { local, spark, profile }
 
     @Option(names = "--batch", defaultValue = "256")
     int batch;
@@ -74,11 +78,11 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
         }
         System.out.println("benchmark-train: " + ComputeBackend.describe() + (stockLayers ? ", DL4J's stock layers" : ""));
         List<Double> rates = new ArrayList<>();
-        if (engine.equals("profile")) {
+        if (engine == Engine.profile) {
             printProfile(LayerProfile.measure(network, randomBatch(batch), 3, steps));
             return 0;
         }
-        if (engine.equals("local")) {
+        if (engine == Engine.local) {
             DataSet data = randomBatch(batch);
             for (int i = 0; i < 15; i++) {
                 network.fit(data); // warm-up: JIT (the Java layer kernels), oneDNN primitive caches, workspaces

@@ -66,6 +66,13 @@ class UsageErrorsTest {
     }
 
     @Test
+    void aMisspeltEngineIsRefusedInsteadOfRunningAnother() {
+        IngestJobTest.Run run = IngestJobTest.capture(new TrainBenchmarkJob(), "--engine", "sprak");
+        assertEquals(JobRunner.USAGE, run.code());
+        assertThat(run.err()).contains("--engine").contains("local, spark, profile");
+    }
+
+    @Test
     void aValidationFractionOutsideZeroToOneIsRefused() {
         assertUsageError(IngestJobTest.capture(new PrepareJob(), "--in", tmp.resolve("raw").toString(), "--out",
                 tmp.resolve("prepared").toString(), "--val-fraction", "1.5", "--master", "local[1]"), "--val-fraction");
