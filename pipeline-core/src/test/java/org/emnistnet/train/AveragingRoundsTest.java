@@ -18,7 +18,7 @@ class AveragingRoundsTest {
         Map<Integer, Integer> sizes = new TreeMap<>();
         int previous = 0;
         for (long index = 0; index < minibatches; index++) {
-            int round = ParameterAveragingTrainer.roundOf(index, rounds, minibatches);
+            int round = ExactRoundsTrainingMaster.roundOf(index, rounds, minibatches);
             assertThat(round).isBetween(previous, previous + 1);
             previous = round;
             sizes.merge(round, 1, Integer::sum);
@@ -33,14 +33,14 @@ class AveragingRoundsTest {
         int rounds = 211;
         int minibatches = 424;
         for (int round = 0; round <= rounds; round++) {
-            int start = ParameterAveragingTrainer.roundStart(round, rounds, minibatches);
+            int start = ExactRoundsTrainingMaster.roundStart(round, rounds, minibatches);
             if (round < rounds) {
-                assertEquals(round, ParameterAveragingTrainer.roundOf(start, rounds, minibatches));
+                assertEquals(round, ExactRoundsTrainingMaster.roundOf(start, rounds, minibatches));
             } else {
                 assertEquals(minibatches, start, "the end of the last round is the end of the epoch");
             }
             if (start > 0) {
-                assertEquals(round - 1, ParameterAveragingTrainer.roundOf(start - 1, rounds, minibatches));
+                assertEquals(round - 1, ExactRoundsTrainingMaster.roundOf(start - 1, rounds, minibatches));
             }
         }
     }
@@ -52,14 +52,14 @@ class AveragingRoundsTest {
         long minibatches = 424;
         Map<Integer, Integer> perPartition = new TreeMap<>();
         for (long index = 0; index < minibatches; index++) {
-            int partition = ParameterAveragingTrainer.partitionOf(index, rounds, minibatches, workers);
-            assertEquals(ParameterAveragingTrainer.roundOf(index, rounds, minibatches), partition / workers,
+            int partition = ExactRoundsTrainingMaster.partitionOf(index, rounds, minibatches, workers);
+            assertEquals(ExactRoundsTrainingMaster.roundOf(index, rounds, minibatches), partition / workers,
                     "a minibatch's partition belongs to its round");
             perPartition.merge(partition, 1, Integer::sum);
         }
         assertEquals(rounds * workers, perPartition.size(), "every worker gets data in every round");
         assertThat(perPartition.values()).allMatch(size -> size >= 5 && size <= 6); // 10 or 11 a round, dealt in turn
-        var selectsRound3 = new ParameterAveragingTrainer.PartitionsOfRound(3, workers);
+        var selectsRound3 = new ExactRoundsTrainingMaster.PartitionsOfRound(3, workers);
         assertEquals(java.util.List.of(6, 7), java.util.stream.IntStream.range(0, rounds * workers)
                 .filter(p -> (Boolean) selectsRound3.apply(p)).boxed().toList());
     }

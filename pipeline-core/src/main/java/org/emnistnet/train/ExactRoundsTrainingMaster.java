@@ -1,0 +1,139 @@
+package org.emnistnet.train;
+
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.rdd.PartitionPruningRDD;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+
+/**
+ * DL4J's parameter averaging with the epoch cut into exactly {@code rounds} averaging rounds of (nearly) equal
+ * size, each handed to DL4J as exactly one partition per worker (so DL4J never repartitions: with
+ * {@link Repartition#Always} it ran a count job, an index job and a shuffle before every round).
+ * DL4J's own split assigns minibatches to rounds at random, so round sizes vary: with small rounds (averaging
+ * every minibatch: 2 minibatches per round) about one round in ten got no data at all and was skipped, so an
+ * epoch made fewer optimizer steps than planned (191 instead of 211) and the one-cycle schedule never reached
+ * its end. Here round {@code r} gets the minibatches {@code [r * n / rounds, (r + 1) * n / rounds)} of the
+ * epoch, already shuffled by the caller, so every round has {@code n / rounds} or one more and DL4J counts
+ * exactly {@code rounds * averagingFrequency} iterations per epoch.
+ */
+final class ExactRoundsTrainingMaster extends ParameterAveragingTrainingMaster {
+    private final int rounds;
+    private final boolean smallObjects;
+    private final java.util.List<JavaPairRDD<?, ?>> epochPartitions = new java.util.ArrayList<>();
+
+    /**
+     * @param smallObjects the RDD DL4J splits holds small objects (the paths of staged minibatches), which
+     *                     can be cut on the driver; otherwise it holds the minibatches themselves
+     */
+    ExactRoundsTrainingMaster(Builder builder, int rounds, boolean smallObjects) {
+        super(builder);
+        this.rounds = rounds;
+        this.smallObjects = smallObjects;
+    }
+
+    @Override
+    protected <T> JavaRDD<T>[] getSplitRDDs(JavaRDD<T> data, int totalDataSetObjects, int examplesPerDataSetObject) {
+        int splits = Math.max(1, Math.min(rounds, totalDataSetObjects));
+        return smallObjects ? shapedRounds(data, splits) : partitionedRounds(data, splits, totalDataSetObjects);
+    }
+
+    /**
+     * Every round as its own small RDD of {@code workers} partitions, cut from the epoch's paths collected on
+     * the driver (a few hundred strings): no Spark job at all before a round.
+     */
+    @SuppressWarnings("unchecked")
+    private <T> JavaRDD<T>[] shapedRounds(JavaRDD<T> data, int splits) {
+        java.util.List<T> objects = data.collect();
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(data.context());
+        JavaRDD<T>[] result = new JavaRDD[splits];
+        for (int round = 0; round < splits; round++) {
+            java.util.List<T> slice = new java.util.ArrayList<>(objects.subList(
+                    roundStart(round, splits, objects.size()), roundStart(round + 1, splits, objects.size())));
+            result[round] = sc.parallelize(slice, Math.min(getNumWorkers(), slice.size()));
+        }
+        return result;
+    }
+
+    /**
+     * Minibatches that live on the executors (no shared filesystem to stage them on): one shuffle per epoch
+     * puts minibatch {@code i} into partition {@code round * workers + slot}, and every round is a view of its
+     * {@code workers} partitions ({@link PartitionPruningRDD}), kept until the epoch ends. DL4J's own
+     * {@link Repartition#Always} shuffled before every round instead.
+     */
+    @SuppressWarnings("unchecked")
+    private <T> JavaRDD<T>[] partitionedRounds(JavaRDD<T> data, int splits, int totalDataSetObjects) {
+        int workers = getNumWorkers();
+        JavaPairRDD<Integer, T> byRound = data.zipWithIndex()
+                .mapToPair(object -> new scala.Tuple2<>(partitionOf(object._2(), splits, totalDataSetObjects, workers), object._1()))
+                .partitionBy(new ExactPartitioner(splits * workers))
+                .persist(StorageLevel.MEMORY_AND_DISK_SER());
+        epochPartitions.add(byRound);
+        JavaRDD<T> values = byRound.values();
+        JavaRDD<T>[] result = new JavaRDD[splits];
+        for (int round = 0; round < splits; round++) {
+            result[round] = JavaRDD.fromRDD(PartitionPruningRDD.create(values.rdd(), new PartitionsOfRound(round, workers)),
+                    values.classTag());
+        }
+        return result;
+    }
+
+    /** Drops the epoch's partitioned minibatches once DL4J has trained on them. */
+    void release() {
+        epochPartitions.forEach(rdd -> rdd.unpersist(false));
+        epochPartitions.clear();
+    }
+
+    /** The partition of the object at {@code index}: its round's block of {@code workers} partitions, dealt round-robin. */
+    static int partitionOf(long index, int rounds, long objects, int workers) {
+        int round = roundOf(index, rounds, objects);
+        return round * workers + (int) ((index - roundStart(round, rounds, (int) objects)) % workers);
+    }
+
+    /** Partition {@code i} holds the objects keyed {@code i}. */
+    static final class ExactPartitioner extends org.apache.spark.Partitioner {
+        private final int partitions;
+
+        ExactPartitioner(int partitions) {
+            this.partitions = partitions;
+        }
+
+        @Override
+        public int numPartitions() {
+            return partitions;
+        }
+
+        @Override
+        public int getPartition(Object key) {
+            return (Integer) key;
+        }
+    }
+
+    /** Selects the {@code workers} partitions of one round. */
+    static final class PartitionsOfRound extends scala.runtime.AbstractFunction1<Object, Object> implements java.io.Serializable {
+        private final int round;
+        private final int workers;
+
+        PartitionsOfRound(int round, int workers) {
+            this.round = round;
+            this.workers = workers;
+        }
+
+        @Override
+        public Object apply(Object partition) {
+            return (Integer) partition / workers == round;
+        }
+    }
+
+    /** The round of the object at {@code index} of an epoch: rounds are contiguous and their sizes differ by ≤ 1. */
+    static int roundOf(long index, int rounds, long objects) {
+        return (int) ((index * rounds) / objects);
+    }
+
+    /** The index of the first object of {@code round}: the smallest index whose {@link #roundOf} is {@code round}. */
+    static int roundStart(int round, int rounds, int objects) {
+        return (int) (((long) round * objects + rounds - 1) / rounds);
+    }
+}
