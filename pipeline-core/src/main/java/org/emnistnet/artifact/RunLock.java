@@ -9,8 +9,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.time.Instant;
@@ -39,12 +37,12 @@ public final class RunLock implements AutoCloseable {
                         @JsonProperty("pid") long pid, @JsonProperty("started") String started,
                         @JsonProperty("token") String token) {
         static Owner ofThisProcess() {
-            return new Owner(System.getProperty("user.name"), hostName(), ProcessHandle.current().pid(),
+            return new Owner(System.getProperty("user.name"), LocalProcesses.host(), LocalProcesses.pid(),
                     Instant.now().toString(), UUID.randomUUID().toString());
         }
 
         boolean isDeadProcessOnThisHost() {
-            return hostName().equals(host) && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+            return LocalProcesses.isDeadOnThisHost(host, pid);
         }
     }
 
@@ -96,14 +94,6 @@ public final class RunLock implements AutoCloseable {
     public void close() {
         if (AtomicFiles.isFile(file) && owner.token().equals(AtomicFiles.readJson(file, Owner.class).token())) {
             AtomicFiles.delete(file);
-        }
-    }
-
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "unknown-host";
         }
     }
 }

@@ -1,13 +1,19 @@
 package org.emnistnet.data;
 
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.emnistnet.EmnistNetException;
+import org.emnistnet.artifact.LocalProcesses;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Writes a directory so that readers only ever see a complete one: the content goes to a hidden sibling, and one
@@ -15,6 +21,7 @@ import java.util.function.Consumer;
  * directory is replaced only after the new one is complete.
  */
 public final class AtomicOutputDirectory {
+    private static final Logger LOG = LoggerFactory.getLogger(AtomicOutputDirectory.class);
     private AtomicOutputDirectory() {
     }
 
@@ -32,8 +39,11 @@ public final class AtomicOutputDirectory {
         checkWritable(target, overwrite);
         FileSystem fs = DataFiles.fileSystem(target);
         String suffix = UUID.randomUUID().toString().substring(0, 8);
-        // Not hidden: Spark skips paths that start with "." or "_" when it reads the directory back.
-        Path temporary = new Path(target.getParent(), target.getName() + ".incomplete-" + suffix);
+        removeStaleTemporaries(fs, target);
+        // Not hidden: Spark skips paths that start with "." or "_" when it reads the directory back. The name says
+        // which process writes it, so that a later run can prove it dead and clean up after it.
+        Path temporary = new Path(target.getParent(), target.getName() + ".incomplete-" + LocalProcesses.pid() + "@"
+                + LocalProcesses.host() + "-" + suffix);
         Path previous = new Path(target.getParent(), "." + target.getName() + ".old-" + suffix);
         try {
             writer.accept(temporary);
@@ -51,6 +61,36 @@ public final class AtomicOutputDirectory {
             throw new UncheckedIOException("cannot publish " + target, e);
         } finally {
             deleteQuietly(fs, temporary);
+        }
+    }
+
+    /**
+     * Deletes temporaries of {@code target} left by a killed writer: only those whose name shows a process on this
+     * host that is no longer alive. Others (a live writer, another host, an older unnamed one) are left and named.
+     */
+    static void removeStaleTemporaries(FileSystem fs, Path target) {
+        Pattern ours = Pattern.compile(Pattern.quote(target.getName()) + "\\.incomplete-(\\d+)@(.+)-[0-9a-f]{8}");
+        try {
+            if (!fs.exists(target.getParent())) {
+                return;
+            }
+            for (FileStatus sibling : fs.listStatus(target.getParent())) {
+                String name = sibling.getPath().getName();
+                if (!name.startsWith(target.getName() + ".incomplete-")) {
+                    continue;
+                }
+                Matcher writer = ours.matcher(name);
+                if (writer.matches() && LocalProcesses.isDeadOnThisHost(writer.group(2), Long.parseLong(writer.group(1)))) {
+                    LOG.warn("removing {}: the partial output of a killed run (process {} on this host is gone)",
+                            sibling.getPath(), writer.group(1));
+                    fs.delete(sibling.getPath(), true);
+                } else {
+                    LOG.warn("leaving {}: a partial output of another process, live or on another host; remove it "
+                            + "when no job writes {}", sibling.getPath(), target);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + target.getParent(), e);
         }
     }
 

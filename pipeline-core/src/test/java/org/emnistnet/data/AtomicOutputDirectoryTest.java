@@ -1,0 +1,45 @@
+package org.emnistnet.data;
+
+import org.apache.hadoop.fs.Path;
+import org.emnistnet.artifact.LocalProcesses;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** An output appears whole or not at all, and a later run cleans up only what a dead run of its own left. */
+class AtomicOutputDirectoryTest {
+    @TempDir
+    java.nio.file.Path tmp;
+
+    @Test
+    void aLaterRunRemovesTheTemporaryOfADeadWriterOnThisHostAndLeavesEveryOther() throws Exception {
+        Process finished = new ProcessBuilder("true").start();
+        finished.waitFor();
+        String host = LocalProcesses.host();
+        java.nio.file.Path dead = Files.createDirectories(tmp.resolve("out.incomplete-" + finished.pid() + "@" + host + "-0a1b2c3d"));
+        Files.writeString(dead.resolve("part-00000"), "partial");
+        java.nio.file.Path live = Files.createDirectories(tmp.resolve("out.incomplete-" + LocalProcesses.pid() + "@" + host + "-11111111"));
+        java.nio.file.Path elsewhere = Files.createDirectories(tmp.resolve("out.incomplete-" + finished.pid() + "@another-host-22222222"));
+        java.nio.file.Path unnamed = Files.createDirectories(tmp.resolve("out.incomplete-3c4d5e6f"));
+        java.nio.file.Path otherOutput = Files.createDirectories(tmp.resolve("outcome.incomplete-" + finished.pid() + "@" + host + "-33333333"));
+
+        AtomicOutputDirectory.write(new Path(tmp.resolve("out").toString()), false, temporary -> {
+            try {
+                Files.createDirectories(java.nio.file.Path.of(temporary.toString()));
+                Files.writeString(java.nio.file.Path.of(temporary.toString()).resolve("_SUCCESS"), "");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+
+        assertThat(tmp.resolve("out/_SUCCESS")).exists();
+        assertThat(dead).doesNotExist();
+        assertThat(live).exists();
+        assertThat(elsewhere).exists();
+        assertThat(unnamed).exists();
+        assertThat(otherOutput).as("another output's temporary").exists();
+    }
+}
