@@ -31,9 +31,11 @@ public final class GpuCheckJob implements Callable<Integer> {
     @Override
     public Integer call() {
         try (SparkSession session = spark.open("gpu-check")) {
+            ComputeBackend.configure(); // the driver's backend first: a CUDA build without a GPU fails here, in seconds
             List<String> lines = JavaSparkContext.fromSparkContext(session.sparkContext())
                     .parallelize(IntStream.range(0, tasks).boxed().toList(), tasks)
                     .map(i -> {
+                        ComputeBackend.configure();
                         String address = GpuPinning.pinToAssignedGpu().orElse("none");
                         Thread.sleep(2000); // keep the tasks concurrent, so that they must get distinct GPUs
                         return "task " + i + " executor " + org.apache.spark.SparkEnv.get().executorId() + " gpu " + address

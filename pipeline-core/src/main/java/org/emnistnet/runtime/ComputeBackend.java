@@ -1,5 +1,6 @@
 package org.emnistnet.runtime;
 
+import org.emnistnet.EmnistNetException;
 import org.deeplearning4j.nn.layers.LayerHelper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.factory.Nd4j;
@@ -17,11 +18,51 @@ public final class ComputeBackend {
     private ComputeBackend() {
     }
 
-    /** Turns DL4J's layer helpers on unless the user set the property explicitly. Idempotent. */
+    /**
+     * Turns DL4J's layer helpers on unless the user set the property explicitly, and makes sure ND4J has a
+     * backend it can start. Idempotent.
+     *
+     * @throws EmnistNetException with one line saying why, instead of ND4J's "Please ensure that you have an nd4j
+     *                            backend on your classpath" (exit 3, 14 s, after Spark has started a job)
+     */
     public static void configure() {
         if (System.getProperty(HELPERS_DISABLE_PROPERTY) == null) {
             System.setProperty(HELPERS_DISABLE_PROPERTY, "false");
         }
+        try {
+            Nd4j.getBackend();
+        } catch (Throwable failed) {
+            throw new EmnistNetException(explain(failed, cudaBuild()), failed);
+        }
+    }
+
+    /** True when this is the CUDA build (ND4J's CUDA backend is on the class path). */
+    static boolean cudaBuild() {
+        try {
+            Class.forName("org.nd4j.linalg.jcublas.JCublasBackend", false, ComputeBackend.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    /** One line for a backend that would not start: what the user sees and can act on. */
+    static String explain(Throwable failed, boolean cudaBuild) {
+        Throwable root = failed;
+        String missingLibrary = null;
+        for (Throwable cause = failed; cause != null; cause = cause.getCause()) {
+            root = cause;
+            if (cause instanceof UnsatisfiedLinkError && missingLibrary == null) {
+                missingLibrary = cause.getMessage();
+            }
+        }
+        String detail = missingLibrary != null ? missingLibrary : root.getClass().getSimpleName() + ": " + root.getMessage();
+        if (cudaBuild) {
+            return "no CUDA device visible: this is the CUDA build (mvn -Pcuda), which needs an NVIDIA GPU, its driver "
+                    + "(libcuda.so.1) and the CUDA 11.6 runtime on every machine that runs it; on machines without a GPU use "
+                    + "the CPU build (mvn package). ND4J said: " + detail;
+        }
+        return "ND4J's CPU backend would not start: " + detail;
     }
 
     /** "CPU" or "CUDA": the backend ND4J loaded. */
