@@ -35,6 +35,9 @@ public final class ImageFileDecoder implements Serializable {
     public static final String NOT_AN_IMAGE = "not a decodable image";
     public static final String CORRUPT = "corrupt image";
     public static final String TOO_LARGE = "image too large";
+    public static final String TOO_SMALL = "image too small";
+    /** Below 8x8 there is no letter to see, and scaling up to 28x28 would invent one. */
+    static final int MIN_SIDE = 8;
 
     static {
         // Decode from memory: by default ImageIO stages every stream in a temporary file.
@@ -71,6 +74,10 @@ public final class ImageFileDecoder implements Serializable {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
+                if (reader.getWidth(0) < MIN_SIDE || reader.getHeight(0) < MIN_SIDE) {
+                    return Decoded.failed(TOO_SMALL + ": " + reader.getWidth(0) + "x" + reader.getHeight(0)
+                            + ", expected at least " + MIN_SIDE + "x" + MIN_SIDE);
+                }
                 long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
                 if (pixels > MAX_PIXELS) {
                     return Decoded.failed(TOO_LARGE + ": " + reader.getWidth(0) + "x" + reader.getHeight(0)
