@@ -96,7 +96,8 @@ public final class ImageFileDecoder implements Serializable {
         return new Decoded(toModelInput(image), null);
     }
 
-    byte[] toModelInput(BufferedImage image) {
+    /** The 784 model-input bytes of a decoded image, by this decoder's recipe. */
+    public byte[] toModelInput(BufferedImage image) {
         if (image.getType() == BufferedImage.TYPE_BYTE_GRAY && image.getWidth() == 28 && image.getHeight() == 28
                 && borderMean(grey(image)) < 128) {
             return pixelsOf(image);

@@ -47,7 +47,7 @@ public final class EmnistNetModel extends Model<EmnistNetModel> implements Emnis
     public EmnistNetModel(String uid, ModelBytes model) {
         this.uid = uid;
         this.model = model;
-        featuresCol = new Param<>(this, "featuresCol", "column of 784-byte images");
+        featuresCol = new Param<>(this, "featuresCol", "images: 784 bytes, Spark's image struct or a vector of 784 intensities");
         predictionCol = new Param<>(this, "predictionCol", "predicted class index (double)");
         probabilityCol = new Param<>(this, "probabilityCol", "class probabilities (vector)");
         EmnistNetParams.defaults(this);
@@ -83,7 +83,7 @@ public final class EmnistNetModel extends Model<EmnistNetModel> implements Emnis
 
     @Override
     public StructType transformSchema(StructType schema) {
-        EmnistNetParams.requireFeatures(this, schema, getOrDefault(featuresCol));
+        FeatureColumn.of(getClass().getSimpleName(), schema, getOrDefault(featuresCol));
         return schema.add(getOrDefault(predictionCol), DataTypes.DoubleType, false)
                 .add(getOrDefault(probabilityCol), SQLDataTypes.VectorType(), false);
     }
@@ -92,14 +92,15 @@ public final class EmnistNetModel extends Model<EmnistNetModel> implements Emnis
     public Dataset<Row> transform(Dataset<?> dataset) {
         StructType output = transformSchema(dataset.schema());
         int features = dataset.schema().fieldIndex(getOrDefault(featuresCol));
+        FeatureColumn kind = FeatureColumn.of(getClass().getSimpleName(), dataset.schema(), getOrDefault(featuresCol));
         Broadcast<ModelBytes> broadcast = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext()).broadcast(model);
-        JavaRDD<Row> rows = dataset.toDF().javaRDD().mapPartitions(partition -> predict(partition, broadcast.value(), features));
+        JavaRDD<Row> rows = dataset.toDF().javaRDD().mapPartitions(partition -> predict(partition, broadcast.value(), features, kind));
         return dataset.sparkSession().createDataFrame(rows, output);
     }
 
     /** The input row with the predicted class index and the probability vector appended. */
-    private static Iterator<Row> predict(Iterator<Row> partition, ModelBytes model, int featuresIndex) {
-        return Inference.stream(partition, model, BATCH, row -> (byte[]) row.get(featuresIndex), (row, probabilities) -> {
+    private static Iterator<Row> predict(Iterator<Row> partition, ModelBytes model, int featuresIndex, FeatureColumn kind) {
+        return Inference.stream(partition, model, BATCH, row -> kind.pixels(row.get(featuresIndex)), (row, probabilities) -> {
             Object[] values = new Object[row.size() + 2];
             double[] vector = new double[probabilities.length];
             int best = 0;

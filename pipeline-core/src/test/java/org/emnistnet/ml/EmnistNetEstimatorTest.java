@@ -92,4 +92,40 @@ class EmnistNetEstimatorTest {
         EmnistNetClassifier copied = classifier.copy(org.apache.spark.ml.param.ParamMap.empty());
         assertArrayEquals(TinyModel.FASHION.toArray(), copied.getOrDefault(copied.classNames()));
     }
+
+    @Test
+    void theModelScoresSparksImageStructAndAVectorAsItScoresTheBytes() throws Exception {
+        EmnistNetModel model = new EmnistNetModel(org.emnistnet.model.ModelBytes.of(TinyModel.network()));
+        List<Row> test = rows("test", 12).collectAsList();
+        java.nio.file.Path images = java.nio.file.Files.createDirectories(tmp.resolve("images"));
+        List<Row> vectors = new java.util.ArrayList<>();
+        for (Row row : test) {
+            byte[] pixels = row.getAs(ImageSchema.PIXELS);
+            javax.imageio.ImageIO.write(org.emnistnet.transform.AugmentationPreview.toImage(pixels), "png",
+                    images.resolve(row.<String>getAs(ImageSchema.ID) + ".png").toFile());
+            double[] values = new double[pixels.length];
+            for (int p = 0; p < pixels.length; p++) {
+                values[p] = pixels[p] & 0xff;
+            }
+            vectors.add(org.apache.spark.sql.RowFactory.create(row.getAs(ImageSchema.ID), org.apache.spark.ml.linalg.Vectors.dense(values)));
+        }
+        java.util.Map<String, Double> fromBytes = predictions(model.transform(rows("test", 12)), ImageSchema.ID);
+        Dataset<Row> vectorRows = spark.createDataFrame(vectors, new org.apache.spark.sql.types.StructType()
+                .add(ImageSchema.ID, "string").add("features", org.apache.spark.ml.linalg.SQLDataTypes.VectorType()));
+        assertEquals(fromBytes, predictions(model.copy(org.apache.spark.ml.param.ParamMap.empty()).setFeaturesCol("features")
+                .transform(vectorRows), ImageSchema.ID));
+        Dataset<Row> imageRows = spark.read().format("image").load(images.toString())
+                .withColumn(ImageSchema.ID, org.apache.spark.sql.functions.regexp_extract(col("image.origin"), "([^/]+)\\.png$", 1));
+        assertEquals(fromBytes, predictions(model.copy(org.apache.spark.ml.param.ParamMap.empty()).setFeaturesCol("image")
+                .transform(imageRows), ImageSchema.ID));
+        InvalidDataException wrongType = assertThrows(InvalidDataException.class,
+                () -> model.copy(org.apache.spark.ml.param.ParamMap.empty()).setFeaturesCol(ImageSchema.ID).transformSchema(vectorRows.schema()));
+        assertThat(wrongType.getMessage()).contains("expected binary (784 bytes), Spark's image struct or a vector of 784 values");
+    }
+
+    private static java.util.Map<String, Double> predictions(Dataset<Row> scored, String key) {
+        java.util.Map<String, Double> byKey = new java.util.TreeMap<>();
+        scored.select(key, "prediction").collectAsList().forEach(r -> byKey.put(r.getString(0), r.getDouble(1)));
+        return byKey;
+    }
 }
