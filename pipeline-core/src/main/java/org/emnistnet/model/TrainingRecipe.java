@@ -3,8 +3,10 @@ package org.emnistnet.model;
 import org.emnistnet.EmnistNetException;
 
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The whole training recipe as one immutable value, with the reference's defaults ({@link #reference()}):
@@ -42,23 +44,98 @@ public record TrainingRecipe(int epochs, int batchSize, double maxLearningRate, 
     }
 
     public TrainingRecipe withEpochs(int value) {
-        return new TrainingRecipe(value, batchSize, maxLearningRate, weightDecay, warmupFraction, divFactor,
-                finalDivFactor, labelSmoothing, dropout, rotationDegrees, noiseStd, seed);
+        return toBuilder().epochs(value).build();
     }
 
     public TrainingRecipe withMaxLearningRate(double value) {
-        return new TrainingRecipe(epochs, batchSize, value, weightDecay, warmupFraction, divFactor,
-                finalDivFactor, labelSmoothing, dropout, rotationDegrees, noiseStd, seed);
+        return toBuilder().maxLearningRate(value).build();
     }
 
     public TrainingRecipe withBatchSize(int value) {
-        return new TrainingRecipe(epochs, value, maxLearningRate, weightDecay, warmupFraction, divFactor,
-                finalDivFactor, labelSmoothing, dropout, rotationDegrees, noiseStd, seed);
+        return toBuilder().batchSize(value).build();
     }
 
     public TrainingRecipe withSeed(long value) {
-        return new TrainingRecipe(epochs, batchSize, maxLearningRate, weightDecay, warmupFraction, divFactor,
-                finalDivFactor, labelSmoothing, dropout, rotationDegrees, noiseStd, value);
+        return toBuilder().seed(value).build();
+    }
+
+    /** A builder starting from the reference recipe. */
+    public static Builder builder() {
+        return reference().toBuilder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Sets any part of a recipe; {@link #build()} validates the whole (the constructor's checks). */
+    public static final class Builder {
+        private int epochs;
+        private int batchSize;
+        private double maxLearningRate;
+        private double weightDecay;
+        private double warmupFraction;
+        private double divFactor;
+        private double finalDivFactor;
+        private double labelSmoothing;
+        private double[] dropout;
+        private double rotationDegrees;
+        private double noiseStd;
+        private long seed;
+
+        private Builder(TrainingRecipe from) {
+            epochs = from.epochs;
+            batchSize = from.batchSize;
+            maxLearningRate = from.maxLearningRate;
+            weightDecay = from.weightDecay;
+            warmupFraction = from.warmupFraction;
+            divFactor = from.divFactor;
+            finalDivFactor = from.finalDivFactor;
+            labelSmoothing = from.labelSmoothing;
+            dropout = from.dropout.clone();
+            rotationDegrees = from.rotationDegrees;
+            noiseStd = from.noiseStd;
+            seed = from.seed;
+        }
+
+        public Builder epochs(int value) { epochs = value; return this; }
+        public Builder batchSize(int value) { batchSize = value; return this; }
+        public Builder maxLearningRate(double value) { maxLearningRate = value; return this; }
+        public Builder weightDecay(double value) { weightDecay = value; return this; }
+        public Builder warmupFraction(double value) { warmupFraction = value; return this; }
+        public Builder divFactors(double initial, double last) { divFactor = initial; finalDivFactor = last; return this; }
+        public Builder labelSmoothing(double value) { labelSmoothing = value; return this; }
+        public Builder dropout(double... value) { dropout = value.clone(); return this; }
+        public Builder augmentation(double degrees, double noise) { rotationDegrees = degrees; noiseStd = noise; return this; }
+        public Builder seed(long value) { seed = value; return this; }
+
+        /** @throws EmnistNetException naming the first setting out of range */
+        public TrainingRecipe build() {
+            return new TrainingRecipe(epochs, batchSize, maxLearningRate, weightDecay, warmupFraction, divFactor,
+                    finalDivFactor, labelSmoothing, dropout, rotationDegrees, noiseStd, seed);
+        }
+    }
+
+    /** By value, dropout included (a record compares arrays by identity). */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof TrainingRecipe r && epochs == r.epochs && batchSize == r.batchSize
+                && Double.compare(maxLearningRate, r.maxLearningRate) == 0 && Double.compare(weightDecay, r.weightDecay) == 0
+                && Double.compare(warmupFraction, r.warmupFraction) == 0 && Double.compare(divFactor, r.divFactor) == 0
+                && Double.compare(finalDivFactor, r.finalDivFactor) == 0 && Double.compare(labelSmoothing, r.labelSmoothing) == 0
+                && Arrays.equals(dropout, r.dropout) && Double.compare(rotationDegrees, r.rotationDegrees) == 0
+                && Double.compare(noiseStd, r.noiseStd) == 0 && seed == r.seed;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(epochs, batchSize, maxLearningRate, weightDecay, warmupFraction, divFactor, finalDivFactor,
+                labelSmoothing, Arrays.hashCode(dropout), rotationDegrees, noiseStd, seed);
+    }
+
+    @Override
+    public String toString() {
+        return "TrainingRecipe" + toMap();
     }
 
     @Override
@@ -79,7 +156,7 @@ public record TrainingRecipe(int epochs, int batchSize, double maxLearningRate, 
         map.put("div_factor", divFactor);
         map.put("final_div_factor", finalDivFactor);
         map.put("label_smoothing", labelSmoothing);
-        map.put("dropout", dropout.clone());
+        map.put("dropout", Arrays.stream(dropout).boxed().toList());
         map.put("rotation_degrees", rotationDegrees);
         map.put("noise_std", noiseStd);
         map.put("seed", seed);
