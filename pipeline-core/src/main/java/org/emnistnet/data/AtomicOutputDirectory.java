@@ -25,10 +25,28 @@ public final class AtomicOutputDirectory {
     private AtomicOutputDirectory() {
     }
 
-    /** Fails, before any work, when {@code target} exists and may not be overwritten. */
+    /**
+     * Fails, before any work, when {@code target} exists and may not be overwritten, or when its folder cannot be
+     * written (a file in the way, no permission, a read-only filesystem): a probe file is created and removed
+     * there, so that an hour of scoring does not end in "cannot write".
+     */
     public static void checkWritable(Path target, boolean overwrite) {
         if (!overwrite && DataFiles.exists(target)) {
             throw new EmnistNetException(target + " already exists (pass --overwrite to replace it)");
+        }
+        Path folder = target.getParent();
+        if (folder == null) {
+            return;
+        }
+        Path probe = new Path(folder, ".emnistnet-write-probe-" + UUID.randomUUID());
+        try {
+            FileSystem fs = DataFiles.fileSystem(target);
+            fs.mkdirs(folder);
+            fs.create(probe, false).close();
+            fs.delete(probe, false);
+        } catch (IOException | RuntimeException e) {
+            throw new EmnistNetException(target + ": cannot write there (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + ")", e);
         }
     }
 

@@ -42,4 +42,17 @@ class AtomicOutputDirectoryTest {
         assertThat(unnamed).exists();
         assertThat(otherOutput).as("another output's temporary").exists();
     }
+
+    @Test
+    void anOutputThatCannotBeWrittenIsRefusedBeforeTheWorkRuns() throws Exception {
+        java.nio.file.Path file = Files.writeString(tmp.resolve("a-file"), "in the way");
+        boolean[] worked = {false};
+        org.emnistnet.EmnistNetException error = org.junit.jupiter.api.Assertions.assertThrows(org.emnistnet.EmnistNetException.class,
+                () -> AtomicOutputDirectory.write(new Path(file.resolve("out").toString()), false, temporary -> worked[0] = true));
+        assertThat(error.getMessage()).contains("a-file/out: cannot write there");
+        assertThat(worked[0]).as("the writer never ran").isFalse();
+        try (var left = Files.list(tmp)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactly("a-file");
+        }
+    }
 }
