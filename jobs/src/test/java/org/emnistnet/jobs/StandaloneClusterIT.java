@@ -115,7 +115,9 @@ class StandaloneClusterIT {
         ProcessHandle executor = executors().get(0);
         executor.destroyForcibly();                      // an executor JVM dies in the middle of epoch 2
         assertTrue(executor.onExit().get(30, TimeUnit.SECONDS).isAlive() == false);
-        waitForFile(run.resolve("checkpoints/epoch-02.zip.sha256"), 400);
+        // Both the checkpoint and the history line of epoch 2: killed between the two, the driver would rightly
+        // resume after epoch 1.
+        waitForLocalHistory(run.resolve("history.json"), 2, 400);
         driver.destroyForcibly().waitFor();              // then the driver dies during epoch 3
         String log = Files.readString(driverLog(driver));
         assertThat(log).containsIgnoringCase("lost executor");
@@ -140,7 +142,8 @@ class StandaloneClusterIT {
         List<String> train = List.of("--in", prepared, "--run", run, "--epochs", "3", "--limit", "3000", "--workers", "2");
 
         Process driver = start("TrainJob", train);
-        waitForHdfsFile("/runs/cluster/checkpoints/epoch-01.zip.sha256", 300);
+        // history.json appears with epoch 1's line, written after its checkpoint (see the local test above).
+        waitForHdfsFile("/runs/cluster/history.json", 300);
         driver.destroyForcibly().waitFor();              // the driver dies during epoch 2
         assertThat(Files.readString(driverLog(driver)))
                 .contains("cluster: staging minibatches in the run directory on a shared filesystem");
@@ -200,6 +203,18 @@ class StandaloneClusterIT {
                 .filter(p -> p.info().commandLine().map(c -> c.contains("CoarseGrainedExecutorBackend")
                         && c.contains(dir.resolve("cluster").toString())).orElse(false))
                 .toList();
+    }
+
+    /** Waits until the history (written whole by a rename, never partly) records {@code epochs} epochs. */
+    private static void waitForLocalHistory(Path history, int epochs, int seconds) throws Exception {
+        for (int i = 0; i < seconds && epochsIn(history) < epochs; i++) {
+            Thread.sleep(1000);
+        }
+        assertTrue(epochsIn(history) >= epochs, "waited " + seconds + " s for " + epochs + " epochs in " + history);
+    }
+
+    private static int epochsIn(Path history) throws java.io.IOException {
+        return Files.exists(history) ? new com.fasterxml.jackson.databind.ObjectMapper().readValue(history.toFile(), List.class).size() : 0;
     }
 
     private static void waitForFile(Path file, int seconds) throws InterruptedException {
