@@ -47,7 +47,7 @@ public final class BatchScorer {
     private final int topK;
     private final int batchSize;
     private final LongAccumulator scored;
-    private Consumer<String> progress = line -> { };
+    private Consumer<String> progress; // null: nobody asked, so no counting job and no timer
     private Duration progressEvery = Duration.ofSeconds(10);
     private long inputCount;
 
@@ -73,7 +73,7 @@ public final class BatchScorer {
 
     /** Scores rows with {@code id} and {@code pixels} (e.g. one split of a prepared dataset). */
     public Dataset<Row> scoreImages(Dataset<Row> rows) {
-        inputCount = rows.count(); // from Parquet's metadata: the total for progress
+        inputCount = progress == null ? 0 : rows.count(); // the total for progress: a Spark job, only when asked
         JavaRDD<Row> inputs = rows.select(col(ImageSchema.ID), col(ImageSchema.PIXELS)).javaRDD()
                 .map(row -> RowFactory.create(row.getString(0), row.get(1), badLength(row.get(1))));
         return score(inputs, ImageSchema.ID);
@@ -153,7 +153,8 @@ public final class BatchScorer {
         Map<String, Object> summary = new LinkedHashMap<>();
         AtomicOutputDirectory.write(out, overwrite, temporary -> {
             Dataset<Row> shaped = format.equals("csv") ? OutputFormats.flattenTopK(predictions, topK) : predictions;
-            try (ScoringProgress running = new ScoringProgress(scored, inputCount, progressEvery, progress)) {
+            // try-with-resources skips a null resource: no timer when nobody asked for progress
+            try (ScoringProgress running = progress == null ? null : new ScoringProgress(scored, inputCount, progressEvery, progress)) {
                 shaped.write().format(format).options(OutputFormats.options(format)).save(temporary.toString());
             }
             // Counted from the written data (read back as written: a CSV field may hold a line break), not re-scored.
