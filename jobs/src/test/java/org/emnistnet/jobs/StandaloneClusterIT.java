@@ -173,7 +173,9 @@ class StandaloneClusterIT {
                 "--split", "train", "--out", out));
         try (FileSystem fs = HDFS.hdfs().fileSystem()) {
             org.apache.hadoop.fs.Path scores = new org.apache.hadoop.fs.Path("/scores");
-            for (int i = 0; i < 3000 && !(fs.exists(scores) && fs.listStatus(scores).length > 0); i++) {
+            // the temporary output itself, not the short-lived write probe that precedes it
+            for (int i = 0; i < 3000 && !(fs.exists(scores) && java.util.Arrays.stream(fs.listStatus(scores))
+                    .anyMatch(s -> s.getPath().getName().contains("incomplete"))); i++) {
                 Thread.sleep(100);
             }
             assertThat(fs.listStatus(scores)).as("the job's temporary output").isNotEmpty();
