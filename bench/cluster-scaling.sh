@@ -4,12 +4,17 @@
 # HDFS and every averaging round is one partition per worker: 1 worker x 1 core against 2 workers x 1 core, same
 # data (--limit images), same epochs, REPEATS runs each. Needs lake/fashion-mnist/raw (bin/emnistnet ingest).
 # Usage: bench/cluster-scaling.sh [LIMIT] [EPOCHS] [REPEATS]     (STAGING=none: no HDFS, minibatches through Spark)
+# MASTER=local: the same measurement without a cluster: local[1] with 1 worker against local[2] with 2 workers
+# (one core each, averaging every minibatch: the local default), the data, run directories and --staging on the
+# HDFS. For a 2-core machine, where 2 executors, the driver and the HDFS daemons cannot each have a core.
+# WORKERS="2": only that setting; EXTRA_CONF="--conf k=v ...": more Spark settings for the cluster jobs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 limit="${1:-12000}"; epochs="${2:-2}"; repeats="${3:-1}"
 work=/tmp/emnistnet-bench/cluster
 raw="$(pwd)/lake/fashion-mnist/raw"
 mkdir -p "$work"; rm -rf "$work/hdfs" "$work"/run-* "$work"/*.json
+mode="${MASTER:-cluster}"
 submit() {
   bin/submit --cluster-dir "$work/cluster" --master spark://127.0.0.1:7277 --properties-file conf/spark-defaults.cluster.conf \
     --conf spark.executor.memory=2g --conf spark.executor.memoryOverhead=2g ${EXTRA_CONF:-} \
@@ -22,13 +27,25 @@ if [[ "${STAGING:-hdfs}" == "hdfs" ]]; then
 else
   base="file:$work"
 fi
-for workers in 1 2; do
-  bin/cluster start --workers "$workers" --cores 1 --memory 4g --port 7277 --dir "$work/cluster" >/dev/null
-  [[ -f "$work/prepared.ok" ]] || { submit PrepareJob --in "$raw" --out "$base/lake/prepared" --overwrite 2>/dev/null | grep "^prepare:"; touch "$work/prepared.ok"; }
+local_job() {  # a job on local[N], N = $workers; every path it is given is a full hdfs:// URL
+  EMNISTNET_SKIP_BUILD=1 bin/emnistnet "$1" --master "local[$workers]" "${@:2}"
+}
+rm -f "$work/prepared.ok"
+for workers in ${WORKERS:-1 2}; do
+  if [[ "$mode" == "local" ]]; then
+    [[ "${STAGING:-hdfs}" == "hdfs" ]] || { echo "MASTER=local measures HDFS staging only" >&2; exit 2; }
+    [[ -f "$work/prepared.ok" ]] || { local_job prepare --in "$raw" --out "$base/lake/prepared" 2>/dev/null | grep "^prepare:"; touch "$work/prepared.ok"; }
+  else
+    bin/cluster start --workers "$workers" --cores 1 --memory 4g --port 7277 --dir "$work/cluster" >/dev/null
+    [[ -f "$work/prepared.ok" ]] || { submit PrepareJob --in "$raw" --out "$base/lake/prepared" --overwrite 2>/dev/null | grep "^prepare:"; touch "$work/prepared.ok"; }
+  fi
   for r in $(seq 1 "$repeats"); do
     run="$base/runs/w$workers-$r"
-    submit TrainJob --in "$base/lake/prepared" --run "$run" --epochs "$epochs" --limit "$limit" --workers "$workers" 2>&1 \
-      | grep -E "^train:|staging|through Spark" | sed 's/^.*INFO  TrainingRun: //'
+    if [[ "$mode" == "local" ]]; then
+      local_job train --in "$base/lake/prepared" --run "$run" --staging "$base/staging" --epochs "$epochs" --limit "$limit" --workers "$workers"
+    else
+      submit TrainJob --in "$base/lake/prepared" --run "$run" --epochs "$epochs" --limit "$limit" --workers "$workers"
+    fi 2>&1 | grep -E "^train:|staging|through Spark" | sed 's/^.*INFO  TrainingRun: //'
     if [[ "${STAGING:-hdfs}" == "hdfs" ]]; then
       bin/hdfs dfs --dir "$work/hdfs" -get "$run/history.json" "$work/history-w$workers-$r.json" 2>/dev/null
       bin/hdfs dfs --dir "$work/hdfs" -get "$run/model.json" "$work/model-w$workers-$r.json" 2>/dev/null
@@ -36,8 +53,8 @@ for workers in 1 2; do
       cp "$work/runs/w$workers-$r/history.json" "$work/history-w$workers-$r.json"; cp "$work/runs/w$workers-$r/model.json" "$work/model-w$workers-$r.json"
     fi
   done
-  bin/cluster stop --dir "$work/cluster" >/dev/null
-  /usr/bin/python3 - "$work" "$workers" "$repeats" <<'PY'
+  [[ "$mode" == "local" ]] || bin/cluster stop --dir "$work/cluster" >/dev/null
+  /usr/bin/python3 - "$work" "$workers" "$repeats" "$mode" <<'PY'
 import json, statistics, sys
 work, workers, repeats = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 rates, outside, tests = [], [], []
@@ -52,7 +69,7 @@ for r in range(1, repeats + 1):
                  1000 * per_round, e.get("rounds", 0)))
         if e["epoch"] > 1:  # epoch 1 carries JIT warm-up and the first reads
             rates.append(e["images_per_s"]); outside.append(1000 * per_round)
-print("workers %d: images/s per epoch after the first %s median %.0f | outside fit per round median %.0f ms | test accuracy %s"
-      % (workers, [round(x) for x in rates], statistics.median(rates), statistics.median(outside), [round(t, 4) for t in tests]))
+print("%s workers %d: images/s per epoch after the first %s median %.0f | outside fit per round median %.0f ms | test accuracy %s"
+      % (sys.argv[4], workers, [round(x) for x in rates], statistics.median(rates), statistics.median(outside), [round(t, 4) for t in tests]))
 PY
 done

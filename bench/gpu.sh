@@ -61,6 +61,21 @@ if ! $cpu_only; then
       --epochs 1 --workers 1 --master "local[1]" "${gpu_conf[@]}")
   row "GPU, 1 epoch, test accuracy" "$(grep -o '"test_accuracy" : [0-9.]*' work/gpu-run/model.json)"
   row "GPU, 1 epoch, images/s" "$(grep -o '"images_per_s" : [0-9.]*' work/gpu-run/history.json | head -1)"
+  echo "== 1 epoch on a 2-executor standalone cluster (one GPU each; with one GPU, both executors share it)"
+  cluster_dir="$PWD/work/gpu-cluster"; rm -rf work/gpu-cluster-run
+  (cd work/cuda-build && EMNISTNET_SKIP_BUILD=1 bin/cluster start --workers 2 --cores 1 --memory 6g --port 7377 \
+      --gpus "$gpus" --gpu-discovery "$PWD/conf/gpu-discovery.sh" --dir "$cluster_dir" >/dev/null)
+  trap 'bin/cluster stop --dir "$cluster_dir" >/dev/null 2>&1 || true' EXIT
+  (cd work/cuda-build && EMNISTNET_SKIP_BUILD=1 bin/submit --cluster-dir "$cluster_dir" --master spark://127.0.0.1:7377 \
+      --properties-file conf/spark-defaults.gpu.conf --conf spark.executor.cores=1 --conf spark.executor.memory=4g \
+      --conf spark.executor.memoryOverhead=4g --conf spark.executor.resource.gpu.discoveryScript="$PWD/conf/gpu-discovery.sh" \
+      --conf spark.driver.resource.gpu.amount=1 --conf spark.driver.resource.gpu.discoveryScript="$PWD/conf/gpu-discovery.sh" \
+      --class org.emnistnet.jobs.TrainJob "$(bin/submit --app-jar)" \
+      --in "$PWD/../../$prepared" --run "$PWD/../gpu-cluster-run" --epochs 1 --workers 2) \
+    || fail "training on the 2-executor GPU cluster failed (logs: $cluster_dir)"
+  bin/cluster stop --dir "$cluster_dir" >/dev/null
+  row "GPU cluster, 2 executors, 1 epoch, test accuracy" "$(grep -o '"test_accuracy" : [0-9.]*' work/gpu-cluster-run/model.json)"
+  row "GPU cluster, 2 executors, 1 epoch, images/s" "$(grep -o '"images_per_s" : [0-9.]*' work/gpu-cluster-run/history.json | head -1)"
   echo "== scoring the test split on the GPU"
   gpu_score=$(cd work/cuda-build && EMNISTNET_SKIP_BUILD=1 bin/emnistnet benchmark-score --model "$PWD/../../models/fashion-mnist/model.zip" \
       --in "$PWD/../../$prepared" --master "local[1]" "${gpu_conf[@]}" | grep median)

@@ -20,7 +20,8 @@ public final class PreparedFashionMnist {
         if (prepared == null) {
             try {
                 java.nio.file.Path dir = Files.createTempDirectory("emnistnet-prepared");
-                dir.toFile().deleteOnExit();
+                // deleteOnExit removes empty directories only: ~100 MB per test JVM were left in /tmp
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
                 Path raw = new Path(dir.resolve("raw").toString());
                 new IdxIngest(SparkTestSession.get()).ingest(DatasetDescriptor.named("fashion-mnist"),
                         new Path(FashionMnist.dir().toString()), raw, false, false);
@@ -32,5 +33,13 @@ public final class PreparedFashionMnist {
             }
         }
         return prepared;
+    }
+
+    private static void deleteTree(java.nio.file.Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // at JVM exit: what is left stays in /tmp
+        }
     }
 }

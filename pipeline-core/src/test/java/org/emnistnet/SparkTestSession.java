@@ -3,7 +3,10 @@ package org.emnistnet;
 import org.apache.spark.sql.SparkSession;
 import org.emnistnet.train.NdArrayKryoRegistrator;
 
-/** One real local[2] SparkSession shared by all tests of a JVM (starting Spark costs seconds). */
+/**
+ * One real local[2] SparkSession shared by the tests of a JVM (starting Spark costs seconds); a new one when a job
+ * under test has stopped it (jobs close their session when they end).
+ */
 public final class SparkTestSession {
     private static SparkSession session;
 
@@ -11,7 +14,7 @@ public final class SparkTestSession {
     }
 
     public static synchronized SparkSession get() {
-        if (session == null) {
+        if (session == null || session.sparkContext().isStopped()) {
             session = SparkSession.builder()
                     .master("local[2]")
                     .appName("emnistnet-tests")

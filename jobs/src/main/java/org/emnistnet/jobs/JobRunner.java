@@ -6,8 +6,9 @@ import picocli.CommandLine;
 import java.io.UncheckedIOException;
 
 /**
- * Runs a job's command line. A failure the user can act on (bad input, an existing output, a checksum mismatch)
- * becomes one line on stderr and exit code 1; usage errors exit 2 (picocli's convention); anything unexpected
+ * Runs a job's command line. A failure the user can act on (bad input, an existing output, a checksum mismatch,
+ * a damaged file, a full disk, a server that does not answer: {@link InputFailures}) becomes one line on stderr
+ * and exit code 1; usage errors exit 2 (picocli's convention); anything unexpected
  * prints its stack trace and exits 3.
  */
 public final class JobRunner {
@@ -26,6 +27,11 @@ public final class JobRunner {
             if (known != null) {
                 cl.getErr().println("emnistnet " + job + ": error: " + known.getMessage());
                 return known instanceof org.emnistnet.UsageException ? USAGE : FAILED;
+            }
+            java.util.Optional<String> input = InputFailures.describe(error);
+            if (input.isPresent()) {
+                cl.getErr().println("emnistnet " + job + ": error: " + input.get());
+                return FAILED;
             }
             if (error instanceof UncheckedIOException io) {
                 cl.getErr().println("emnistnet " + job + ": error: " + io.getMessage() + ": " + io.getCause().getMessage());

@@ -61,6 +61,11 @@ public final class ScoreJob implements Callable<Integer> {
             description = "Image files larger than this get an error row and are not read. Default: ${DEFAULT-VALUE} (64 MiB).")
     long maxFileBytes;
 
+    @Option(names = "--follow-links", description = "Follow symbolic links in an image folder that lead to files or"
+            + " folders inside it (links out of it, and second ways into a folder, are skipped). Default: links are"
+            + " skipped; either way _summary.json counts the links skipped, by reason.")
+    boolean followLinks;
+
     @Option(names = "--overwrite", description = "Replace an existing output.")
     boolean overwrite;
 
@@ -89,7 +94,7 @@ public final class ScoreJob implements Callable<Integer> {
                     .withProgress(line -> System.out.println("score: " + line), java.time.Duration.ofSeconds(10));
             Dataset<Row> predictions = prepared
                     ? scorer.scoreImages(session.read().parquet(HadoopFiles.literal(in)).where(col(ImageSchema.SPLIT).equalTo(split)))
-                    : scorer.scoreFiles(in, maxFileBytes);
+                    : scorer.scoreFiles(in, maxFileBytes, followLinks);
             Map<String, Object> summary = scorer.write(predictions, new Path(out), format.name(), overwrite,
                     prepared ? in + " (split " + split + ")" : in);
             System.out.printf("score: %s inputs, %s scored, %s failed %s -> %s%n", summary.get("inputs"),

@@ -32,6 +32,10 @@ public final class SparkOptions {
         sparkConf.setIfMissing("spark.kryo.registrator", NdArrayKryoRegistrator.REGISTRATORS);
         sparkConf.setIfMissing("spark.ui.showConsoleProgress", "false");
         sparkConf.setIfMissing("spark.sql.shuffle.partitions", "8");
+        // Hadoop waits for ever on a server that accepts and never answers (a wrong hdfs:// port), and retries a
+        // connect timeout 45 times (15 min): give up after 2 min without an answer, and after 3 connect timeouts.
+        sparkConf.setIfMissing("spark.hadoop.ipc.client.rpc-timeout.ms", "120000");
+        sparkConf.setIfMissing("spark.hadoop.ipc.client.connect.max.retries.on.timeouts", "3");
         conf.forEach(sparkConf::set);
         return SparkSession.builder().appName("emnistnet " + appName).config(sparkConf).getOrCreate();
     }

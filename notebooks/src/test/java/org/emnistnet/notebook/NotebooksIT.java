@@ -34,6 +34,13 @@ class NotebooksIT {
         assertEquals(0, exit, "the pipeline run the notebooks inspect");
     }
 
+    @org.junit.jupiter.api.AfterAll
+    static void removeTheRun() throws Exception {
+        try (var files = Files.walk(layout.root().getParent())) { // ~80 MB of lake and run per test run
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+
     @Test
     void theJupyterNotebookRunsEveryCellAndShowsTablesAndPictures() {
         ObjectNode executed = RunNotebooks.run(NOTEBOOKS.resolve("emnistnet.ipynb"), layout, "local[2]");

@@ -38,7 +38,7 @@ public final class AtomicOutputDirectory {
         if (folder == null) {
             return;
         }
-        Path probe = new Path(folder, ".emnistnet-write-probe-" + UUID.randomUUID());
+        Path probe = new Path(folder, "." + target.getName() + ".write-probe-" + writerTag());
         try {
             FileSystem fs = DataFiles.fileSystem(target);
             fs.mkdirs(folder);
@@ -56,13 +56,12 @@ public final class AtomicOutputDirectory {
         Path target = new Path(requestedTarget.toString().replaceAll("(?<=.)/+$", ""));
         checkWritable(target, overwrite);
         FileSystem fs = DataFiles.fileSystem(target);
-        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String tag = writerTag();
         removeStaleTemporaries(fs, target);
-        // Not hidden: Spark skips paths that start with "." or "_" when it reads the directory back. The name says
-        // which process writes it, so that a later run can prove it dead and clean up after it.
-        Path temporary = new Path(target.getParent(), target.getName() + ".incomplete-" + LocalProcesses.pid() + "@"
-                + LocalProcesses.host() + "-" + suffix);
-        Path previous = new Path(target.getParent(), "." + target.getName() + ".old-" + suffix);
+        // Not hidden: Spark skips paths that start with "." or "_" when it reads the directory back. The names say
+        // which process writes them, so that a later run can prove it dead and clean up after it.
+        Path temporary = new Path(target.getParent(), target.getName() + ".incomplete-" + tag);
+        Path previous = new Path(target.getParent(), "." + target.getName() + ".old-" + tag);
         try {
             writer.accept(temporary);
             boolean replacing = fs.exists(target);
@@ -82,29 +81,45 @@ public final class AtomicOutputDirectory {
         }
     }
 
+    /** PID@HOST-RANDOM: which process wrote a temporary, and a random part so that no two writers collide. */
+    private static String writerTag() {
+        return LocalProcesses.pid() + "@" + LocalProcesses.host() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
     /**
-     * Deletes temporaries of {@code target} left by a killed writer: only those whose name shows a process on this
-     * host that is no longer alive. Others (a live writer, another host, an older unnamed one) are left and named.
+     * Cleans up after a killed writer of {@code target}, touching only what a process on this host that is no
+     * longer alive left: its partial output and its write probe are deleted; a previous output it had moved aside
+     * to replace is put back when the replacement never arrived, and deleted when it did. Temporaries of a live
+     * writer, of another host or of older versions are left and named.
      */
     static void removeStaleTemporaries(FileSystem fs, Path target) {
-        Pattern ours = Pattern.compile(Pattern.quote(target.getName()) + "\\.incomplete-(\\d+)@(.+)-[0-9a-f]{8}");
+        Pattern ours = Pattern.compile("\\.?" + Pattern.quote(target.getName())
+                + "\\.(incomplete|old|write-probe)-(\\d+)@(.+)-[0-9a-f]{8}");
         try {
             if (!fs.exists(target.getParent())) {
                 return;
             }
             for (FileStatus sibling : fs.listStatus(target.getParent())) {
                 String name = sibling.getPath().getName();
-                if (!name.startsWith(target.getName() + ".incomplete-")) {
-                    continue;
-                }
                 Matcher writer = ours.matcher(name);
-                if (writer.matches() && LocalProcesses.isDeadOnThisHost(writer.group(2), Long.parseLong(writer.group(1)))) {
-                    LOG.warn("removing {}: the partial output of a killed run (process {} on this host is gone)",
-                            sibling.getPath(), writer.group(1));
-                    fs.delete(sibling.getPath(), true);
+                if (!writer.matches() && name.startsWith(target.getName() + ".incomplete-")) {
+                    LOG.warn("leaving {}: a partial output of an older version; remove it when no job writes {}",
+                            sibling.getPath(), target);
+                } else if (!writer.matches()) {
+                    continue;
+                } else if (!LocalProcesses.isDeadOnThisHost(writer.group(3), Long.parseLong(writer.group(2)))) {
+                    LOG.warn("leaving {}: a temporary of another process, live or on another host; remove it when no"
+                            + " job writes {}", sibling.getPath(), target);
+                } else if (writer.group(1).equals("old") && !fs.exists(target)) {
+                    LOG.warn("putting {} back as {}: process {} on this host moved it aside to replace it and died"
+                            + " before the replacement was in place", sibling.getPath(), target, writer.group(2));
+                    if (!fs.rename(sibling.getPath(), target)) {
+                        throw new EmnistNetException("cannot put " + sibling.getPath() + " back as " + target);
+                    }
                 } else {
-                    LOG.warn("leaving {}: a partial output of another process, live or on another host; remove it "
-                            + "when no job writes {}", sibling.getPath(), target);
+                    LOG.warn("removing {}: left by a killed run (process {} on this host is gone)",
+                            sibling.getPath(), writer.group(2));
+                    fs.delete(sibling.getPath(), true);
                 }
             }
         } catch (IOException e) {

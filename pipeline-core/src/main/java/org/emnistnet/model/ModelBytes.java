@@ -51,7 +51,27 @@ public final class ModelBytes implements Serializable {
             throw new EmnistNetException(file + ": model file not found");
         }
         byte[] bytes = org.emnistnet.artifact.Sidecars.readVerified(file, expectedSha256);
+        checkIsDl4jModel(file, bytes);
         return new ModelBytes(bytes, Sha256.of(bytes));
+    }
+
+    /**
+     * On the driver, before any work: a zip whose checksum matches may still be no model (a file copied over the
+     * wrong one, its model.json edited to match); without this it would fail in every executor's first task.
+     */
+    private static void checkIsDl4jModel(org.apache.hadoop.fs.Path file, byte[] bytes) {
+        java.util.Set<String> entries = new java.util.HashSet<>();
+        try (java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(new ByteArrayInputStream(bytes))) {
+            for (java.util.zip.ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
+                entries.add(entry.getName());
+            }
+        } catch (IOException e) {
+            throw new EmnistNetException(file + ": not a DL4J model (not a readable zip: " + e.getMessage() + ")", e);
+        }
+        if (!entries.containsAll(java.util.List.of("configuration.json", "coefficients.bin"))) {
+            throw new EmnistNetException(file + ": not a DL4J model (a zip without configuration.json and"
+                    + " coefficients.bin; it holds " + entries.stream().sorted().limit(5).toList() + ")");
+        }
     }
 
     public String sha256() {
@@ -67,7 +87,7 @@ public final class ModelBytes implements Serializable {
         ComputeBackend.configure();
         try {
             return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes), false);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) { // DL4J reports a configuration it cannot read unchecked
             throw new EmnistNetException("model " + sha256 + " cannot be deserialised: " + e.getMessage(), e);
         }
     }

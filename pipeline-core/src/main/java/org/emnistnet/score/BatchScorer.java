@@ -35,7 +35,7 @@ import static org.apache.spark.sql.functions.regexp_extract;
 /**
  * Distributed batch scoring: the model's bytes are broadcast once, each executor deserialises them once, and
  * {@code mapPartitions} runs batched inference. Inputs are a prepared Parquet split or a directory tree of image
- * files (read with Spark's {@code binaryFile} source, so any Hadoop filesystem and any number of files). A file
+ * files (listed on the driver, read on the executors through Hadoop's {@code FileSystem}: any filesystem). A file
  * that cannot be decoded becomes a row with an {@code error} and no prediction; nothing is dropped.
  */
 public final class BatchScorer {
@@ -50,6 +50,7 @@ public final class BatchScorer {
     private Consumer<String> progress; // null: nobody asked, so no counting job and no timer
     private Duration progressEvery = Duration.ofSeconds(10);
     private long inputCount;
+    private Map<String, Long> skippedLinks; // of the last scoreFiles; null when scoring rows
 
     public BatchScorer(SparkSession spark, TrainedModel model, int topK, int batchSize) {
         if (topK < 1 || batchSize < 1) {
@@ -74,6 +75,7 @@ public final class BatchScorer {
     /** Scores rows with {@code id} and {@code pixels} (e.g. one split of a prepared dataset). */
     public Dataset<Row> scoreImages(Dataset<Row> rows) {
         inputCount = progress == null ? 0 : rows.count(); // the total for progress: a Spark job, only when asked
+        skippedLinks = null;
         JavaRDD<Row> inputs = rows.select(col(ImageSchema.ID), col(ImageSchema.PIXELS)).javaRDD()
                 .map(row -> RowFactory.create(row.getString(0), row.get(1), badLength(row.get(1))));
         return score(inputs, ImageSchema.ID);
@@ -81,33 +83,33 @@ public final class BatchScorer {
 
     /**
      * Scores every file under {@code directory} (recursively), decoded by the model's dataset recipe; every file
-     * gets exactly one row, and one with an error when it is empty or larger than {@code maxFileBytes}
-     * ({@link ImageFolder}).
+     * gets exactly one row, and one with an error when it is empty, larger than {@code maxFileBytes} or unreadable.
+     * Symbolic links are skipped unless {@code followLinks}, and then followed only inside the folder; the links
+     * skipped are counted by reason in the summary ({@link ImageFolder}).
      */
-    public Dataset<Row> scoreFiles(String directory, long maxFileBytes) {
+    public Dataset<Row> scoreFiles(String directory, long maxFileBytes, boolean followLinks) {
         ImageFileDecoder decoder = new ImageFileDecoder(model.imageFileRecipe());
-        JavaRDD<Row> files = ImageFolder.readable(spark, directory, maxFileBytes).javaRDD();
-        // Spark plans ~32 small files per partition (it charges each file 4 MB to open): one tiny inference batch
-        // per task. Merging partitions (no shuffle) gives each task full batches.
-        int target = Math.max(spark.sparkContext().defaultParallelism() * 2, files.getNumPartitions() / 32);
-        if (files.getNumPartitions() > target) {
-            files = files.coalesce(target);
+        ImageFolder.Listing listing = ImageFolder.list(new Path(directory), maxFileBytes, followLinks);
+        inputCount = listing.files();
+        skippedLinks = listing.skippedLinks();
+        if (!skippedLinks.isEmpty()) {
+            LOG.warn("{}: symbolic links skipped, by reason: {}", directory, skippedLinks);
         }
-        JavaRDD<Row> inputs = files
+        JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        JavaRDD<Row> inputs = ImageFolder.read(context, listing.toRead(), 4 * batchSize)
                 .map(row -> {
+                    if (row.isNullAt(1)) {
+                        return row; // unreadable: its error row as it is
+                    }
                     ImageFileDecoder.Decoded decoded = decoder.decode((byte[]) row.get(1));
                     return RowFactory.create(row.getString(0), decoded.pixels(), decoded.error());
                 });
-        ImageFolder.Listing listing = ImageFolder.list(new Path(directory), maxFileBytes);
-        inputCount = listing.files();
-        JavaRDD<Row> all = listing.notRead().isEmpty() ? inputs
-                : inputs.union(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(listing.notRead(), 1));
-        return score(all, "path");
+        return score(listing.notRead().isEmpty() ? inputs : inputs.union(context.parallelize(listing.notRead(), 1)), "path");
     }
 
-    /** {@link #scoreFiles(String, long)} with files up to {@link #DEFAULT_MAX_FILE_BYTES}. */
+    /** {@link #scoreFiles(String, long, boolean)} with files up to {@link #DEFAULT_MAX_FILE_BYTES}, links not followed. */
     public Dataset<Row> scoreFiles(String directory) {
-        return scoreFiles(directory, DEFAULT_MAX_FILE_BYTES);
+        return scoreFiles(directory, DEFAULT_MAX_FILE_BYTES, false);
     }
 
     private Dataset<Row> score(JavaRDD<Row> inputs, String key) {
@@ -161,6 +163,9 @@ public final class BatchScorer {
             summary.putAll(summarize(spark.read().format(format).schema(shaped.schema()).options(OutputFormats.options(format))
                     .load(HadoopFiles.literal(temporary.toString()))));
             summary.put("input", input);
+            if (skippedLinks != null) {
+                summary.put("skipped_links", skippedLinks);
+            }
             summary.put("model_sha256", model.sha256());
             summary.put("model_dataset", model.dataset());
             summary.put("format", format);

@@ -25,6 +25,7 @@ class AtomicOutputDirectoryTest {
         java.nio.file.Path elsewhere = Files.createDirectories(tmp.resolve("out.incomplete-" + finished.pid() + "@another-host-22222222"));
         java.nio.file.Path unnamed = Files.createDirectories(tmp.resolve("out.incomplete-3c4d5e6f"));
         java.nio.file.Path otherOutput = Files.createDirectories(tmp.resolve("outcome.incomplete-" + finished.pid() + "@" + host + "-33333333"));
+        java.nio.file.Path deadProbe = Files.writeString(tmp.resolve(".out.write-probe-" + finished.pid() + "@" + host + "-44444444"), "");
 
         AtomicOutputDirectory.write(new Path(tmp.resolve("out").toString()), false, temporary -> {
             try {
@@ -41,6 +42,43 @@ class AtomicOutputDirectoryTest {
         assertThat(elsewhere).exists();
         assertThat(unnamed).exists();
         assertThat(otherOutput).as("another output's temporary").exists();
+        assertThat(deadProbe).as("the write probe of a writer killed while probing").doesNotExist();
+    }
+
+    @Test
+    void aPreviousOutputMovedAsideByAWriterKilledBeforeItsReplacementArrivedIsPutBack() throws Exception {
+        Process finished = new ProcessBuilder("true").start();
+        finished.waitFor();
+        String tag = finished.pid() + "@" + LocalProcesses.host();
+        // killed between its two renames: the old output aside, the new one still under its temporary name
+        java.nio.file.Path aside = Files.createDirectories(tmp.resolve(".out.old-" + tag + "-55555555"));
+        Files.writeString(aside.resolve("part-00000"), "the user's previous output");
+        Files.createDirectories(tmp.resolve("out.incomplete-" + tag + "-55555555"));
+
+        AtomicOutputDirectory.removeStaleTemporaries(org.apache.hadoop.fs.FileSystem.getLocal(new org.apache.hadoop.conf.Configuration()),
+                new Path(tmp.resolve("out").toString()));
+
+        assertThat(tmp.resolve("out/part-00000")).hasContent("the user's previous output");
+        try (var left = Files.list(tmp)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactly("out");
+        }
+    }
+
+    @Test
+    void aPreviousOutputMovedAsideByAWriterKilledAfterItsReplacementArrivedIsDeleted() throws Exception {
+        Process finished = new ProcessBuilder("true").start();
+        finished.waitFor();
+        Files.createDirectories(tmp.resolve("out"));
+        Files.writeString(tmp.resolve("out/part-00000"), "the replacement");
+        Files.createDirectories(tmp.resolve(".out.old-" + finished.pid() + "@" + LocalProcesses.host() + "-66666666"));
+
+        AtomicOutputDirectory.removeStaleTemporaries(org.apache.hadoop.fs.FileSystem.getLocal(new org.apache.hadoop.conf.Configuration()),
+                new Path(tmp.resolve("out").toString()));
+
+        assertThat(tmp.resolve("out/part-00000")).hasContent("the replacement");
+        try (var left = Files.list(tmp)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactly("out");
+        }
     }
 
     @Test

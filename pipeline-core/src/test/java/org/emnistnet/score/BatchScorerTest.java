@@ -2,6 +2,7 @@ package org.emnistnet.score;
 
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -113,6 +114,55 @@ class BatchScorerTest {
     }
 
     @Test
+    void symbolicLinksAreSkippedUnlessAskedThenFollowedOnlyInsideTheFolderAndCountedByReason() throws Exception {
+        java.nio.file.Path images = Files.createDirectories(tmp.resolve("images/sub"));
+        BufferedImage grey = AugmentationPreview.toImage(testRows.first().getAs(ImageSchema.PIXELS));
+        ImageIO.write(grey, "png", tmp.resolve("images/a.png").toFile());
+        ImageIO.write(grey, "png", images.resolve("b.png").toFile());
+        ImageIO.write(grey, "png", tmp.resolve("secret.png").toFile());
+        java.nio.file.Path folder = tmp.resolve("images");
+        Files.createSymbolicLink(folder.resolve("loop"), java.nio.file.Path.of(".."));          // out, and round
+        Files.createSymbolicLink(folder.resolve("self"), java.nio.file.Path.of("."));           // a loop
+        Files.createSymbolicLink(images.resolve("up"), java.nio.file.Path.of(".."));            // a loop, one down
+        Files.createSymbolicLink(folder.resolve("alias"), java.nio.file.Path.of("sub"));        // a second way in
+        Files.createSymbolicLink(folder.resolve("outside.png"), java.nio.file.Path.of("../secret.png"));
+        Files.createSymbolicLink(folder.resolve("inner.png"), java.nio.file.Path.of("sub/b.png"));
+        Files.createSymbolicLink(folder.resolve("dangling.png"), java.nio.file.Path.of("nowhere.png"));
+
+        BatchScorer scorer = new BatchScorer(spark, model, 2, 16);
+        Map<String, Object> skipping = scorer.write(scorer.scoreFiles(folder.toString()),
+                new Path(tmp.resolve("skipping").toString()), "parquet", false, "images");
+        assertEquals(2L, skipping.get("inputs"), "a.png and sub/b.png, nothing through a link");
+        assertEquals(Map.of(ImageFolder.LINK_NOT_FOLLOWED, 7L), skipping.get("skipped_links"));
+
+        Map<String, Object> following = scorer.write(scorer.scoreFiles(folder.toString(), 100_000, true),
+                new Path(tmp.resolve("following").toString()), "parquet", false, "images");
+        assertEquals(3L, following.get("inputs"), "a.png, sub/b.png and the link inner.png to it");
+        assertEquals(Map.of(ImageFolder.LINK_OUTSIDE, 2L, ImageFolder.LINK_LOOP, 3L, ImageFolder.LINK_BROKEN, 1L),
+                following.get("skipped_links"));
+        assertThat(spark.read().parquet(tmp.resolve("following").toString()).select("path").as(Encoders.STRING()).collectAsList())
+                .as("each file under its own name; never the file outside the folder")
+                .allMatch(path -> path.contains("/images/"))
+                .noneMatch(path -> path.contains("secret") || path.contains("/alias/"))
+                .hasSize(3);
+        assertThat(Files.readString(tmp.resolve("following/_summary.json"))).contains("\"skipped_links\"");
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(120) // opening the pipe would block until a writer came: for ever
+    void aNamedPipeAmongTheImagesGetsAnErrorRowAndIsNeverOpened() throws Exception {
+        java.nio.file.Path folder = Files.createDirectories(tmp.resolve("images"));
+        ImageIO.write(AugmentationPreview.toImage(testRows.first().getAs(ImageSchema.PIXELS)), "png", folder.resolve("a.png").toFile());
+        assertEquals(0, new ProcessBuilder("mkfifo", folder.resolve("pipe.png").toString()).start().waitFor());
+
+        BatchScorer scorer = new BatchScorer(spark, model, 2, 16);
+        Map<String, Object> summary = scorer.write(scorer.scoreFiles(folder.toString()),
+                new Path(tmp.resolve("out").toString()), "parquet", false, "images");
+        assertEquals(2L, summary.get("inputs"));
+        assertEquals(Map.of(ImageFolder.NOT_A_FILE, 1L), summary.get("failed_by_reason"));
+    }
+
+    @Test
     void csvAndJsonOutputsCarryTheSameRows() {
         BatchScorer scorer = new BatchScorer(spark, model, 3, 128);
         Dataset<Row> predictions = scorer.scoreImages(testRows.limit(20));
@@ -151,7 +201,7 @@ class BatchScorerTest {
 
         BatchScorer scorer = new BatchScorer(spark, model, 2, 16);
         java.nio.file.Path out = tmp.resolve("out");
-        Map<String, Object> summary = scorer.write(scorer.scoreFiles(folder.toString(), 100_000),
+        Map<String, Object> summary = scorer.write(scorer.scoreFiles(folder.toString(), 100_000, false),
                 new Path(out.toString()), "csv", false, "images");
 
         assertEquals(3L, summary.get("inputs"), "one row per file, a line break in a name included");
