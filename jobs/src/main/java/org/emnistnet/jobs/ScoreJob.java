@@ -1,13 +1,11 @@
 package org.emnistnet.jobs;
 
-import org.emnistnet.artifact.HadoopFiles;
 import org.emnistnet.artifact.OutputPaths;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.emnistnet.data.DataFiles;
-import org.emnistnet.data.ImageSchema;
 import org.emnistnet.data.Manifests;
 import org.emnistnet.model.TrainedModel;
 import org.emnistnet.score.BatchScorer;
@@ -18,7 +16,6 @@ import picocli.CommandLine.Option;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import static org.apache.spark.sql.functions.col;
 
 /**
  * Score: predictions for a prepared Parquet split, or for every image file under a directory (PNG, JPEG, BMP,
@@ -93,7 +90,7 @@ public final class ScoreJob implements Callable<Integer> {
             BatchScorer scorer = new BatchScorer(session, trained, Math.min(topK, trained.classNames().size()), batch)
                     .withProgress(line -> System.out.println("score: " + line), java.time.Duration.ofSeconds(10));
             Dataset<Row> predictions = prepared
-                    ? scorer.scoreImages(session.read().parquet(HadoopFiles.literal(in)).where(col(ImageSchema.SPLIT).equalTo(split)))
+                    ? scorer.scoreSplit(in, split)
                     : scorer.scoreFiles(in, maxFileBytes, followLinks);
             Map<String, Object> summary = scorer.write(predictions, new Path(out), format.name(), overwrite,
                     prepared ? in + " (split " + split + ")" : in);

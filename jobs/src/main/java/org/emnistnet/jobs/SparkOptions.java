@@ -37,6 +37,7 @@ public final class SparkOptions {
         sparkConf.setIfMissing("spark.hadoop.ipc.client.rpc-timeout.ms", "120000");
         sparkConf.setIfMissing("spark.hadoop.ipc.client.connect.max.retries.on.timeouts", "3");
         conf.forEach(sparkConf::set);
+        ClusterSecretCheck.check(sparkConf);
         return SparkSession.builder().appName("emnistnet " + appName).config(sparkConf).getOrCreate();
     }
 }

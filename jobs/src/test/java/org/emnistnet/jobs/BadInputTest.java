@@ -71,7 +71,7 @@ class BadInputTest {
         Files.move(prepared.resolve("data/split=test"), prepared.resolve("split=test"));
         assertFailsNaming(IngestJobTest.capture(new ScoreJob(), "--model", MODEL.resolve("model.zip").toString(),
                 "--in", prepared.toString(), "--out", tmp.resolve("out").toString(), "--master", "local[1]"),
-                "does not have the columns", "pixels");
+                prepared.toString(), "not a prepared dataset with the columns scoring reads", "pixels");
     }
 
     @Test
@@ -87,6 +87,17 @@ class BadInputTest {
         assertFailsNaming(IngestJobTest.capture(new ScoreJob(), "--model", model.resolve("model.zip").toString(),
                 "--in", PreparedFashionMnist.path(), "--out", tmp.resolve("out").toString(), "--master", "local[1]"),
                 "model.zip", "not a DL4J model");
+    }
+
+    @Test
+    void aModelCardWithAFieldOfTheWrongTypeIsNamedWithTheField() throws Exception {
+        Path model = Files.createDirectories(tmp.resolve("model"));
+        Files.copy(MODEL.resolve("model.zip"), model.resolve("model.zip"));
+        Files.writeString(model.resolve("model.json"), Files.readString(MODEL.resolve("model.json"))
+                .replaceAll("(?s)\"class_names\" : \\[[^\\]]*\\]", "\"class_names\" : \"T-shirt/top\""));
+        assertFailsNaming(IngestJobTest.capture(new ScoreJob(), "--model", model.resolve("model.zip").toString(),
+                "--in", PreparedFashionMnist.path(), "--out", tmp.resolve("out").toString(), "--master", "local[1]"),
+                "model.json", "field class_names");
     }
 
     @Test

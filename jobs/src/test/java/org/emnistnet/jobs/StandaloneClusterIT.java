@@ -101,10 +101,28 @@ class StandaloneClusterIT {
 
     @Test
     @Order(2)
-    void aJobWithoutTheSharedSecretIsRefused() throws Exception {
+    void aJobWithoutTheSharedSecretIsRefusedSayingSo() throws Exception {
         Result refused = submit("IngestJob", false, "--dataset", "fashion-mnist", "--out", dir.resolve("refused").toString());
-        assertNotEquals(0, refused.code);
+        assertEquals(JobRunner.FAILED, refused.code, refused.output);
+        assertThat(refused.output).contains("this application has no secret");
         assertFalse(Files.exists(dir.resolve("refused")));
+    }
+
+    @Test
+    @Order(2)
+    void aJobWithAWrongSecretIsRefusedAtOnceSayingSo() throws Exception {
+        long started = System.nanoTime();
+        Process process = new ProcessBuilder("bin/submit", "--master", master, "--properties-file", "conf/spark-defaults.cluster.conf",
+                "--conf", "spark.authenticate.secret=not-" + SECRET, "--class", "org.emnistnet.jobs.IngestJob", appJar(),
+                "--dataset", "fashion-mnist", "--out", dir.resolve("wrong-secret").toString())
+                .directory(ROOT.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertTrue(process.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(JobRunner.FAILED, process.exitValue(), output);
+        assertThat(output).contains("refused this application's secret");
+        // Spark alone gives up after 3 registration attempts 20 s apart, saying only "All masters are unresponsive"
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(50));
+        assertFalse(Files.exists(dir.resolve("wrong-secret")));
     }
 
     @Test

@@ -96,7 +96,7 @@ public final class AtomicFiles {
         try {
             return Json.MAPPER.readValue(read(file), type);
         } catch (IOException e) {
-            throw new EmnistNetException(file + ": not a valid " + type.getSimpleName() + ": " + e.getMessage(), e);
+            throw new EmnistNetException(file + ": not a valid " + type.getSimpleName() + ": " + oneLine(e), e);
         }
     }
 
@@ -104,8 +104,22 @@ public final class AtomicFiles {
         try {
             return Json.MAPPER.readValue(read(file), type);
         } catch (IOException e) {
-            throw new EmnistNetException(file + ": not valid: " + e.getMessage(), e);
+            throw new EmnistNetException(file + ": not valid: " + oneLine(e), e);
         }
+    }
+
+    /** Jackson's message without the excerpt of the file it appends: the field's path, what was wrong, where. */
+    private static String oneLine(IOException e) {
+        if (!(e instanceof com.fasterxml.jackson.core.JsonProcessingException json)) {
+            return e.getMessage();
+        }
+        String where = json.getLocation() == null ? ""
+                : " (line " + json.getLocation().getLineNr() + ", column " + json.getLocation().getColumnNr() + ")";
+        String field = json instanceof com.fasterxml.jackson.databind.JsonMappingException mapping && !mapping.getPath().isEmpty()
+                ? "field " + mapping.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(java.util.stream.Collectors.joining(".")) + ": "
+                : "";
+        return field + json.getOriginalMessage().lines().findFirst().orElse("") + where;
     }
 
     public static boolean isFile(Path file) {

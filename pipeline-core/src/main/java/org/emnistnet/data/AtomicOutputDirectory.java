@@ -22,6 +22,10 @@ import java.util.regex.Pattern;
  */
 public final class AtomicOutputDirectory {
     private static final Logger LOG = LoggerFactory.getLogger(AtomicOutputDirectory.class);
+    /** In every output this class publishes: what {@code --overwrite} may replace. Spark skips names with "_". */
+    public static final String MARKER = "_emnistnet_output.json";
+    /** Outputs of earlier versions, recognised by the files they always hold. */
+    private static final java.util.List<String> EARLIER_MARKERS = java.util.List.of("_manifest.json", "_summary.json", "metrics.json");
     private AtomicOutputDirectory() {
     }
 
@@ -31,8 +35,13 @@ public final class AtomicOutputDirectory {
      * there, so that an hour of scoring does not end in "cannot write".
      */
     public static void checkWritable(Path target, boolean overwrite) {
-        if (!overwrite && DataFiles.exists(target)) {
+        boolean exists = DataFiles.exists(target);
+        if (!overwrite && exists) {
             throw new EmnistNetException(target + " already exists (pass --overwrite to replace it)");
+        }
+        if (exists && !writtenHere(target)) {
+            throw new org.emnistnet.UsageException(target + " exists and is not an output of emnistnet (it has no "
+                    + MARKER + "): --overwrite replaces only those; remove it yourself if it should go");
         }
         Path folder = target.getParent();
         if (folder == null) {
@@ -64,6 +73,10 @@ public final class AtomicOutputDirectory {
         Path previous = new Path(target.getParent(), "." + target.getName() + ".old-" + tag);
         try {
             writer.accept(temporary);
+            try (var marker = fs.create(new Path(temporary, MARKER), false)) {
+                org.emnistnet.artifact.Json.MAPPER.writeValue((java.io.OutputStream) marker, java.util.Map.of("written_by", "emnistnet",
+                        "versions", BuildInfo.versions(), "created", java.time.Instant.now().toString()));
+            }
             boolean replacing = fs.exists(target);
             if (replacing && !fs.rename(target, previous)) {
                 throw new EmnistNetException("cannot move the previous " + target + " aside to replace it");
@@ -78,6 +91,24 @@ public final class AtomicOutputDirectory {
             throw new UncheckedIOException("cannot publish " + target, e);
         } finally {
             deleteQuietly(fs, temporary);
+        }
+    }
+
+    /** A folder this project published: it holds the marker, or the files an earlier version's outputs always held. */
+    private static boolean writtenHere(Path target) {
+        FileSystem fs = DataFiles.fileSystem(target);
+        try {
+            if (!fs.getFileStatus(target).isDirectory()) {
+                return false;
+            }
+            for (String name : java.util.stream.Stream.concat(java.util.stream.Stream.of(MARKER), EARLIER_MARKERS.stream()).toList()) {
+                if (fs.exists(new Path(target, name))) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + target, e);
         }
     }
 

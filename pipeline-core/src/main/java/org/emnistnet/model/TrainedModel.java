@@ -26,15 +26,15 @@ public record TrainedModel(ModelBytes bytes, List<String> classNames, String dat
         if (!AtomicFiles.isFile(json)) {
             throw new EmnistNetException(modelZip + ": no model.json beside it (class names and provenance are needed to serve it)");
         }
+        ModelCard card = AtomicFiles.readJson(json, ModelCard.class);
         Map<String, Object> provenance = AtomicFiles.readJson(json, Map.class);
-        ModelBytes bytes = ModelBytes.read(modelZip, (String) provenance.get("sha256"));
-        String dataset = String.valueOf(provenance.get("dataset"));
+        ModelBytes bytes = ModelBytes.read(modelZip, card.sha256());
+        String dataset = card.dataset();
         // Recorded since the model card carries it; older models name a known dataset. Never guessed: a wrong
         // recipe scores every image file wrongly without a word.
-        Object recorded = provenance.get("image_file_recipe");
-        String recipe = recorded != null ? recorded.toString()
+        String recipe = card.imageFileRecipe() != null ? card.imageFileRecipe()
                 : DatasetDescriptor.KNOWN.contains(dataset) ? DatasetDescriptor.named(dataset).imageFileRecipe() : null;
-        return new TrainedModel(bytes, (List<String>) provenance.get("class_names"), dataset, recipe, provenance);
+        return new TrainedModel(bytes, new java.util.ArrayList<>(card.classNames()), dataset, recipe, provenance);
     }
 
     /** How image files become this model's inputs ("emnist" or "whole-image"). */

@@ -8,7 +8,6 @@ import org.emnistnet.artifact.OutputPaths;
 import org.emnistnet.artifact.RunDirectory;
 import org.emnistnet.data.DatasetDescriptor;
 import org.emnistnet.data.IdxIngest;
-import org.emnistnet.data.ImageSchema;
 import org.emnistnet.eval.EvaluationReport;
 import org.emnistnet.eval.Metrics;
 import org.emnistnet.model.TrainedModel;
@@ -21,7 +20,6 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
-import static org.apache.spark.sql.functions.col;
 
 /**
  * ingest -> prepare -> train -> score (test split) -> evaluate, as one call, under one working directory on any
@@ -54,7 +52,11 @@ public final class Pipeline {
         step("ingest", () -> new IdxIngest(spark).ingest(dataset,
                 new Path(dataDir != null ? dataDir : dataset.defaultDataDir()), raw, overwrite, false).rows());
         step("prepare", () -> new Preparation(spark).prepare(raw, prepared, VAL_FRACTION, SPLIT_SEED, overwrite).rows());
-        if (overwrite) {
+        if (overwrite && org.emnistnet.data.DataFiles.exists(run.root())) {
+            if (!AtomicFiles.isFile(new Path(run.root(), "run.json"))) {
+                throw new org.emnistnet.UsageException(run.root() + " exists and is not a training run of emnistnet (it"
+                        + " has no run.json): --overwrite replaces only those; remove it yourself if it should go");
+            }
             AtomicFiles.delete(run.root());
         }
         TrainingRun.Result trained = new TrainingRun(spark).train(prepared.toString(), run, training, false,
@@ -62,8 +64,8 @@ public final class Pipeline {
         progress.accept(String.format("train: best epoch %d, val_accuracy %.4f, test_accuracy %.4f",
                 trained.bestEpoch(), trained.valAccuracy(), trained.testAccuracy()));
         BatchScorer scorer = new BatchScorer(spark, TrainedModel.load(run.model()), TOP_K, SCORING_BATCH);
-        step("score", () -> summaryLine(scorer.write(scorer.scoreImages(spark.read().parquet(HadoopFiles.literal(prepared.toString()))
-                .where(col(ImageSchema.SPLIT).equalTo("test"))), scores, "parquet", overwrite, prepared + " (split test)")));
+        step("score", () -> summaryLine(scorer.write(scorer.scoreSplit(prepared.toString(), "test"), scores, "parquet",
+                overwrite, prepared + " (split test)")));
         Path report = new Path(root, "report");
         Metrics metrics = new EvaluationReport(spark).write(scores.toString(), prepared.toString(), "test",
                 report.toString(), run, overwrite);

@@ -51,6 +51,7 @@ public final class BatchScorer {
     private Duration progressEvery = Duration.ofSeconds(10);
     private long inputCount;
     private Map<String, Long> skippedLinks; // of the last scoreFiles; null when scoring rows
+    private final Map<String, Object> inputFacts = new LinkedHashMap<>(); // what the last input was, for the summary
 
     public BatchScorer(SparkSession spark, TrainedModel model, int topK, int batchSize) {
         if (topK < 1 || batchSize < 1) {
@@ -72,10 +73,32 @@ public final class BatchScorer {
         return this;
     }
 
+    /**
+     * Scores one split of a prepared dataset; the summary records the SHA-256 of the dataset's manifest, so that
+     * the scores name exactly the data they came from.
+     */
+    public Dataset<Row> scoreSplit(String prepared, String split) {
+        Dataset<Row> scored;
+        try {
+            scored = scoreImages(spark.read().parquet(HadoopFiles.literal(prepared)).where(col(ImageSchema.SPLIT).equalTo(split)));
+        } catch (Exception e) { // Spark's AnalysisException is checked in Scala's eyes only
+            if (e instanceof org.apache.spark.sql.AnalysisException analysis) {
+                throw new EmnistNetException(prepared + ": not a prepared dataset with the columns scoring reads ("
+                        + ImageSchema.ID + ", " + ImageSchema.PIXELS + ", " + ImageSchema.SPLIT + "): "
+                        + analysis.getMessage().lines().findFirst().orElse(""), e);
+            }
+            throw e;
+        }
+        inputFacts.put("input_manifest_sha256", Manifests.sha256(new Path(prepared)));
+        inputFacts.put("input_split", split);
+        return scored;
+    }
+
     /** Scores rows with {@code id} and {@code pixels} (e.g. one split of a prepared dataset). */
     public Dataset<Row> scoreImages(Dataset<Row> rows) {
         inputCount = progress == null ? 0 : rows.count(); // the total for progress: a Spark job, only when asked
         skippedLinks = null;
+        inputFacts.clear();
         JavaRDD<Row> inputs = rows.select(col(ImageSchema.ID), col(ImageSchema.PIXELS)).javaRDD()
                 .map(row -> RowFactory.create(row.getString(0), row.get(1), badLength(row.get(1))));
         return score(inputs, ImageSchema.ID);
@@ -92,6 +115,9 @@ public final class BatchScorer {
         ImageFolder.Listing listing = ImageFolder.list(new Path(directory), maxFileBytes, followLinks);
         inputCount = listing.files();
         skippedLinks = listing.skippedLinks();
+        inputFacts.clear();
+        inputFacts.put("input_files", listing.files());
+        inputFacts.put("input_bytes", listing.bytes());
         if (!skippedLinks.isEmpty()) {
             LOG.warn("{}: symbolic links skipped, by reason: {}", directory, skippedLinks);
         }
@@ -163,6 +189,7 @@ public final class BatchScorer {
             summary.putAll(summarize(spark.read().format(format).schema(shaped.schema()).options(OutputFormats.options(format))
                     .load(HadoopFiles.literal(temporary.toString()))));
             summary.put("input", input);
+            summary.putAll(inputFacts);
             if (skippedLinks != null) {
                 summary.put("skipped_links", skippedLinks);
             }

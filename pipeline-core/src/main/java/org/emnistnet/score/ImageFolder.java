@@ -50,9 +50,14 @@ final class ImageFolder {
     }
 
     /** What the walk found: files to read, error rows of files not read, and links skipped, counted by reason. */
-    record Listing(List<FileEntry> toRead, List<Row> notRead, Map<String, Long> skippedLinks) {
+    record Listing(List<FileEntry> toRead, List<Row> notRead, long notReadBytes, Map<String, Long> skippedLinks) {
         long files() {
             return toRead.size() + notRead.size();
+        }
+
+        /** The bytes of the files listed, read or not (a file too large counts with its size). */
+        long bytes() {
+            return toRead.stream().mapToLong(FileEntry::length).sum() + notReadBytes;
         }
     }
 
@@ -66,6 +71,7 @@ final class ImageFolder {
         List<FileEntry> toRead = new ArrayList<>();
         List<Row> notRead = new ArrayList<>();
         Map<String, Long> skippedLinks = new TreeMap<>();
+        long notReadBytes = 0;
         try {
             Tree tree = HadoopFiles.isLocal(directory) ? new LocalTree(directory) : new HadoopTree(directory);
             Set<String> listedFolders = new HashSet<>();
@@ -97,6 +103,7 @@ final class ImageFolder {
                             toRead.add(new FileEntry(entry.path().toString(), entry.length()));
                         } else {
                             notRead.add(RowFactory.create(entry.path().toString(), null, reason));
+                            notReadBytes += entry.length();
                         }
                     }
                 }
@@ -104,7 +111,7 @@ final class ImageFolder {
         } catch (IOException | java.io.UncheckedIOException e) {
             throw new EmnistNetException(directory + ": cannot list files: " + e.getMessage(), e);
         }
-        return new Listing(toRead, notRead, skippedLinks);
+        return new Listing(toRead, notRead, notReadBytes, skippedLinks);
     }
 
     private static String notReadReason(long length, long maxFileBytes) {

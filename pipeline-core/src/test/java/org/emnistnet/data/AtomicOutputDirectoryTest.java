@@ -93,4 +93,35 @@ class AtomicOutputDirectoryTest {
             assertThat(left.map(p -> p.getFileName().toString())).containsExactly("a-file");
         }
     }
+
+    @Test
+    void overwriteReplacesAnOutputOfThisProjectButNeverAnythingElse() throws Exception {
+        Path out = new Path(tmp.resolve("out").toString());
+        AtomicOutputDirectory.write(out, false, temporary -> writeFile(temporary, "part-00000", "first"));
+        assertThat(tmp.resolve("out").resolve(AtomicOutputDirectory.MARKER)).exists();
+        AtomicOutputDirectory.write(out, true, temporary -> writeFile(temporary, "part-00000", "second"));
+        assertThat(tmp.resolve("out/part-00000")).hasContent("second");
+
+        java.nio.file.Path documents = Files.createDirectories(tmp.resolve("documents"));
+        Files.writeString(documents.resolve("thesis.txt"), "three years of work");
+        java.nio.file.Path notes = Files.writeString(tmp.resolve("notes.txt"), "a file, not a folder");
+        for (java.nio.file.Path theirs : java.util.List.of(documents, notes)) {
+            boolean[] worked = {false};
+            org.emnistnet.UsageException refused = org.junit.jupiter.api.Assertions.assertThrows(org.emnistnet.UsageException.class,
+                    () -> AtomicOutputDirectory.write(new Path(theirs.toString()), true, temporary -> worked[0] = true));
+            assertThat(refused.getMessage()).contains(theirs.toString()).contains("is not an output of emnistnet");
+            assertThat(worked[0]).as("refused before the work").isFalse();
+        }
+        assertThat(documents.resolve("thesis.txt")).hasContent("three years of work");
+        assertThat(notes).hasContent("a file, not a folder");
+    }
+
+    private static void writeFile(Path folder, String name, String content) {
+        try {
+            java.nio.file.Path dir = Files.createDirectories(java.nio.file.Path.of(folder.toString()));
+            Files.writeString(dir.resolve(name), content);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }

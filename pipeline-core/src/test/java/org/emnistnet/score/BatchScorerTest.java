@@ -101,6 +101,12 @@ class BatchScorerTest {
         assertThat(progress.get(progress.size() - 1)).startsWith("scored 8 of 8 inputs (100 %)");
 
         assertEquals(8L, summary.get("inputs"));
+        assertEquals(8L, summary.get("input_files"), "the listing's own count, beside the rows'");
+        long bytes;
+        try (var files = Files.walk(tmp.resolve("images"))) {
+            bytes = files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        }
+        assertEquals(bytes, summary.get("input_bytes"));
         assertEquals(4L, summary.get("scored"));
         assertEquals(4L, summary.get("failed"));
         assertEquals(Map.of("empty file", 1L, "not a decodable image", 2L, "corrupt image", 1L), summary.get("failed_by_reason"));
@@ -160,6 +166,16 @@ class BatchScorerTest {
                 new Path(tmp.resolve("out").toString()), "parquet", false, "images");
         assertEquals(2L, summary.get("inputs"));
         assertEquals(Map.of(ImageFolder.NOT_A_FILE, 1L), summary.get("failed_by_reason"));
+    }
+
+    @Test
+    void scoringASplitOfAPreparedDatasetNamesItsManifestInTheSummary() {
+        BatchScorer scorer = new BatchScorer(spark, model, 1, 256);
+        Map<String, Object> summary = scorer.write(scorer.scoreSplit(PreparedFashionMnist.path(), "val"),
+                new Path(tmp.resolve("val").toString()), "parquet", false, "val");
+        assertEquals(6000L, summary.get("inputs"));
+        assertEquals(org.emnistnet.data.Manifests.sha256(new Path(PreparedFashionMnist.path())), summary.get("input_manifest_sha256"));
+        assertEquals("val", summary.get("input_split"));
     }
 
     @Test
