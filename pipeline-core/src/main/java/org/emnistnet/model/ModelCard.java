@@ -24,8 +24,8 @@ public record ModelCard(@JsonProperty(value = "sha256", required = true) String 
         if (dataset == null || dataset.isBlank()) {
             throw new IllegalArgumentException("dataset: expected a dataset's name, found " + dataset);
         }
-        if (classNames == null || classNames.size() < 2 || classNames.contains(null)) {
-            throw new IllegalArgumentException("class_names: expected a list of at least 2 names, found " + classNames);
+        if (classNames == null || classNames.isEmpty() || classNames.contains(null)) {
+            throw new IllegalArgumentException("class_names: expected a list of names, found " + classNames);
         }
         classNames = List.copyOf(classNames);
     }
