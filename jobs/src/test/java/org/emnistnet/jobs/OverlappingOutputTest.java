@@ -8,6 +8,7 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -60,5 +61,18 @@ class OverlappingOutputTest {
                 "--out", tmp.resolve("raw2").toString(), "--master", "local[1]");
         assertEquals(JobRunner.FAILED, run.code(), "fails later, on the missing input, not as an overlap: " + run.err());
         assertThat(run.err()).doesNotContain("the input");
+    }
+
+    @Test
+    void pipelineOverwriteRefusesARunFolderItDidNotWriteBeforeAnyWork() throws Exception {
+        Path work = tmp.resolve("work");
+        Path theirs = Files.createDirectories(work.resolve("run"));
+        Files.writeString(theirs.resolve("notes.txt"), "not a training run");
+        IngestJobTest.Run run = IngestJobTest.capture(new PipelineJob(), "--dataset", "fashion-mnist", "--work",
+                work.toString(), "--epochs", "1", "--limit", "500", "--overwrite", "--master", "local[1]");
+        assertEquals(JobRunner.USAGE, run.code(), run.out() + run.err());
+        assertThat(run.err()).contains("is not a training run of emnistnet");
+        assertThat(theirs.resolve("notes.txt")).hasContent("not a training run");
+        assertFalse(Files.exists(work.resolve("raw")), "refused before ingest");
     }
 }

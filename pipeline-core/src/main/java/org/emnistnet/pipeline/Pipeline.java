@@ -41,6 +41,16 @@ public final class Pipeline {
         this.progress = progress;
     }
 
+    /** {@code --overwrite} replaces a training run (run.json, or the lock of one killed before it), nothing else. */
+    private static void checkReplaceable(RunDirectory run) {
+        if (org.emnistnet.data.DataFiles.exists(run.root())
+                && !AtomicFiles.isFile(new Path(run.root(), RunDirectory.RUN_SETTINGS))
+                && !AtomicFiles.isFile(new Path(run.root(), org.emnistnet.artifact.RunLock.FILE))) {
+            throw new org.emnistnet.UsageException(run.root() + " exists and is not a training run of emnistnet (it has"
+                    + " no run.json): --overwrite replaces only those; remove it yourself if it should go");
+        }
+    }
+
     /** @param dataDir the IDX directory, or null for the dataset's own */
     public Metrics run(DatasetDescriptor dataset, String dataDir, String work, TrainingOptions training, boolean overwrite) {
         OutputPaths.checkApart("--work", work, dataDir);
@@ -49,14 +59,13 @@ public final class Pipeline {
         Path prepared = new Path(root, "prepared");
         Path scores = new Path(root, "scores");
         RunDirectory run = new RunDirectory(new Path(root, "run"));
+        if (overwrite) {
+            checkReplaceable(run);
+        }
         step("ingest", () -> new IdxIngest(spark).ingest(dataset,
                 new Path(dataDir != null ? dataDir : dataset.defaultDataDir()), raw, overwrite, false).rows());
         step("prepare", () -> new Preparation(spark).prepare(raw, prepared, VAL_FRACTION, SPLIT_SEED, overwrite).rows());
         if (overwrite && org.emnistnet.data.DataFiles.exists(run.root())) {
-            if (!AtomicFiles.isFile(new Path(run.root(), "run.json"))) {
-                throw new org.emnistnet.UsageException(run.root() + " exists and is not a training run of emnistnet (it"
-                        + " has no run.json): --overwrite replaces only those; remove it yourself if it should go");
-            }
             AtomicFiles.delete(run.root());
         }
         TrainingRun.Result trained = new TrainingRun(spark).train(prepared.toString(), run, training, false,
