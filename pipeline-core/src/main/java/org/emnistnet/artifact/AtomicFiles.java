@@ -93,10 +93,15 @@ public final class AtomicFiles {
 
     /** Reads a JSON artifact into {@code type}; malformed content names the file and what Jackson found. */
     public static <T> T readJson(Path file, Class<T> type) {
+        return parseJson(file.toString(), read(file), type);
+    }
+
+    /** JSON from {@code source} (a file, or an entry inside one), with the same one-line error naming it and the field. */
+    public static <T> T parseJson(String source, byte[] json, Class<T> type) {
         try {
-            return Json.MAPPER.readValue(read(file), type);
+            return Json.MAPPER.readValue(json, type);
         } catch (IOException e) {
-            throw new EmnistNetException(file + ": not a valid " + type.getSimpleName() + ": " + oneLine(e), e);
+            throw new EmnistNetException(source + ": not a valid " + type.getSimpleName() + ": " + oneLine(e), e);
         }
     }
 

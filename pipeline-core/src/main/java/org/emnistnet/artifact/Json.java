@@ -9,4 +9,13 @@ public final class Json {
 
     private Json() {
     }
+
+    /** {@code value} as indented JSON (maps and records of plain values: a failure is a programming error). */
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
 }

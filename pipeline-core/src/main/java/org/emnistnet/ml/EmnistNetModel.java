@@ -61,6 +61,14 @@ public final class EmnistNetModel extends Model<EmnistNetModel> implements Emnis
         return model;
     }
 
+    /**
+     * The model card (classes, image recipe, dataset, training recipe, metrics, versions) as JSON, carried inside
+     * the model file and so kept by {@code save}/{@code load}; empty for a model trained before cards went inside.
+     */
+    public java.util.Optional<String> modelCard() {
+        return org.emnistnet.model.ModelZip.card(uid, model.bytes());
+    }
+
     @Override
     public Param<String> featuresCol() {
         return featuresCol;

@@ -56,6 +56,19 @@ public final class ModelBytes implements Serializable {
     }
 
     /**
+     * A model file that came alone: checked against its {@code .sha256} sidecar when it has one; otherwise the
+     * CRC-32 of every zip entry (verified as the entries are read through) is the integrity check there is.
+     */
+    public static ModelBytes readAlone(org.apache.hadoop.fs.Path file) {
+        if (org.emnistnet.artifact.Sidecars.hasSidecar(file) || !org.emnistnet.artifact.AtomicFiles.isFile(file)) {
+            return read(file, null);
+        }
+        byte[] bytes = org.emnistnet.artifact.AtomicFiles.read(file);
+        checkIsDl4jModel(file, bytes);
+        return new ModelBytes(bytes, Sha256.of(bytes));
+    }
+
+    /**
      * On the driver, before any work: a zip whose checksum matches may still be no model (a file copied over the
      * wrong one, its model.json edited to match); without this it would fail in every executor's first task.
      */

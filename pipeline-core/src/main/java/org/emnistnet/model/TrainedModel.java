@@ -2,6 +2,8 @@ package org.emnistnet.model;
 
 import org.emnistnet.artifact.AtomicFiles;
 import org.emnistnet.artifact.HadoopFiles;
+import org.emnistnet.artifact.Json;
+import org.emnistnet.artifact.RunDirectory;
 import org.emnistnet.EmnistNetException;
 import org.emnistnet.data.DatasetDescriptor;
 
@@ -20,15 +22,30 @@ public record TrainedModel(ModelBytes bytes, List<String> classNames, String dat
         return load(HadoopFiles.qualified(modelZip));
     }
 
+    /**
+     * {@code model.zip} with {@code model.json} beside it (checked against its SHA-256), or a model file alone when
+     * it carries its model card inside (models of this version on): the file then says how to feed it.
+     */
     @SuppressWarnings("unchecked")
     public static TrainedModel load(org.apache.hadoop.fs.Path modelZip) {
-        org.apache.hadoop.fs.Path json = new org.apache.hadoop.fs.Path(modelZip.getParent(), "model.json");
-        if (!AtomicFiles.isFile(json)) {
-            throw new EmnistNetException(modelZip + ": no model.json beside it (class names and provenance are needed to serve it)");
+        org.apache.hadoop.fs.Path json = new org.apache.hadoop.fs.Path(modelZip.getParent(), RunDirectory.MODEL_CARD);
+        ModelBytes bytes;
+        Map<String, Object> provenance;
+        String cardSource;
+        if (AtomicFiles.isFile(json)) {
+            cardSource = json.toString();
+            provenance = AtomicFiles.readJson(json, Map.class);
+            bytes = ModelBytes.read(modelZip, AtomicFiles.readJson(json, ModelCard.class).sha256());
+        } else {
+            bytes = ModelBytes.readAlone(modelZip);
+            cardSource = modelZip + " (its model card)";
+            String inside = ModelZip.card(modelZip.toString(), bytes.bytes()).orElseThrow(() -> new EmnistNetException(modelZip
+                    + ": no model.json beside it and no model card inside it (class names and provenance are needed to serve it)"));
+            provenance = AtomicFiles.parseJson(cardSource, inside.getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.class);
+            provenance.put("sha256", bytes.sha256());
         }
-        ModelCard card = AtomicFiles.readJson(json, ModelCard.class);
-        Map<String, Object> provenance = AtomicFiles.readJson(json, Map.class);
-        ModelBytes bytes = ModelBytes.read(modelZip, card.sha256());
+        ModelCard card = AtomicFiles.parseJson(cardSource, Json.MAPPER.valueToTree(provenance).toString()
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8), ModelCard.class);
         String dataset = card.dataset();
         // Recorded since the model card carries it; older models name a known dataset. Never guessed: a wrong
         // recipe scores every image file wrongly without a word.

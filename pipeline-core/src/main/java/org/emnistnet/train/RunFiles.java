@@ -9,7 +9,9 @@ import org.emnistnet.artifact.RunDirectory;
 import org.emnistnet.artifact.Sidecars;
 import org.emnistnet.data.BuildInfo;
 import org.emnistnet.runtime.ComputeBackend;
+import org.emnistnet.artifact.Json;
 import org.emnistnet.model.EmnistNet;
+import org.emnistnet.model.ModelZip;
 import org.emnistnet.model.TrainingRecipe;
 
 import java.io.ByteArrayOutputStream;
@@ -41,23 +43,31 @@ final class RunFiles {
         AtomicFiles.writeJson(run.file(RunDirectory.RUN_SETTINGS), options);
     }
 
-    /** The model for serving: parameters only (no updater state), atomically, with its SHA-256 sidecar. */
-    static String writeModel(MultiLayerNetwork network, RunDirectory run) {
+    /**
+     * The model for serving: parameters only (no updater state) and its model card inside, atomically, with its
+     * SHA-256 sidecar; then {@code model.json} beside it, the same card with that SHA-256.
+     */
+    static String writeModel(MultiLayerNetwork network, RunDirectory run, Map<String, Object> card) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 22);
         try {
             ModelSerializer.writeModel(EmnistNet.forServing(network), bytes, false);
         } catch (IOException e) {
             throw new EmnistNetException("cannot serialise the model: " + e.getMessage(), e);
         }
-        return Sidecars.writeWithSidecar(run.model(), bytes.toByteArray());
+        Map<String, Object> inside = new LinkedHashMap<>(card);
+        inside.remove("sha256");
+        String sha = Sidecars.writeWithSidecar(run.model(), ModelZip.withCard(bytes.toByteArray(), Json.write(inside)));
+        card.put("sha256", sha);
+        AtomicFiles.writeJson(run.file(RunDirectory.MODEL_CARD), card);
+        return sha;
     }
 
     static Map<String, Object> provenance(Map<String, Object> manifest, String manifestSha, String prepared,
                                           TrainingRecipe recipe, TrainerSettings settings, EpochRecord best,
-                                          long parameters, String modelSha, Evaluator.Result test, long limit, long trainImages) {
+                                          long parameters, Evaluator.Result test, long limit, long trainImages) {
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("model", "EMNISTNet");
-        model.put("sha256", modelSha);
+        model.put("sha256", null); // known once the model file is written: RunFiles.writeModel
         model.put("parameters", parameters);
         model.put("dataset", manifest.get("dataset"));
         model.put("class_names", manifest.get("class_names"));

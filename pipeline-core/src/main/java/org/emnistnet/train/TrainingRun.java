@@ -140,13 +140,12 @@ public final class TrainingRun {
                           TrainingRecipe recipe, TrainerSettings settings, long limit, long trainImages) {
         EpochRecord best = history.best();
         MultiLayerNetwork bestNetwork = checkpoints.load(best.epoch());
-        String modelSha = RunFiles.writeModel(bestNetwork, run);
         Evaluator.Result test = data.test() == null ? new Evaluator.Result(Double.NaN, Double.NaN, 0)
                 : Evaluator.evaluate(spark, limited(data.test(), limit / 4, recipe.seed()),
                 org.emnistnet.model.ModelBytes.of(bestNetwork), data.classNames().size(), recipe.labelSmoothing());
         Map<String, Object> provenance = RunFiles.provenance(data.manifest(), data.manifestSha256(), data.source(), recipe,
-                settings, best, bestNetwork.numParams(), modelSha, test, limit, trainImages);
-        AtomicFiles.writeJson(run.file(RunDirectory.MODEL_CARD), provenance);
+                settings, best, bestNetwork.numParams(), test, limit, trainImages);
+        String modelSha = RunFiles.writeModel(bestNetwork, run, provenance);
         LOG.info("best epoch {} (val_accuracy {}), test_accuracy {} -> {}", best.epoch(), best.valAccuracy(), test.accuracy(),
                 run.model());
         return new Result(run, best.epoch(), best.valAccuracy(), test.accuracy(), modelSha, history.epochs());

@@ -57,6 +57,10 @@ class EmnistNetEstimatorTest {
             assertEquals(1.0, java.util.Arrays.stream(((Vector) after.get(i).get(1)).toArray()).sum(), 1e-4);
         }
         assertThat(java.nio.file.Files.exists(tmp.resolve("run/model.zip"))).isTrue();
+        EmnistNetModel saved = (EmnistNetModel) loaded.stages()[1];
+        assertThat(saved.modelCard()).as("the provenance survives Spark ML's save and load")
+                .hasValueSatisfying(card -> assertThat(card).contains("\"class_names\"").contains("\"test_accuracy\"")
+                        .contains("\"dataset_manifest_sha256\""));
     }
 
     @Test

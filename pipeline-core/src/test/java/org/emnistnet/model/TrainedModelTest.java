@@ -33,6 +33,28 @@ class TrainedModelTest {
     }
 
     @Test
+    void aModelFileWithItsCardInsideServesAloneAndRefusesAnythingButTextInThatEntry() throws Exception {
+        Path zip = TinyModel.save(TinyModel.network(), tmp.resolve("beside"));
+        String card = Files.readString(zip.resolveSibling("model.json"));
+        Path alone = Files.createDirectories(tmp.resolve("alone")).resolve("model.zip");
+        Files.write(alone, ModelZip.withCard(Files.readAllBytes(zip), card));
+        TrainedModel loaded = TrainedModel.load(alone.toString());
+        assertEquals(TinyModel.FASHION, loaded.classNames());
+        assertEquals("whole-image", loaded.imageFileRecipe());
+
+        Path hostile = Files.createDirectories(tmp.resolve("hostile")).resolve("model.zip");
+        Files.copy(zip, hostile);
+        org.deeplearning4j.util.ModelSerializer.addObjectToFile(hostile.toFile(), ModelZip.CARD_KEY, new java.util.ArrayList<>(java.util.List.of(1)));
+        EmnistNetException error = assertThrows(EmnistNetException.class, () -> TrainedModel.load(hostile.toString()));
+        assertThat(error.getMessage()).contains(hostile.toString()).contains("objects/emnistnet-model-card is not a model card");
+
+        Path bare = Files.createDirectories(tmp.resolve("bare")).resolve("model.zip");
+        Files.copy(zip, bare);
+        error = assertThrows(EmnistNetException.class, () -> TrainedModel.load(bare.toString()));
+        assertThat(error.getMessage()).contains("no model.json beside it and no model card inside it");
+    }
+
+    @Test
     void aModelOfACustomDatasetUsesTheRecipeItsCardRecords() throws Exception {
         assertEquals("emnist", savedWith("my-letters", "emnist").imageFileRecipe());
     }

@@ -90,6 +90,18 @@ class TrainingRunTest {
         assertTrue(((Number) model.get("parameters")).longValue() < 1_000_000);
         assertEquals(history.stream().max(java.util.Comparator.comparingDouble(EpochRecord::valAccuracy)).orElseThrow().epoch(),
                 model.get("best_epoch"));
+
+        // The model file alone says how to feed it: its card inside, readable with DL4J's own API.
+        Path alone = Files.createDirectories(tmp.resolve("elsewhere")).resolve("copied.zip");
+        Files.copy(run.resolve("model.zip"), alone);
+        String inside = org.deeplearning4j.util.ModelSerializer.getObjectFromFile(alone.toFile(), "emnistnet-model-card");
+        Map<?, ?> card = new ObjectMapper().readValue(inside, Map.class);
+        assertEquals(model.get("class_names"), card.get("class_names"));
+        assertEquals(model.get("test_accuracy"), card.get("test_accuracy"));
+        org.emnistnet.model.TrainedModel loaded = org.emnistnet.model.TrainedModel.load(alone.toString());
+        assertEquals(model.get("class_names"), loaded.classNames());
+        assertEquals("whole-image", loaded.imageFileRecipe());
+        assertEquals(model.get("sha256"), loaded.sha256());
     }
 
     @Test
