@@ -54,7 +54,7 @@ public final class IngestJob implements Callable<Integer> {
             OutputPaths.checkApart("--out", out, data.toString());
             IdxIngest.Result result = new IdxIngest(session).ingest(descriptor, data, new Path(out), overwrite, skipChecksum);
             System.out.printf("ingest: %s %s -> %s (%s s)%n", descriptor.name(), result.rows(), result.output(),
-                    result.manifest().get("seconds"));
+                    result.manifest().seconds());
         }
         return 0;
     }

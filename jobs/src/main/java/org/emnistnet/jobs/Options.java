@@ -19,9 +19,9 @@ final class Options {
 
     /** The split must be one the prepared dataset's manifest lists (a typo would otherwise score nothing). */
     static void checkSplit(String prepared, String split) {
-        Object rows = Manifests.read(new Path(prepared)).get("rows");
-        if (rows instanceof Map<?, ?> splits && !splits.containsKey(split)) {
-            throw new UsageException("--split '" + split + "': " + prepared + " has the splits " + splits.keySet());
+        java.util.Set<String> splits = Manifests.read(new Path(prepared)).rows().keySet();
+        if (!splits.contains(split)) {
+            throw new UsageException("--split '" + split + "': " + prepared + " has the splits " + splits);
         }
     }
 
@@ -30,8 +30,8 @@ final class Options {
      * as a letter, and evaluation would index past the data's classes): a data error, exit 1, naming both.
      */
     static void checkClasses(String prepared, String model, java.util.List<String> modelClasses) {
-        Object dataClasses = Manifests.read(new Path(prepared)).get("class_names");
-        if (dataClasses != null && !dataClasses.equals(modelClasses)) {
+        java.util.List<String> dataClasses = Manifests.read(new Path(prepared)).classNames();
+        if (!dataClasses.equals(modelClasses)) {
             throw new org.emnistnet.EmnistNetException(model + " was trained on the classes " + modelClasses + " but "
                     + prepared + " has the classes " + dataClasses + ": score it with a model of that dataset");
         }

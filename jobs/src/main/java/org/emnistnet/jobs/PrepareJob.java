@@ -51,7 +51,7 @@ public final class PrepareJob implements Callable<Integer> {
                 throw new org.emnistnet.UsageException("--val-fraction must lie in [0, 1), got " + valFraction);
             }
             Preparation.Result result = new Preparation(session).prepare(new Path(in), new Path(out), valFraction, seed, overwrite);
-            System.out.printf("prepare: %s -> %s (%s s)%n", result.rows(), result.output(), result.manifest().get("seconds"));
+            System.out.printf("prepare: %s -> %s (%s s)%n", result.rows(), result.output(), result.manifest().seconds());
         }
         return 0;
     }

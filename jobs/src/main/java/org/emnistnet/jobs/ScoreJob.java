@@ -92,10 +92,10 @@ public final class ScoreJob implements Callable<Integer> {
             Dataset<Row> predictions = prepared
                     ? scorer.scoreSplit(in, split)
                     : scorer.scoreFiles(in, maxFileBytes, followLinks);
-            Map<String, Object> summary = scorer.write(predictions, new Path(out), format.name(), overwrite,
+            org.emnistnet.artifact.ScoringSummary summary = scorer.write(predictions, new Path(out), format.name(), overwrite,
                     prepared ? in + " (split " + split + ")" : in);
-            System.out.printf("score: %s inputs, %s scored, %s failed %s -> %s%n", summary.get("inputs"),
-                    summary.get("scored"), summary.get("failed"), summary.get("failed_by_reason"), out);
+            System.out.printf("score: %s inputs, %s scored, %s failed %s -> %s%n", summary.inputs(),
+                    summary.scored(), summary.failed(), summary.failedByReason(), out);
         }
         return 0;
     }

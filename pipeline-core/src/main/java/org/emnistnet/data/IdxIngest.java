@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.emnistnet.artifact.StageManifest;
 
 /**
  * The ingest stage: IDX files of a dataset to Parquet ({@link ImageSchema#RAW}, partitioned by split) plus a
@@ -33,7 +34,7 @@ public final class IdxIngest {
         this.spark = spark;
     }
 
-    public record Result(Path output, Map<String, Long> rows, Map<String, Object> manifest) {
+    public record Result(Path output, Map<String, Long> rows, StageManifest manifest) {
     }
 
     public Result ingest(DatasetDescriptor dataset, Path dataDir, Path output, boolean overwrite, boolean skipChecksum) {
@@ -59,20 +60,20 @@ public final class IdxIngest {
                     return row;
                 });
         long expected = splits.stream().mapToLong(ValidatedSplit::count).sum();
-        Map<String, Object> manifest = new LinkedHashMap<>();
+        StageManifest[] manifest = new StageManifest[1];
         AtomicOutputDirectory.write(output, overwrite, temporary -> {
             spark.createDataFrame(rows, ImageSchema.RAW).write()
                     .partitionBy(ImageSchema.SPLIT).parquet(temporary.toString());
             if (written.value() != expected) {
                 throw new EmnistNetException("ingest wrote " + written.value() + " rows but the IDX files hold " + expected);
             }
-            manifest.putAll(manifestOf(dataset, splits, skipChecksum, (System.nanoTime() - started) / 1e9));
-            Manifests.write(temporary, manifest);
+            manifest[0] = manifestOf(dataset, splits, skipChecksum, (System.nanoTime() - started) / 1e9);
+            Manifests.write(temporary, manifest[0]);
         });
         Map<String, Long> counts = new LinkedHashMap<>();
         splits.forEach(s -> counts.put(s.split(), s.count()));
         LOG.info("ingested {} {} into {}", counts, dataset.name(), output);
-        return new Result(output, counts, manifest);
+        return new Result(output, counts, manifest[0]);
     }
 
     static List<IdxRange> rangesOf(List<ValidatedSplit> splits, int labelBase) {
@@ -89,11 +90,11 @@ public final class IdxIngest {
         return ranges;
     }
 
-    private static Map<String, Object> manifestOf(DatasetDescriptor dataset, List<ValidatedSplit> splits,
-                                                  boolean skipChecksum, double seconds) {
-        Map<String, Object> rows = new LinkedHashMap<>();
-        Map<String, Object> classCounts = new LinkedHashMap<>();
-        Map<String, Object> inputs = new LinkedHashMap<>();
+    private static StageManifest manifestOf(DatasetDescriptor dataset, List<ValidatedSplit> splits,
+                                            boolean skipChecksum, double seconds) {
+        Map<String, Long> rows = new LinkedHashMap<>();
+        Map<String, Map<String, Long>> classCounts = new LinkedHashMap<>();
+        Map<String, String> inputs = new LinkedHashMap<>();
         for (ValidatedSplit split : splits) {
             rows.put(split.split(), split.count());
             Map<String, Long> perClass = new LinkedHashMap<>();
@@ -103,19 +104,7 @@ public final class IdxIngest {
             classCounts.put(split.split(), perClass);
             inputs.putAll(split.sha256());
         }
-        Map<String, Object> manifest = new LinkedHashMap<>();
-        manifest.put("stage", "ingest");
-        manifest.put("dataset", dataset.name());
-        manifest.put("rows", rows);
-        manifest.put("class_counts", classCounts);
-        manifest.put("class_names", dataset.classNames());
-        manifest.put("transposed", dataset.transposed());
-        manifest.put("image_file_recipe", dataset.imageFileRecipe());
-        manifest.put("input_sha256", inputs);
-        manifest.put("checksums_verified", !skipChecksum);
-        manifest.put("created", Instant.now().toString());
-        manifest.put("seconds", Math.round(seconds * 100) / 100.0);
-        manifest.put("versions", BuildInfo.versions());
-        return manifest;
+        return StageManifest.ingest(dataset.name(), rows, classCounts, dataset.classNames(), dataset.transposed(),
+                dataset.imageFileRecipe(), inputs, !skipChecksum, seconds, BuildInfo.versions());
     }
 }

@@ -1,65 +1,65 @@
 package org.emnistnet.data;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.Path;
+import org.emnistnet.artifact.AtomicFiles;
+import org.emnistnet.artifact.Json;
+import org.emnistnet.artifact.StageManifest;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.util.Map;
 
-/** Reads and writes the {@code _manifest.json} each stage leaves beside its Parquet output. */
+/** Reads and writes the {@code _manifest.json} each stage leaves beside its Parquet output (and the scoring summary). */
 public final class Manifests {
     public static final String FILE_NAME = "_manifest.json";
-    public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private Manifests() {
     }
 
-    public static void write(Path directory, Map<String, Object> manifest) {
+    public static void write(Path directory, StageManifest manifest) {
         writeNamed(directory, FILE_NAME, manifest);
     }
 
-    public static void writeNamed(Path directory, String name, Map<String, Object> manifest) {
+    public static void writeNamed(Path directory, String name, Object value) {
         Path file = new Path(directory, name);
         try (FSDataOutputStream out = DataFiles.fileSystem(file).create(file, true)) {
-            JSON.writeValue((OutputStream) out, manifest);
+            Json.MAPPER.writeValue((OutputStream) out, value);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
     }
 
-    public static Map<String, Object> read(Path directory) {
-        return readNamed(directory, FILE_NAME);
+    public static StageManifest read(Path directory) {
+        return readNamed(directory, FILE_NAME, StageManifest.class);
     }
 
     /**
      * The manifest of {@code directory}, which must be the output of {@code stage} ("ingest", "prepare"): given
      * another stage's output, a job would re-split prepared data or train on unoriented images without a word.
      */
-    public static Map<String, Object> readOfStage(Path directory, String stage) {
-        Map<String, Object> manifest = read(directory);
-        Object actual = manifest.get("stage");
-        if (!stage.equals(actual)) {
-            throw new InvalidDataException(directory + ": is the output of " + (actual == null ? "no known stage" : "'" + actual + "'")
-                    + " (" + FILE_NAME + " says stage " + actual + "), expected the output of '" + stage + "'");
+    public static StageManifest readOfStage(Path directory, String stage) {
+        StageManifest manifest = read(directory);
+        if (!stage.equals(manifest.stage())) {
+            throw new InvalidDataException(directory + ": is the output of '" + manifest.stage() + "' (" + FILE_NAME
+                    + " says stage " + manifest.stage() + "), expected the output of '" + stage + "'");
         }
         return manifest;
     }
 
-    @SuppressWarnings("unchecked")
-    public static Map<String, Object> readNamed(Path directory, String name) {
+    /** {@code directory/name} read as {@code type}: a missing file, a field missing or of the wrong type is named. */
+    public static <T> T readNamed(Path directory, String name, Class<T> type) {
         Path file = new Path(directory, name);
         if (!DataFiles.exists(file)) {
             throw new InvalidDataException(directory + ": no " + name + " (is this the complete output of an earlier stage?)");
         }
         try (InputStream in = DataFiles.openRaw(file)) {
-            return JSON.readValue(in, Map.class);
+            return AtomicFiles.parseJson(file.toString(), in.readAllBytes(), type);
         } catch (IOException e) {
-            throw new InvalidDataException(file + ": not valid JSON: " + e.getMessage(), e);
+            throw new InvalidDataException(file + ": cannot be read: " + e.getMessage(), e);
+        } catch (org.emnistnet.EmnistNetException e) {
+            throw new InvalidDataException(e.getMessage(), e);
         }
     }
 

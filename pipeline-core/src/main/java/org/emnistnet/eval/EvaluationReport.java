@@ -3,6 +3,8 @@ package org.emnistnet.eval;
 import org.emnistnet.artifact.AtomicFiles;
 import org.emnistnet.artifact.HadoopFiles;
 import org.emnistnet.artifact.RunDirectory;
+import org.emnistnet.artifact.ScoringSummary;
+import org.emnistnet.artifact.StageManifest;
 
 
 
@@ -46,10 +48,9 @@ public final class EvaluationReport {
                          RunDirectory runDirectory, boolean overwrite) {
         Path report = HadoopFiles.qualified(reportDirectory);
         AtomicOutputDirectory.checkWritable(report, overwrite);
-        Map<String, Object> labelsManifest = Manifests.read(new Path(preparedPath));
-        @SuppressWarnings("unchecked")
-        List<String> classNames = (List<String>) labelsManifest.get("class_names");
-        Map<String, Object> summary = Manifests.readNamed(new Path(predictionsPath), "_summary.json");
+        StageManifest labelsManifest = Manifests.read(new Path(preparedPath));
+        List<String> classNames = labelsManifest.classNames();
+        ScoringSummary summary = Manifests.readNamed(new Path(predictionsPath), ScoringSummary.FILE_NAME, ScoringSummary.class);
         Dataset<Row> predictions = spark.read().parquet(HadoopFiles.literal(predictionsPath));
         Dataset<Row> labelled = spark.read().parquet(HadoopFiles.literal(preparedPath)).where(col(ImageSchema.SPLIT).equalTo(split));
         int topK = predictions.select(org.apache.spark.sql.functions.max(org.apache.spark.sql.functions.size(col("top_k")))).first().getInt(0);
@@ -62,11 +63,11 @@ public final class EvaluationReport {
 
         Map<String, Object> provenance = new LinkedHashMap<>();
         provenance.put("predictions", predictionsPath);
-        provenance.put("model_sha256", summary.get("model_sha256"));
+        provenance.put("model_sha256", summary.modelSha256());
         provenance.put("labels", preparedPath + " (split " + split + ")");
         provenance.put("labels_manifest_sha256", Manifests.sha256(new Path(preparedPath)));
-        provenance.put("dataset", labelsManifest.get("dataset"));
-        provenance.put("dataset_input_sha256", labelsManifest.get("input_sha256"));
+        provenance.put("dataset", labelsManifest.dataset());
+        provenance.put("dataset_input_sha256", labelsManifest.inputSha256());
         List<EpochRecord> history = List.of();
         Path curves = null;
         if (runDirectory != null) {
@@ -85,7 +86,7 @@ public final class EvaluationReport {
         metricsJson.put("unlabelled", outcome.unlabelled());
         metricsJson.putAll(provenance);
         boolean hasCurves = curves != null && AtomicFiles.isFile(curves);
-        String title = "EMNISTNet on " + labelsManifest.get("dataset") + " (" + split + ")";
+        String title = "EMNISTNet on " + labelsManifest.dataset() + " (" + split + ")";
         String html = ReportPage.render(title, metrics, provenance, history, hasCurves, outcome.unscored(), outcome.unlabelled());
         byte[] curvesPng = hasCurves ? AtomicFiles.read(curves) : null;
         AtomicOutputDirectory.write(report, overwrite, temporary -> {

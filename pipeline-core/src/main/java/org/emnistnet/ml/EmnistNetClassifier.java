@@ -1,5 +1,6 @@
 package org.emnistnet.ml;
 
+import org.emnistnet.artifact.StageManifest;
 import org.emnistnet.artifact.AtomicFiles;
 import org.emnistnet.artifact.RunDirectory;
 import org.apache.spark.ml.Estimator;
@@ -146,7 +147,7 @@ public final class EmnistNetClassifier extends Estimator<EmnistNetModel> impleme
                         col(getOrDefault(featuresCol)).as(ImageSchema.PIXELS)).withColumn(ImageSchema.SPLIT, lit("train"));
         Dataset<Row> split = Preparation.withValidationSplit(rows, (Double) getOrDefault(valFraction), seedValue);
         List<String> names = Arrays.asList(getOrDefault(classNames));
-        TrainingData data = new TrainingData("Spark ML DataFrame " + uid, names, Map.of("dataset", "spark-ml", "class_names", names),
+        TrainingData data = new TrainingData("Spark ML DataFrame " + uid, names, StageManifest.ofDataFrame("spark-ml", names),
                 "n/a (DataFrame input)", split.where(col(ImageSchema.SPLIT).equalTo("train")),
                 split.where(col(ImageSchema.SPLIT).equalTo(Preparation.VAL)), null);
         TrainingRecipe recipe = TrainingRecipe.reference().withEpochs((Integer) getOrDefault(epochs))

@@ -73,8 +73,8 @@ public final class Pipeline {
         progress.accept(String.format("train: best epoch %d, val_accuracy %.4f, test_accuracy %.4f",
                 trained.bestEpoch(), trained.valAccuracy(), trained.testAccuracy()));
         BatchScorer scorer = new BatchScorer(spark, TrainedModel.load(run.model()), TOP_K, SCORING_BATCH);
-        step("score", () -> summaryLine(scorer.write(scorer.scoreSplit(prepared.toString(), "test"), scores, "parquet",
-                overwrite, prepared + " (split test)")));
+        step("score", () -> (scorer.write(scorer.scoreSplit(prepared.toString(), "test"), scores, "parquet",
+                overwrite, prepared + " (split test)").line()));
         Path report = new Path(root, "report");
         Metrics metrics = new EvaluationReport(spark).write(scores.toString(), prepared.toString(), "test",
                 report.toString(), run, overwrite);
@@ -88,9 +88,5 @@ public final class Pipeline {
         long start = System.nanoTime();
         Object result = work.get();
         progress.accept(String.format("%s: %s (%.1f s)", name, result, (System.nanoTime() - start) / 1e9));
-    }
-
-    private static String summaryLine(Map<String, Object> summary) {
-        return summary.get("scored") + " of " + summary.get("inputs") + " scored, failed " + summary.get("failed_by_reason");
     }
 }

@@ -11,6 +11,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
 import org.emnistnet.EmnistNetException;
 import org.emnistnet.artifact.HadoopFiles;
+import org.emnistnet.artifact.ScoringSummary;
 import org.emnistnet.data.AtomicOutputDirectory;
 import org.emnistnet.data.BuildInfo;
 import org.emnistnet.data.ImageFileDecoder;
@@ -50,8 +51,7 @@ public final class BatchScorer {
     private Consumer<String> progress; // null: nobody asked, so no counting job and no timer
     private Duration progressEvery = Duration.ofSeconds(10);
     private long inputCount;
-    private Map<String, Long> skippedLinks; // of the last scoreFiles; null when scoring rows
-    private final Map<String, Object> inputFacts = new LinkedHashMap<>(); // what the last input was, for the summary
+    private ScoringSummary.Input lastInput = ScoringSummary.Input.rows(); // what the last input was, for the summary
 
     public BatchScorer(SparkSession spark, TrainedModel model, int topK, int batchSize) {
         if (topK < 1 || batchSize < 1) {
@@ -89,16 +89,14 @@ public final class BatchScorer {
             }
             throw e;
         }
-        inputFacts.put("input_manifest_sha256", Manifests.sha256(new Path(prepared)));
-        inputFacts.put("input_split", split);
+        lastInput = ScoringSummary.Input.split(Manifests.sha256(new Path(prepared)), split);
         return scored;
     }
 
     /** Scores rows with {@code id} and {@code pixels} (e.g. one split of a prepared dataset). */
     public Dataset<Row> scoreImages(Dataset<Row> rows) {
         inputCount = progress == null ? 0 : rows.count(); // the total for progress: a Spark job, only when asked
-        skippedLinks = null;
-        inputFacts.clear();
+        lastInput = ScoringSummary.Input.rows();
         JavaRDD<Row> inputs = rows.select(col(ImageSchema.ID), col(ImageSchema.PIXELS)).javaRDD()
                 .map(row -> RowFactory.create(row.getString(0), row.get(1), badLength(row.get(1))));
         return score(inputs, ImageSchema.ID);
@@ -114,12 +112,9 @@ public final class BatchScorer {
         ImageFileDecoder decoder = new ImageFileDecoder(model.imageFileRecipe());
         ImageFolder.Listing listing = ImageFolder.list(new Path(directory), maxFileBytes, followLinks);
         inputCount = listing.files();
-        skippedLinks = listing.skippedLinks();
-        inputFacts.clear();
-        inputFacts.put("input_files", listing.files());
-        inputFacts.put("input_bytes", listing.bytes());
-        if (!skippedLinks.isEmpty()) {
-            LOG.warn("{}: symbolic links skipped, by reason: {}", directory, skippedLinks);
+        lastInput = ScoringSummary.Input.folder(listing.files(), listing.bytes(), listing.skippedLinks());
+        if (!listing.skippedLinks().isEmpty()) {
+            LOG.warn("{}: symbolic links skipped, by reason: {}", directory, listing.skippedLinks());
         }
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         JavaRDD<Row> inputs = ImageFolder.read(context, listing.toRead(), 4 * batchSize)
@@ -150,7 +145,7 @@ public final class BatchScorer {
     }
 
     /** Counts of a scoring output: inputs, scored, failed, and failures by kind. */
-    public static Map<String, Object> summarize(Dataset<Row> predictions) {
+    public static ScoringSummary.Counts summarize(Dataset<Row> predictions) {
         Map<String, Long> byReason = new LinkedHashMap<>();
         long inputs = 0;
         long failed = 0;
@@ -162,23 +157,18 @@ public final class BatchScorer {
                 byReason.put(row.getString(0), row.getLong(1));
             }
         }
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("inputs", inputs);
-        summary.put("scored", inputs - failed);
-        summary.put("failed", failed);
-        summary.put("failed_by_reason", byReason);
-        return summary;
+        return new ScoringSummary.Counts(inputs, inputs - failed, failed, byReason);
     }
 
     /**
      * Writes predictions atomically as parquet (default), csv (top-k flattened to columns) or json (lines), with
      * {@code _summary.json} (counts and provenance), and returns the summary.
      */
-    public Map<String, Object> write(Dataset<Row> predictions, Path out, String format, boolean overwrite, String input) {
+    public ScoringSummary write(Dataset<Row> predictions, Path out, String format, boolean overwrite, String input) {
         if (!List.of("parquet", "csv", "json").contains(format)) {
             throw new EmnistNetException("--format " + format + ": expected parquet, csv or json");
         }
-        Map<String, Object> summary = new LinkedHashMap<>();
+        ScoringSummary[] summary = new ScoringSummary[1];
         AtomicOutputDirectory.write(out, overwrite, temporary -> {
             Dataset<Row> shaped = format.equals("csv") ? OutputFormats.flattenTopK(predictions, topK) : predictions;
             // try-with-resources skips a null resource: no timer when nobody asked for progress
@@ -186,22 +176,13 @@ public final class BatchScorer {
                 shaped.write().format(format).options(OutputFormats.options(format)).save(temporary.toString());
             }
             // Counted from the written data (read back as written: a CSV field may hold a line break), not re-scored.
-            summary.putAll(summarize(spark.read().format(format).schema(shaped.schema()).options(OutputFormats.options(format))
-                    .load(HadoopFiles.literal(temporary.toString()))));
-            summary.put("input", input);
-            summary.putAll(inputFacts);
-            if (skippedLinks != null) {
-                summary.put("skipped_links", skippedLinks);
-            }
-            summary.put("model_sha256", model.sha256());
-            summary.put("model_dataset", model.dataset());
-            summary.put("format", format);
-            summary.put("backend", ComputeBackend.describe());
-            summary.put("created", Instant.now().toString());
-            summary.put("versions", BuildInfo.versions());
-            Manifests.writeNamed(temporary, "_summary.json", summary);
+            ScoringSummary.Counts counts = summarize(spark.read().format(format).schema(shaped.schema())
+                    .options(OutputFormats.options(format)).load(HadoopFiles.literal(temporary.toString())));
+            summary[0] = ScoringSummary.of(counts, input, lastInput, model.sha256(), model.dataset(), format,
+                    ComputeBackend.describe(), BuildInfo.versions());
+            Manifests.writeNamed(temporary, ScoringSummary.FILE_NAME, summary[0]);
         });
-        LOG.info("scored {} -> {}", summary, out);
-        return summary;
+        LOG.info("scored {} -> {}", summary[0].line(), out);
+        return summary[0];
     }
 }

@@ -6,6 +6,7 @@ import org.emnistnet.EmnistNetException;
 import org.emnistnet.artifact.AtomicFiles;
 import org.emnistnet.artifact.EpochRecord;
 import org.emnistnet.artifact.RunDirectory;
+import org.emnistnet.artifact.StageManifest;
 import org.emnistnet.artifact.Sidecars;
 import org.emnistnet.data.BuildInfo;
 import org.emnistnet.runtime.ComputeBackend;
@@ -62,19 +63,19 @@ final class RunFiles {
         return sha;
     }
 
-    static Map<String, Object> provenance(Map<String, Object> manifest, String manifestSha, String prepared,
+    static Map<String, Object> provenance(StageManifest manifest, String manifestSha, String prepared,
                                           TrainingRecipe recipe, TrainerSettings settings, EpochRecord best,
                                           long parameters, Evaluator.Result test, long limit, long trainImages) {
         Map<String, Object> model = new LinkedHashMap<>();
         model.put("model", "EMNISTNet");
         model.put("sha256", null); // known once the model file is written: RunFiles.writeModel
         model.put("parameters", parameters);
-        model.put("dataset", manifest.get("dataset"));
-        model.put("class_names", manifest.get("class_names"));
-        model.put("image_file_recipe", manifest.get("image_file_recipe"));
+        model.put("dataset", manifest.dataset());
+        model.put("class_names", manifest.classNames());
+        model.put("image_file_recipe", manifest.imageFileRecipe());
         model.put("prepared", prepared);
         model.put("dataset_manifest_sha256", manifestSha);
-        model.put("input_sha256", manifest.get("input_sha256"));
+        model.put("input_sha256", manifest.inputSha256());
         model.put("recipe", recipe.toMap());
         model.put("seed", recipe.seed());
         Map<String, Object> distributed = new LinkedHashMap<>();

@@ -11,6 +11,7 @@ import org.emnistnet.artifact.AtomicFiles;
 import org.emnistnet.artifact.EpochRecord;
 import org.emnistnet.artifact.RunDirectory;
 import org.emnistnet.artifact.RunLock;
+import org.emnistnet.artifact.StageManifest;
 import org.emnistnet.artifact.TrainingHistory;
 import org.emnistnet.data.ImageSchema;
 import org.emnistnet.data.Manifests;
@@ -59,10 +60,9 @@ public final class TrainingRun {
     public Result train(String prepared, RunDirectory run, TrainingOptions requested, boolean resume, String staging,
                         Consumer<String> progress) {
         org.apache.hadoop.fs.Path preparedPath = new org.apache.hadoop.fs.Path(prepared);
-        Map<String, Object> manifest = Manifests.readOfStage(preparedPath, "prepare");
+        StageManifest manifest = Manifests.readOfStage(preparedPath, "prepare");
         Dataset<Row> all = spark.read().parquet(HadoopFiles.literal(prepared));
-        @SuppressWarnings("unchecked")
-        TrainingData data = new TrainingData(prepared, (List<String>) manifest.get("class_names"), manifest,
+        TrainingData data = new TrainingData(prepared, manifest.classNames(), manifest,
                 Manifests.sha256(preparedPath), split(all, "train"), split(all, "val"), split(all, "test"));
         return train(data, run, requested, resume, staging, progress);
     }
@@ -110,7 +110,7 @@ public final class TrainingRun {
         RunFiles.saveOptions(run, new TrainingOptions(recipe, settings.workers(), settings.batchPerWorker(),
                 settings.averagingFrequency(), limit));
         LOG.info("training {} on {} train / {} val images, {} workers x batch {}, averaging every {}; {} steps; {}; {}",
-                data.manifest().get("dataset"), trainImages, valImages, settings.workers(), settings.batchPerWorker(),
+                data.manifest().dataset(), trainImages, valImages, settings.workers(), settings.batchPerWorker(),
                 settings.averagingFrequency(), plan.totalSteps(), ComputeBackend.describe(),
                 done > 0 ? "resuming after epoch " + done : "from scratch");
         LOG.info("{}", plan.stagingReason());

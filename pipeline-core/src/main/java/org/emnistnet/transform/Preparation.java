@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.emnistnet.artifact.StageManifest;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -47,7 +48,7 @@ public final class Preparation {
         this.spark = spark;
     }
 
-    public record Result(Path output, Map<String, Long> rows, Map<String, Object> manifest) {
+    public record Result(Path output, Map<String, Long> rows, StageManifest manifest) {
     }
 
     public Result prepare(Path raw, Path output, double valFraction, long seed, boolean overwrite) {
@@ -55,11 +56,10 @@ public final class Preparation {
             throw new InvalidDataException("--val-fraction must be in [0, 1), got " + valFraction);
         }
         long started = System.nanoTime();
-        Map<String, Object> input = Manifests.readOfStage(raw, "ingest");
+        StageManifest input = Manifests.readOfStage(raw, "ingest");
         AtomicOutputDirectory.checkWritable(output, overwrite);
-        @SuppressWarnings("unchecked")
-        List<String> classNames = (List<String>) input.get("class_names");
-        boolean transposed = Boolean.TRUE.equals(input.get("transposed"));
+        List<String> classNames = input.classNames();
+        boolean transposed = Boolean.TRUE.equals(input.transposed());
 
         Dataset<Row> images = spark.read().parquet(HadoopFiles.literal(raw.toString()));
         OrientationFix orientation = OrientationFix.forDataset(transposed);
@@ -68,16 +68,14 @@ public final class Preparation {
 
         Dataset<Row> prepared = withValidationSplit(orientation.transform(images), valFraction, seed)
                 .select(ImageSchema.ID, ImageSchema.SPLIT, ImageSchema.LABEL, ImageSchema.PIXELS);
-        Map<String, Object> manifest = new LinkedHashMap<>();
+        StageManifest[] manifest = new StageManifest[1];
         AtomicOutputDirectory.write(output, overwrite, temporary -> {
             prepared.write().partitionBy(ImageSchema.SPLIT).parquet(temporary.toString());
-            manifest.putAll(manifestOf(temporary, input, raw, classNames, transposed, valFraction, seed, started));
-            Manifests.write(temporary, manifest);
+            manifest[0] = manifestOf(temporary, input, raw, transposed, valFraction, seed, started);
+            Manifests.write(temporary, manifest[0]);
         });
-        @SuppressWarnings("unchecked")
-        Map<String, Long> rows = (Map<String, Long>) manifest.get("rows");
-        LOG.info("prepared {} into {}", rows, output);
-        return new Result(output, rows, manifest);
+        LOG.info("prepared {} into {}", manifest[0].rows(), output);
+        return new Result(output, manifest[0].rows(), manifest[0]);
     }
 
     /** Assigns "val" to a stratified, seed-determined fraction of the "train" rows; other rows keep their split. */
@@ -102,34 +100,21 @@ public final class Preparation {
         }
     }
 
-    private Map<String, Object> manifestOf(Path written, Map<String, Object> input, Path raw, List<String> classNames,
-                                           boolean transposed, double valFraction, long seed, long started) {
+    private StageManifest manifestOf(Path written, StageManifest input, Path raw, boolean transposed, double valFraction,
+                                     long seed, long started) {
         Map<String, Long> rows = new LinkedHashMap<>();
         Map<String, Map<String, Long>> classCounts = new LinkedHashMap<>();
         for (Row row : spark.read().parquet(HadoopFiles.literal(written.toString())).groupBy(ImageSchema.SPLIT, ImageSchema.LABEL).count()
                 .orderBy(ImageSchema.SPLIT, ImageSchema.LABEL).collectAsList()) {
             String split = row.getString(0);
             rows.merge(split, row.getLong(2), Long::sum);
-            classCounts.computeIfAbsent(split, s -> new LinkedHashMap<>()).put(classNames.get(row.getInt(1)), row.getLong(2));
+            classCounts.computeIfAbsent(split, s -> new LinkedHashMap<>()).put(input.classNames().get(row.getInt(1)), row.getLong(2));
         }
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("val_fraction", valFraction);
         parameters.put("seed", seed);
         parameters.put("orientation_fixed", transposed);
-        Map<String, Object> manifest = new LinkedHashMap<>();
-        manifest.put("stage", "prepare");
-        manifest.put("dataset", input.get("dataset"));
-        manifest.put("rows", rows);
-        manifest.put("class_counts", classCounts);
-        manifest.put("class_names", classNames);
-        manifest.put("image_file_recipe", input.get("image_file_recipe"));
-        manifest.put("parameters", parameters);
-        manifest.put("input", raw.toString());
-        manifest.put("input_manifest_sha256", Manifests.sha256(raw));
-        manifest.put("input_sha256", input.get("input_sha256"));
-        manifest.put("created", Instant.now().toString());
-        manifest.put("seconds", Math.round((System.nanoTime() - started) / 1e7) / 100.0);
-        manifest.put("versions", BuildInfo.versions());
-        return manifest;
+        return StageManifest.prepare(input, raw.toString(), Manifests.sha256(raw), rows, classCounts, parameters,
+                (System.nanoTime() - started) / 1e9, BuildInfo.versions());
     }
 }

@@ -63,18 +63,17 @@ class IdxIngestTest {
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void manifestRecordsCountsPerSplitAndClassAndTheInputChecksums() {
         ingest(fixture.descriptor(), false, false);
 
-        Map<String, Object> manifest = Manifests.read(hadoop(out));
-        assertEquals("tiny", manifest.get("dataset"));
-        assertEquals(Map.of("train", 50, "test", 20), manifest.get("rows"));
-        assertEquals(Map.of("a", 17, "b", 17, "c", 16), ((Map<?, ?>) manifest.get("class_counts")).get("train"));
-        assertEquals(Sha256.of(fixture.labels.get("test")),
-                ((Map<?, ?>) manifest.get("input_sha256")).get(IdxFixture.labelsFile("test")));
-        assertEquals(true, manifest.get("checksums_verified"));
-        assertThat((Map<String, Object>) manifest.get("versions")).containsKeys("spark", "dl4j", "emnistnet");
+        org.emnistnet.artifact.StageManifest manifest = Manifests.read(hadoop(out));
+        assertEquals("ingest", manifest.stage());
+        assertEquals("tiny", manifest.dataset());
+        assertEquals(Map.of("train", 50L, "test", 20L), manifest.rows());
+        assertEquals(Map.of("a", 17L, "b", 17L, "c", 16L), manifest.classCounts().get("train"));
+        assertEquals(Sha256.of(fixture.labels.get("test")), manifest.inputSha256().get(IdxFixture.labelsFile("test")));
+        assertEquals(true, manifest.checksumsVerified());
+        assertThat(manifest.versions()).containsKeys("spark", "dl4j", "emnistnet");
     }
 
     @Test
@@ -152,7 +151,7 @@ class IdxIngestTest {
 
         IdxIngest.Result result = ingest(descriptor, false, true);
         assertEquals(20L, result.rows().get("test"));
-        assertEquals(false, Manifests.read(hadoop(out)).get("checksums_verified"));
+        assertEquals(false, Manifests.read(hadoop(out)).checksumsVerified());
     }
 
     @Test

@@ -94,22 +94,22 @@ class BatchScorerTest {
 
         List<String> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
         BatchScorer scorer = new BatchScorer(spark, model, 2, 16).withProgress(progress::add, java.time.Duration.ofMillis(50));
-        Map<String, Object> summary = scorer.write(scorer.scoreFiles(tmp.resolve("images").toString()),
+        org.emnistnet.artifact.ScoringSummary summary = scorer.write(scorer.scoreFiles(tmp.resolve("images").toString()),
                 new Path(tmp.resolve("out").toString()), "parquet", false, "images");
 
         assertThat(progress).as("a line while scoring and one at the end").hasSizeGreaterThan(1);
         assertThat(progress.get(progress.size() - 1)).startsWith("scored 8 of 8 inputs (100 %)");
 
-        assertEquals(8L, summary.get("inputs"));
-        assertEquals(8L, summary.get("input_files"), "the listing's own count, beside the rows'");
+        assertEquals(8L, summary.inputs());
+        assertEquals(8L, summary.inputFiles(), "the listing's own count, beside the rows'");
         long bytes;
         try (var files = Files.walk(tmp.resolve("images"))) {
             bytes = files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
         }
-        assertEquals(bytes, summary.get("input_bytes"));
-        assertEquals(4L, summary.get("scored"));
-        assertEquals(4L, summary.get("failed"));
-        assertEquals(Map.of("empty file", 1L, "not a decodable image", 2L, "corrupt image", 1L), summary.get("failed_by_reason"));
+        assertEquals(bytes, summary.inputBytes());
+        assertEquals(4L, summary.scored());
+        assertEquals(4L, summary.failed());
+        assertEquals(Map.of("empty file", 1L, "not a decodable image", 2L, "corrupt image", 1L), summary.failedByReason());
         Dataset<Row> written = spark.read().parquet(tmp.resolve("out").toString());
         assertEquals(8, written.count());
         Row exact = written.where(col("path").endsWith("/exact.png")).first();
@@ -136,16 +136,16 @@ class BatchScorerTest {
         Files.createSymbolicLink(folder.resolve("dangling.png"), java.nio.file.Path.of("nowhere.png"));
 
         BatchScorer scorer = new BatchScorer(spark, model, 2, 16);
-        Map<String, Object> skipping = scorer.write(scorer.scoreFiles(folder.toString()),
+        org.emnistnet.artifact.ScoringSummary skipping = scorer.write(scorer.scoreFiles(folder.toString()),
                 new Path(tmp.resolve("skipping").toString()), "parquet", false, "images");
-        assertEquals(2L, skipping.get("inputs"), "a.png and sub/b.png, nothing through a link");
-        assertEquals(Map.of(ImageFolder.LINK_NOT_FOLLOWED, 7L), skipping.get("skipped_links"));
+        assertEquals(2L, skipping.inputs(), "a.png and sub/b.png, nothing through a link");
+        assertEquals(Map.of(ImageFolder.LINK_NOT_FOLLOWED, 7L), skipping.skippedLinks());
 
-        Map<String, Object> following = scorer.write(scorer.scoreFiles(folder.toString(), 100_000, true),
+        org.emnistnet.artifact.ScoringSummary following = scorer.write(scorer.scoreFiles(folder.toString(), 100_000, true),
                 new Path(tmp.resolve("following").toString()), "parquet", false, "images");
-        assertEquals(3L, following.get("inputs"), "a.png, sub/b.png and the link inner.png to it");
+        assertEquals(3L, following.inputs(), "a.png, sub/b.png and the link inner.png to it");
         assertEquals(Map.of(ImageFolder.LINK_OUTSIDE, 2L, ImageFolder.LINK_LOOP, 3L, ImageFolder.LINK_BROKEN, 1L),
-                following.get("skipped_links"));
+                following.skippedLinks());
         assertThat(spark.read().parquet(tmp.resolve("following").toString()).select("path").as(Encoders.STRING()).collectAsList())
                 .as("each file under its own name; never the file outside the folder")
                 .allMatch(path -> path.contains("/images/"))
@@ -162,20 +162,20 @@ class BatchScorerTest {
         assertEquals(0, new ProcessBuilder("mkfifo", folder.resolve("pipe.png").toString()).start().waitFor());
 
         BatchScorer scorer = new BatchScorer(spark, model, 2, 16);
-        Map<String, Object> summary = scorer.write(scorer.scoreFiles(folder.toString()),
+        org.emnistnet.artifact.ScoringSummary summary = scorer.write(scorer.scoreFiles(folder.toString()),
                 new Path(tmp.resolve("out").toString()), "parquet", false, "images");
-        assertEquals(2L, summary.get("inputs"));
-        assertEquals(Map.of(ImageFolder.NOT_A_FILE, 1L), summary.get("failed_by_reason"));
+        assertEquals(2L, summary.inputs());
+        assertEquals(Map.of(ImageFolder.NOT_A_FILE, 1L), summary.failedByReason());
     }
 
     @Test
     void scoringASplitOfAPreparedDatasetNamesItsManifestInTheSummary() {
         BatchScorer scorer = new BatchScorer(spark, model, 1, 256);
-        Map<String, Object> summary = scorer.write(scorer.scoreSplit(PreparedFashionMnist.path(), "val"),
+        org.emnistnet.artifact.ScoringSummary summary = scorer.write(scorer.scoreSplit(PreparedFashionMnist.path(), "val"),
                 new Path(tmp.resolve("val").toString()), "parquet", false, "val");
-        assertEquals(6000L, summary.get("inputs"));
-        assertEquals(org.emnistnet.data.Manifests.sha256(new Path(PreparedFashionMnist.path())), summary.get("input_manifest_sha256"));
-        assertEquals("val", summary.get("input_split"));
+        assertEquals(6000L, summary.inputs());
+        assertEquals(org.emnistnet.data.Manifests.sha256(new Path(PreparedFashionMnist.path())), summary.inputManifestSha256());
+        assertEquals("val", summary.inputSplit());
     }
 
     @Test
@@ -217,12 +217,12 @@ class BatchScorerTest {
 
         BatchScorer scorer = new BatchScorer(spark, model, 2, 16);
         java.nio.file.Path out = tmp.resolve("out");
-        Map<String, Object> summary = scorer.write(scorer.scoreFiles(folder.toString(), 100_000, false),
+        org.emnistnet.artifact.ScoringSummary summary = scorer.write(scorer.scoreFiles(folder.toString(), 100_000, false),
                 new Path(out.toString()), "csv", false, "images");
 
-        assertEquals(3L, summary.get("inputs"), "one row per file, a line break in a name included");
-        assertEquals(2L, summary.get("scored"));
-        assertEquals(Map.of("file too large", 1L), summary.get("failed_by_reason"));
+        assertEquals(3L, summary.inputs(), "one row per file, a line break in a name included");
+        assertEquals(2L, summary.scored());
+        assertEquals(Map.of("file too large", 1L), summary.failedByReason());
         String csv;
         try (var parts = Files.list(out)) {
             csv = parts.filter(p -> p.getFileName().toString().endsWith(".csv")).map(p -> {

@@ -55,8 +55,7 @@ class PreparationTest {
     @Test
     void theValidationFractionIsExactAndEveryClassKeepsItsShare() {
         assertEquals(Map.of("train", 54000L, "val", 6000L, "test", 10000L), first.rows());
-        @SuppressWarnings("unchecked")
-        Map<String, Map<String, Number>> classCounts = (Map<String, Map<String, Number>>) Manifests.read(first.output()).get("class_counts");
+        Map<String, Map<String, Long>> classCounts = Manifests.read(first.output()).classCounts();
         assertEquals(10, classCounts.get("val").size());
         classCounts.get("val").values().forEach(count -> assertEquals(600, count.intValue(), 6)); // 10 % of 6,000 per class, within 1 %
         assertEquals(0.1, first.rows().get("val") / 60000.0, 0.005);
@@ -79,10 +78,12 @@ class PreparationTest {
         Row before = SPARK.read().parquet(raw.toString()).where("id = 'test-000123'").first();
         Row after = SPARK.read().parquet(first.output().toString()).where("id = 'test-000123'").first();
         assertArrayEquals((byte[]) before.getAs(ImageSchema.PIXELS), (byte[]) after.getAs(ImageSchema.PIXELS));
-        Map<String, Object> manifest = Manifests.read(first.output());
-        assertEquals(Manifests.sha256(raw), manifest.get("input_manifest_sha256"));
-        assertEquals(Map.of("val_fraction", 0.1, "seed", 42, "orientation_fixed", false), manifest.get("parameters"));
-        assertEquals("whole-image", manifest.get("image_file_recipe"), "carried from ingest to the model card");
+        org.emnistnet.artifact.StageManifest manifest = Manifests.read(first.output());
+        assertEquals("prepare", manifest.stage());
+        assertEquals(Manifests.sha256(raw), manifest.inputManifestSha256());
+        assertEquals(Map.of("val_fraction", 0.1, "seed", 42, "orientation_fixed", false), manifest.parameters());
+        assertEquals("whole-image", manifest.imageFileRecipe(), "carried from ingest to the model card");
+        assertEquals(Manifests.read(raw).inputSha256(), manifest.inputSha256(), "the IDX files' hashes carried forward");
     }
 
     @Test
@@ -90,15 +91,15 @@ class PreparationTest {
         Path transposedRaw = new Path(tmp.resolve("transposed-raw").toString());
         Dataset<Row> sample = SPARK.read().parquet(raw.toString()).where("id < 'test-000050' or (id >= 'train' and id < 'train-000100')");
         sample.write().partitionBy(ImageSchema.SPLIT).parquet(transposedRaw.toString());
-        Map<String, Object> manifest = new java.util.LinkedHashMap<>(Manifests.read(raw));
+        Map<String, Object> manifest = org.emnistnet.artifact.Json.MAPPER.convertValue(Manifests.read(raw), Map.class);
         manifest.put("transposed", true);
-        Manifests.write(transposedRaw, manifest);
+        Manifests.writeNamed(transposedRaw, Manifests.FILE_NAME, manifest);
 
         Preparation.Result result = new Preparation(SPARK).prepare(transposedRaw, new Path(tmp.resolve("upright").toString()), 0.1, 42, false);
         Row before = sample.where("id = 'train-000042'").first();
         Row after = SPARK.read().parquet(result.output().toString()).where("id = 'train-000042'").first();
         assertArrayEquals(PixelOps.transpose(before.getAs(ImageSchema.PIXELS)), (byte[]) after.getAs(ImageSchema.PIXELS));
-        assertEquals(true, ((Map<?, ?>) result.manifest().get("parameters")).get("orientation_fixed"));
+        assertEquals(true, result.manifest().parameters().get("orientation_fixed"));
     }
 
     @Test
