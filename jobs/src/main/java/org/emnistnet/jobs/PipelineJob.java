@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
  * bin/emnistnet pipeline --dataset fashion-mnist --work work/fashion-mnist                           # full recipe, ~1 h on 2 cores
  * </pre>
  */
-@Command(name = "pipeline", mixinStandardHelpOptions = true,
+@Command(name = "pipeline", mixinStandardHelpOptions = true, defaultValueProvider = ReferenceDefaults.class,
         description = "ingest -> prepare -> train -> score -> evaluate, end to end.")
 public final class PipelineJob implements Callable<Integer> {
     @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "Default: ${DEFAULT-VALUE}.")
@@ -32,7 +32,7 @@ public final class PipelineJob implements Callable<Integer> {
     @Option(names = "--work", paramLabel = "DIR", description = "Working directory, a path or URI (hdfs:, s3a:, file:). Default: work/<dataset>.")
     String work;
 
-    @Option(names = "--epochs", defaultValue = "15", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--epochs", description = "Default: ${DEFAULT-VALUE}.")
     int epochs;
 
     @Option(names = "--limit", defaultValue = "0", description = "Train on at most N images (0 = all).")

@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
  * bin/emnistnet prepare --in lake/fashion-mnist/raw --out lake/fashion-mnist/prepared
  * </pre>
  */
-@Command(name = "prepare", mixinStandardHelpOptions = true,
+@Command(name = "prepare", mixinStandardHelpOptions = true, defaultValueProvider = ReferenceDefaults.class,
         description = "Raw Parquet -> prepared Parquet: orientation fix, deterministic train/val split.")
 public final class PrepareJob implements Callable<Integer> {
     @Option(names = "--in", required = true, paramLabel = "RAW", description = "Output of ingest.")
@@ -27,10 +27,10 @@ public final class PrepareJob implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "PREPARED", description = "Output directory.")
     String out;
 
-    @Option(names = "--val-fraction", defaultValue = "0.1", description = "Share of train moved to val, per class. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--val-fraction", description = "Share of train moved to val, per class. Default: ${DEFAULT-VALUE}.")
     double valFraction;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of the split. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seed", description = "Seed of the split. Default: ${DEFAULT-VALUE}.")
     long seed;
 
     @Option(names = "--overwrite", description = "Replace an existing output (only once the new one is complete).")

@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
  * bin/emnistnet score --model models/fashion-mnist/model.zip --in ~/scans --out out/scans --format csv
  * </pre>
  */
-@Command(name = "score", mixinStandardHelpOptions = true,
+@Command(name = "score", mixinStandardHelpOptions = true, defaultValueProvider = ReferenceDefaults.class,
         description = "Batch predictions for a prepared split or a directory tree of image files.")
 public final class ScoreJob implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "MODEL.zip", description = "A trained model (model.json beside it); a path or URI (hdfs:, s3a:, file:).")
@@ -42,10 +42,10 @@ public final class ScoreJob implements Callable<Integer> {
     @Option(names = "--split", defaultValue = "test", description = "Split of a prepared input. Default: ${DEFAULT-VALUE}.")
     String split;
 
-    @Option(names = "--top-k", defaultValue = "3", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--top-k", description = "Default: ${DEFAULT-VALUE}.")
     int topK;
 
-    @Option(names = "--batch", defaultValue = "1024", description = "Images per inference batch. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--batch", description = "Images per inference batch. Default: ${DEFAULT-VALUE}.")
     int batch;
 
     @Option(names = "--format", defaultValue = "parquet", description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
@@ -54,7 +54,7 @@ public final class ScoreJob implements Callable<Integer> {
     /** The output formats of score. */
     enum OutputFormat { parquet, csv, json }
 
-    @Option(names = "--max-file-bytes", defaultValue = "67108864", paramLabel = "BYTES",
+    @Option(names = "--max-file-bytes", paramLabel = "BYTES",
             description = "Image files larger than this get an error row and are not read. Default: ${DEFAULT-VALUE} (64 MiB).")
     long maxFileBytes;
 

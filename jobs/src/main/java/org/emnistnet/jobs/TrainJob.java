@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
  * spark-submit --class org.emnistnet.jobs.TrainJob app.jar --in hdfs:///lake/prepared --run /shared/runs/r1 --workers 8
  * </pre>
  */
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(name = "train", mixinStandardHelpOptions = true, defaultValueProvider = ReferenceDefaults.class,
         description = "Train EMNISTNet with parameter averaging; checkpoints, history and curves every epoch.")
 public final class TrainJob implements Callable<Integer> {
     private static final TrainingRecipe REFERENCE = TrainingRecipe.reference();
@@ -45,10 +45,10 @@ public final class TrainJob implements Callable<Integer> {
                     + "else the default filesystem if shared, else minibatches travel through Spark.")
     String staging;
 
-    @Option(names = "--epochs", defaultValue = "15", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--epochs", description = "Default: ${DEFAULT-VALUE}.")
     int epochs;
 
-    @Option(names = "--batch", defaultValue = "256", description = "Global minibatch, split over the workers. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--batch", description = "Global minibatch, split over the workers. Default: ${DEFAULT-VALUE}.")
     int batch;
 
     @Option(names = "--batch-per-worker", defaultValue = "0", description = "Minibatch per worker (0 = --batch / workers).")
@@ -60,11 +60,11 @@ public final class TrainJob implements Callable<Integer> {
     @Option(names = "--averaging-frequency", defaultValue = "0", description = "Minibatches per worker between averagings (0 = every minibatch on a local master, every 5 on a cluster).")
     int averagingFrequency;
 
-    @Option(names = "--max-lr", defaultValue = "0.003", paramLabel = "LR",
+    @Option(names = "--max-lr", paramLabel = "LR",
             description = "Peak of the one-cycle learning rate. Default: ${DEFAULT-VALUE} (the reference recipe).")
     double maxLearningRate;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seed", description = "Default: ${DEFAULT-VALUE}.")
     long seed;
 
     @Option(names = "--limit", defaultValue = "0", description = "Train on at most N images (0 = all), for a quick look.")

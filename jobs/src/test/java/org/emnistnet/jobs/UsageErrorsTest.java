@@ -92,7 +92,8 @@ class UsageErrorsTest {
     void aMisspeltSplitNamesTheSplitsThePreparedDataHas() throws Exception {
         Path prepared = Files.createDirectories(tmp.resolve("prepared"));
         Files.writeString(prepared.resolve("_manifest.json"),
-                "{\"stage\": \"prepare\", \"rows\": {\"test\": 1, \"train\": 8, \"val\": 1}}");
+                "{\"stage\": \"prepare\", \"dataset\": \"tiny\", \"rows\": {\"test\": 1, \"train\": 8, \"val\": 1},"
+                        + " \"class_names\": [\"a\", \"b\"]}");
         assertUsageError(IngestJobTest.capture(new ScoreJob(), "--model", MODEL, "--in", prepared.toString(),
                 "--split", "tset", "--out", tmp.resolve("out").toString(), "--master", "local[1]"),
                 "--split 'tset': " + prepared + " has the splits [test, train, val]");
@@ -102,7 +103,7 @@ class UsageErrorsTest {
     @Test
     void aModelOfOtherClassesThanTheDataIsRefusedNamingBoth() throws Exception {
         Path letters = Files.createDirectories(tmp.resolve("letters"));
-        Files.writeString(letters.resolve("_manifest.json"), "{\"stage\": \"prepare\", \"rows\": {\"test\": 1},"
+        Files.writeString(letters.resolve("_manifest.json"), "{\"stage\": \"prepare\", \"dataset\": \"letters\", \"rows\": {\"test\": 1},"
                 + " \"class_names\": [\"a\", \"b\", \"c\"]}");
         IngestJobTest.Run run = IngestJobTest.capture(new ScoreJob(), "--model", MODEL, "--in", letters.toString(),
                 "--out", tmp.resolve("out").toString(), "--master", "local[1]");

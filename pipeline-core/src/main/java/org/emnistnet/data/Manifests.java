@@ -40,12 +40,17 @@ public final class Manifests {
      * another stage's output, a job would re-split prepared data or train on unoriented images without a word.
      */
     public static StageManifest readOfStage(Path directory, String stage) {
-        StageManifest manifest = read(directory);
-        if (!stage.equals(manifest.stage())) {
-            throw new InvalidDataException(directory + ": is the output of '" + manifest.stage() + "' (" + FILE_NAME
-                    + " says stage " + manifest.stage() + "), expected the output of '" + stage + "'");
+        checkStage(directory, stage);
+        return read(directory);
+    }
+
+    /** Only that {@code directory} is {@code stage}'s output, whatever else its manifest holds: the useful error first. */
+    public static void checkStage(Path directory, String stage) {
+        String actual = readNamed(directory, FILE_NAME, com.fasterxml.jackson.databind.JsonNode.class).path("stage").asText(null);
+        if (!stage.equals(actual)) {
+            throw new InvalidDataException(directory + ": is the output of " + (actual == null ? "no known stage" : "'" + actual + "'")
+                    + " (" + FILE_NAME + " says stage " + actual + "), expected the output of '" + stage + "'");
         }
-        return manifest;
     }
 
     /** {@code directory/name} read as {@code type}: a missing file, a field missing or of the wrong type is named. */

@@ -28,7 +28,7 @@ public final class PngExport {
 
     /** Writes at most {@code limit} images (0 = all) of {@code split}; returns how many. */
     public static long export(SparkSession spark, Path prepared, String split, Path out, int limit, boolean overwrite) {
-        Manifests.readOfStage(prepared, "prepare");
+        Manifests.checkStage(prepared, "prepare");
         Dataset<Row> rows = spark.read().parquet(HadoopFiles.literal(prepared.toString()))
                 .where(col(ImageSchema.SPLIT).equalTo(split)).orderBy(ImageSchema.ID);
         Dataset<Row> chosen = (limit > 0 ? rows.limit(limit) : rows).select(ImageSchema.ID, ImageSchema.PIXELS);

@@ -1,0 +1,35 @@
+package org.emnistnet.jobs;
+
+import org.emnistnet.model.TrainingRecipe;
+import org.emnistnet.pipeline.Pipeline;
+import org.emnistnet.score.BatchScorer;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+import java.util.Map;
+
+/**
+ * The defaults of the options that set the training recipe, the split and scoring, taken from the one place that
+ * holds each ({@link TrainingRecipe#reference()}, {@link Pipeline}'s constants, {@link BatchScorer}) instead of
+ * copied into annotations, where they would drift apart. {@code ${DEFAULT-VALUE}} in help shows these values.
+ */
+public final class ReferenceDefaults implements IDefaultValueProvider {
+    private static final TrainingRecipe REFERENCE = TrainingRecipe.reference();
+    private static final Map<String, Map<String, Object>> BY_COMMAND = Map.of(
+            "train", Map.of("--epochs", REFERENCE.epochs(), "--batch", REFERENCE.batchSize(),
+                    "--max-lr", REFERENCE.maxLearningRate(), "--seed", REFERENCE.seed()),
+            "pipeline", Map.of("--epochs", REFERENCE.epochs()),
+            "prepare", Map.of("--val-fraction", Pipeline.VAL_FRACTION, "--seed", Pipeline.SPLIT_SEED),
+            "score", Map.of("--top-k", Pipeline.TOP_K, "--batch", Pipeline.SCORING_BATCH,
+                    "--max-file-bytes", BatchScorer.DEFAULT_MAX_FILE_BYTES));
+
+    @Override
+    public String defaultValue(ArgSpec argument) {
+        if (!(argument instanceof OptionSpec option) || argument.command() == null) {
+            return null;
+        }
+        Object value = BY_COMMAND.getOrDefault(argument.command().name(), Map.of()).get(option.longestName());
+        return value == null ? null : value.toString();
+    }
+}
