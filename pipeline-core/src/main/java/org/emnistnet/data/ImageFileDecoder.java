@@ -14,7 +14,8 @@ import java.io.Serializable;
 import java.util.Iterator;
 
 /**
- * Turns an ordinary image file (PNG, JPEG, BMP, GIF; any size, colour or grey, either polarity) into the 784
+ * Turns an ordinary image file (PNG, JPEG, BMP, GIF; any size; colour, grey, palette, grey with alpha, 16-bit or
+ * CMYK JPEG; either polarity; transparent parts count as white paper) into the 784
  * bytes a model takes, the way its dataset was made. Decoding is the JDK's ImageIO. Two recipes, chosen by the
  * dataset descriptor's {@code image_file_recipe}:
  * <ul>
@@ -133,12 +134,36 @@ public final class ImageFileDecoder implements Serializable {
         if (image.getType() == BufferedImage.TYPE_BYTE_GRAY) {
             return image;
         }
+        if (image.getColorModel().getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY
+                && image.getColorModel().hasAlpha()) {
+            return greyOverPaper(image);
+        }
         BufferedImage grey = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
         Graphics2D g = grey.createGraphics();
         g.setColor(java.awt.Color.WHITE); // transparent pixels count as paper
         g.fillRect(0, 0, image.getWidth(), image.getHeight());
         g.drawImage(image, 0, 0, null);
         g.dispose();
+        return grey;
+    }
+
+    /**
+     * Grey with alpha (PNG colour type 4, 8 or 16 bits) over white paper, from the stored samples: they are the
+     * levels a viewer shows, while Java2D would convert them as linear grey and brighten every mid-tone.
+     */
+    private static BufferedImage greyOverPaper(BufferedImage image) {
+        var raster = image.getRaster();
+        var model = image.getColorModel();
+        double greyMax = (1 << model.getComponentSize(0)) - 1;
+        double alphaMax = (1 << model.getComponentSize(1)) - 1;
+        BufferedImage grey = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                double alpha = raster.getSample(x, y, 1) / alphaMax;
+                double level = raster.getSample(x, y, 0) / greyMax * 255;
+                grey.getRaster().setSample(x, y, 0, (int) Math.round(level * alpha + 255 * (1 - alpha)));
+            }
+        }
         return grey;
     }
 
