@@ -18,7 +18,7 @@ public final class ReferenceDefaults implements IDefaultValueProvider {
     private static final TrainingRecipe REFERENCE = TrainingRecipe.reference();
     private static final Map<String, Map<String, Object>> BY_COMMAND = Map.of(
             "train", Map.of("--epochs", REFERENCE.epochs(), "--batch", REFERENCE.batchSize(),
-                    "--max-lr", REFERENCE.maxLearningRate(), "--seed", REFERENCE.seed()),
+                    "--max-lr", REFERENCE.maxLearningRate(), "--seed", REFERENCE.seed(), "--ema-decay", REFERENCE.emaDecay()),
             "pipeline", Map.of("--epochs", REFERENCE.epochs()),
             "prepare", Map.of("--val-fraction", Pipeline.VAL_FRACTION, "--seed", Pipeline.SPLIT_SEED),
             "score", Map.of("--top-k", Pipeline.TOP_K, "--batch", Pipeline.SCORING_BATCH,

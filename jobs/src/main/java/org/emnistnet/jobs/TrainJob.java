@@ -64,6 +64,12 @@ public final class TrainJob implements Callable<Integer> {
             description = "Peak of the one-cycle learning rate. Default: ${DEFAULT-VALUE} (the reference recipe).")
     double maxLearningRate;
 
+    @Option(names = "--ema-decay", paramLabel = "DECAY",
+            description = "Also keep an exponential moving average of the weights over the averaging rounds (Polyak), "
+                    + "evaluated on validation every epoch and saved as the model when better; e.g. 0.999. "
+                    + "Default: ${DEFAULT-VALUE} (off).")
+    double emaDecay;
+
     @Option(names = "--seed", description = "Default: ${DEFAULT-VALUE}.")
     long seed;
 
@@ -91,10 +97,14 @@ public final class TrainJob implements Callable<Integer> {
         Options.atLeast("--workers", workers, 0);
         Options.atLeast("--averaging-frequency", averagingFrequency, 0);
         Options.atLeast("--limit", limit, 0);
+        if (!(emaDecay >= 0 && emaDecay < 1)) {
+            throw new org.emnistnet.UsageException("--ema-decay must lie in [0, 1) (0 = off), got " + emaDecay);
+        }
         if (!(maxLearningRate > 0 && maxLearningRate < 1)) {
             throw new org.emnistnet.UsageException("--max-lr must lie in (0, 1), got " + maxLearningRate);
         }
-        TrainingRecipe recipe = REFERENCE.withEpochs(epochs).withBatchSize(batch).withSeed(seed).withMaxLearningRate(maxLearningRate);
+        TrainingRecipe recipe = REFERENCE.withEpochs(epochs).withBatchSize(batch).withSeed(seed).withMaxLearningRate(maxLearningRate)
+                .withEmaDecay(emaDecay);
         TrainingOptions options = new TrainingOptions(recipe, workers, batchPerWorker, averagingFrequency, limit);
         try (SparkSession session = spark.open("train")) {
             OutputPaths.checkApart("--run", run, in);

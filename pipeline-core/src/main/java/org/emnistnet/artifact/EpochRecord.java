@@ -14,7 +14,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *                     {@code workers x fitSeconds} went to data movement, parameter averaging and scheduling)
  * @param rounds       parameter-averaging rounds of the pass: {@code fitSeconds - workerFitSeconds / workers},
  *                     divided by it, is what one round costs outside the workers' compute
+ * @param emaValLoss   the validation loss of the moving average of the weights (Polyak), null when it is off
+ * @param emaValAccuracy its validation accuracy, null when it is off
  */
+@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
 public record EpochRecord(@JsonProperty("epoch") int epoch,
                           @JsonProperty("train_loss") double trainLoss,
                           @JsonProperty("val_loss") double valLoss,
@@ -26,5 +29,17 @@ public record EpochRecord(@JsonProperty("epoch") int epoch,
                           @JsonProperty("checkpoint_sha256") String checkpointSha256,
                           @JsonProperty("fit_seconds") double fitSeconds,
                           @JsonProperty("worker_fit_seconds") double workerFitSeconds,
-                          @JsonProperty("rounds") int rounds) {
+                          @JsonProperty("rounds") int rounds,
+                          @JsonProperty("ema_val_loss") Double emaValLoss,
+                          @JsonProperty("ema_val_accuracy") Double emaValAccuracy) {
+
+    /** The better of the raw and the averaged weights' validation accuracy: what model selection compares. */
+    public double bestValAccuracy() {
+        return emaValAccuracy != null && emaValAccuracy > valAccuracy ? emaValAccuracy : valAccuracy;
+    }
+
+    /** The averaged weights are this epoch's better model. */
+    public boolean averagedIsBetter() {
+        return emaValAccuracy != null && emaValAccuracy > valAccuracy;
+    }
 }

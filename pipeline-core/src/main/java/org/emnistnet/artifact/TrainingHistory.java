@@ -48,7 +48,7 @@ public final class TrainingHistory {
     }
 
     public EpochRecord best() {
-        return epochs.stream().max(Comparator.comparingDouble(EpochRecord::valAccuracy)
+        return epochs.stream().max(Comparator.comparingDouble(EpochRecord::bestValAccuracy)
                 .thenComparing(Comparator.comparingInt(EpochRecord::epoch).reversed())).orElseThrow();
     }
 }

@@ -16,15 +16,17 @@ import java.util.Objects;
  *
  * @param batchSize global minibatch: each of the W workers takes {@code batchSize / W} per iteration
  * @param dropout   drop probabilities (not keep probabilities) after blocks 1, 2, 3 and in the head
+ * @param emaDecay  decay of the exponential moving average of the weights kept on the driver across averaging
+ *                  rounds (Polyak averaging), 0 = off; evaluated next to the raw weights every epoch
  */
 public record TrainingRecipe(int epochs, int batchSize, double maxLearningRate, double weightDecay,
                              double warmupFraction, double divFactor, double finalDivFactor, double labelSmoothing,
-                             double[] dropout, double rotationDegrees, double noiseStd, long seed)
+                             double[] dropout, double rotationDegrees, double noiseStd, long seed, double emaDecay)
         implements Serializable {
 
     public static TrainingRecipe reference() {
         return new TrainingRecipe(15, 256, 3e-3, 1e-4, 0.3, 25, 1e4, 0.1,
-                new double[]{0.1, 0.2, 0.3, 0.4}, 10, 0.05, 42);
+                new double[]{0.1, 0.2, 0.3, 0.4}, 10, 0.05, 42, 0);
     }
 
     public TrainingRecipe {
@@ -41,6 +43,7 @@ public record TrainingRecipe(int epochs, int batchSize, double maxLearningRate, 
             require(p >= 0 && p < 1, "dropout", p, "in [0, 1)");
         }
         require(rotationDegrees >= 0 && noiseStd >= 0, "augmentation", rotationDegrees, ">= 0");
+        require(emaDecay >= 0 && emaDecay < 1, "emaDecay", emaDecay, "in [0, 1) (0 = off)");
     }
 
     public TrainingRecipe withEpochs(int value) {
@@ -57,6 +60,10 @@ public record TrainingRecipe(int epochs, int batchSize, double maxLearningRate, 
 
     public TrainingRecipe withSeed(long value) {
         return toBuilder().seed(value).build();
+    }
+
+    public TrainingRecipe withEmaDecay(double value) {
+        return toBuilder().emaDecay(value).build();
     }
 
     /** A builder starting from the reference recipe. */
@@ -82,6 +89,7 @@ public record TrainingRecipe(int epochs, int batchSize, double maxLearningRate, 
         private double rotationDegrees;
         private double noiseStd;
         private long seed;
+        private double emaDecay;
 
         private Builder(TrainingRecipe from) {
             epochs = from.epochs;
@@ -96,6 +104,7 @@ public record TrainingRecipe(int epochs, int batchSize, double maxLearningRate, 
             rotationDegrees = from.rotationDegrees;
             noiseStd = from.noiseStd;
             seed = from.seed;
+            emaDecay = from.emaDecay;
         }
 
         public Builder epochs(int value) { epochs = value; return this; }
@@ -108,11 +117,12 @@ public record TrainingRecipe(int epochs, int batchSize, double maxLearningRate, 
         public Builder dropout(double... value) { dropout = value.clone(); return this; }
         public Builder augmentation(double degrees, double noise) { rotationDegrees = degrees; noiseStd = noise; return this; }
         public Builder seed(long value) { seed = value; return this; }
+        public Builder emaDecay(double value) { emaDecay = value; return this; }
 
         /** @throws EmnistNetException naming the first setting out of range */
         public TrainingRecipe build() {
             return new TrainingRecipe(epochs, batchSize, maxLearningRate, weightDecay, warmupFraction, divFactor,
-                    finalDivFactor, labelSmoothing, dropout, rotationDegrees, noiseStd, seed);
+                    finalDivFactor, labelSmoothing, dropout, rotationDegrees, noiseStd, seed, emaDecay);
         }
     }
 
@@ -124,13 +134,13 @@ public record TrainingRecipe(int epochs, int batchSize, double maxLearningRate, 
                 && Double.compare(warmupFraction, r.warmupFraction) == 0 && Double.compare(divFactor, r.divFactor) == 0
                 && Double.compare(finalDivFactor, r.finalDivFactor) == 0 && Double.compare(labelSmoothing, r.labelSmoothing) == 0
                 && Arrays.equals(dropout, r.dropout) && Double.compare(rotationDegrees, r.rotationDegrees) == 0
-                && Double.compare(noiseStd, r.noiseStd) == 0 && seed == r.seed;
+                && Double.compare(noiseStd, r.noiseStd) == 0 && seed == r.seed && Double.compare(emaDecay, r.emaDecay) == 0;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(epochs, batchSize, maxLearningRate, weightDecay, warmupFraction, divFactor, finalDivFactor,
-                labelSmoothing, Arrays.hashCode(dropout), rotationDegrees, noiseStd, seed);
+                labelSmoothing, Arrays.hashCode(dropout), rotationDegrees, noiseStd, seed, emaDecay);
     }
 
     @Override
@@ -160,6 +170,7 @@ public record TrainingRecipe(int epochs, int batchSize, double maxLearningRate, 
         map.put("rotation_degrees", rotationDegrees);
         map.put("noise_std", noiseStd);
         map.put("seed", seed);
+        map.put("ema_decay", emaDecay);
         return map;
     }
 

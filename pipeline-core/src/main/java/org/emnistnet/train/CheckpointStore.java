@@ -37,15 +37,29 @@ public final class CheckpointStore {
         return new Path(directory, String.format("epoch-%02d.zip", epoch));
     }
 
+    /** The moving average of the weights after {@code epoch} (parameters only), when the recipe keeps one. */
+    public Path averagedFileOf(int epoch) {
+        return new Path(directory, String.format("averaged-%02d.zip", epoch));
+    }
+
     /** Saves and returns the checkpoint's SHA-256. */
     public String save(MultiLayerNetwork network, int epoch) {
+        return write(network, true, fileOf(epoch));
+    }
+
+    /** Saves the averaged weights of {@code epoch} (written before the epoch's checkpoint, which marks it done). */
+    public String saveAveraged(MultiLayerNetwork averaged, int epoch) {
+        return write(averaged, false, averagedFileOf(epoch));
+    }
+
+    private static String write(MultiLayerNetwork network, boolean withUpdater, Path file) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 23);
         try {
-            ModelSerializer.writeModel(network, bytes, true);
+            ModelSerializer.writeModel(network, bytes, withUpdater);
         } catch (IOException e) {
-            throw new EmnistNetException("cannot serialise the checkpoint of epoch " + epoch + ": " + e.getMessage(), e);
+            throw new EmnistNetException("cannot serialise " + file + ": " + e.getMessage(), e);
         }
-        return Sidecars.writeWithSidecar(fileOf(epoch), bytes.toByteArray());
+        return Sidecars.writeWithSidecar(file, bytes.toByteArray());
     }
 
     /** The highest epoch with a complete checkpoint (file and sidecar). */
@@ -67,12 +81,20 @@ public final class CheckpointStore {
 
     /** Loads a checkpoint with its updater state, after checking its SHA-256. */
     public MultiLayerNetwork load(int epoch) {
-        byte[] checked = Sidecars.readVerified(fileOf(epoch), null);
+        return read(fileOf(epoch), true);
+    }
+
+    public MultiLayerNetwork loadAveraged(int epoch) {
+        return read(averagedFileOf(epoch), false);
+    }
+
+    private static MultiLayerNetwork read(Path file, boolean withUpdater) {
+        byte[] checked = Sidecars.readVerified(file, null);
         ComputeBackend.configure();
         try {
-            return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(checked), true);
+            return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(checked), withUpdater);
         } catch (IOException | RuntimeException e) {
-            throw new EmnistNetException(fileOf(epoch) + ": not a loadable model: " + e.getMessage(), e);
+            throw new EmnistNetException(file + ": not a loadable model: " + e.getMessage(), e);
         }
     }
 }

@@ -17,4 +17,7 @@ public interface DistributedTrainer {
 
     /** Number of parallel workers. */
     int workers();
+
+    /** Keeps a moving average of the weights over every averaging round from now on. */
+    void averageWeights(WeightAverage average);
 }

@@ -3,6 +3,7 @@ package org.emnistnet.train;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.emnistnet.artifact.EpochRecord;
 import org.emnistnet.artifact.RunDirectory;
 import org.emnistnet.artifact.TrainingHistory;
@@ -48,8 +49,15 @@ final class EpochLoop {
         this.progress = progress;
     }
 
-    /** Runs the epochs after {@code done} up to the recipe's last. */
-    void run(Dataset<Row> train, Dataset<Row> val, int classes, int done) {
+    /**
+     * Runs the epochs after {@code done} up to the recipe's last.
+     *
+     * @param average the moving average of the weights to keep and evaluate every epoch, or null
+     */
+    void run(Dataset<Row> train, Dataset<Row> val, int classes, int done, WeightAverage average) {
+        if (average != null) {
+            trainer.averageWeights(average);
+        }
         int epochs = plan.epochs();
         TrainerSettings settings = plan.settings();
         Augmentation augmentation = new Augmentation(recipe.rotationDegrees(), recipe.noiseStd(), recipe.seed());
@@ -61,6 +69,12 @@ final class EpochLoop {
             EpochFit fit = trainer.fitEpoch(batches, epoch);
             double fitSeconds = (System.nanoTime() - start) / 1e9;
             Evaluator.Result validation = Evaluator.evaluate(spark, val, ModelBytes.of(trainer.network()), classes, recipe.labelSmoothing());
+            Evaluator.Result averagedValidation = null;
+            if (average != null) { // before the checkpoint, which marks the epoch complete
+                MultiLayerNetwork averaged = average.applyTo(trainer.network());
+                averagedValidation = Evaluator.evaluate(spark, val, ModelBytes.of(averaged), classes, recipe.labelSmoothing());
+                checkpoints.saveAveraged(averaged, epoch);
+            }
             String checkpointSha = checkpoints.save(trainer.network(), epoch);
             int iterations = trainer.network().getIterationCount();
             if (iterations != epoch * plan.iterationsPerEpoch()) {
@@ -72,13 +86,17 @@ final class EpochLoop {
             double learningRate = schedule.valueAt(iterations, epoch);
             double imagesPerS = plan.trainImages() / fitSeconds;
             history.append(new EpochRecord(epoch, fit.meanLoss(), validation.loss(), validation.accuracy(), learningRate,
-                    imagesPerS, seconds, iterations, checkpointSha, fitSeconds, fit.workerFitSeconds(), plan.roundsPerEpoch()));
+                    imagesPerS, seconds, iterations, checkpointSha, fitSeconds, fit.workerFitSeconds(), plan.roundsPerEpoch(),
+                    averagedValidation == null ? null : averagedValidation.loss(),
+                    averagedValidation == null ? null : averagedValidation.accuracy()));
             TrainingCurves.write(history.epochs(), run.file(RunDirectory.CURVES));
             double perEpoch = (System.nanoTime() - runStart) / 1e9 / (epoch - done);
             double outsidePerRound = (fitSeconds - fit.workerFitSeconds() / settings.workers()) / plan.roundsPerEpoch();
-            progress.accept(String.format("epoch %d/%d  train_loss %.4f  val_loss %.4f  val_acc %.4f  lr %.2e  %.0f img/s"
+            progress.accept(String.format("epoch %d/%d  train_loss %.4f  val_loss %.4f  val_acc %.4f%s  lr %.2e  %.0f img/s"
                             + "  (workers computing %.0f %% of the pass; %.0f ms a round outside fit)  %.0f s  ETA %s",
-                    epoch, epochs, fit.meanLoss(), validation.loss(), validation.accuracy(), learningRate, imagesPerS,
+                    epoch, epochs, fit.meanLoss(), validation.loss(), validation.accuracy(),
+                    averagedValidation == null ? "" : String.format("  ema_val_acc %.4f", averagedValidation.accuracy()),
+                    learningRate, imagesPerS,
                     100 * fit.computeShare(settings.workers(), fitSeconds), 1000 * outsidePerRound, seconds,
                     duration(perEpoch * (epochs - epoch))));
         }

@@ -23,6 +23,8 @@ final class ExactRoundsTrainingMaster extends ParameterAveragingTrainingMaster {
     private final int rounds;
     private final boolean smallObjects;
     private final java.util.List<JavaPairRDD<?, ?>> epochPartitions = new java.util.ArrayList<>();
+    /** Told the driver's parameters after every round (Polyak averaging), or null. */
+    private transient java.util.function.Consumer<org.nd4j.linalg.api.ndarray.INDArray> afterRound;
 
     /**
      * @param smallObjects the RDD DL4J splits holds small objects (the paths of staged minibatches), which
@@ -32,6 +34,23 @@ final class ExactRoundsTrainingMaster extends ParameterAveragingTrainingMaster {
         super(builder);
         this.rounds = rounds;
         this.smallObjects = smallObjects;
+    }
+
+    ExactRoundsTrainingMaster afterEveryRound(java.util.function.Consumer<org.nd4j.linalg.api.ndarray.INDArray> listener) {
+        this.afterRound = listener;
+        return this;
+    }
+
+    /** DL4J's averaging of a round's results into the driver's network, then the round listener. */
+    @Override
+    protected void processResults(org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer network,
+                                  org.deeplearning4j.spark.impl.graph.SparkComputationGraph graph,
+                                  JavaRDD<org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingResult> results,
+                                  int splitNum, int totalSplits) {
+        super.processResults(network, graph, results, splitNum, totalSplits);
+        if (afterRound != null && network != null) {
+            afterRound.accept(network.getNetwork().params());
+        }
     }
 
     @Override

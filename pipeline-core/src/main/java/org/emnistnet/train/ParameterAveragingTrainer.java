@@ -26,6 +26,7 @@ public final class ParameterAveragingTrainer implements DistributedTrainer {
     private final TrainerSettings settings;
     private final int roundsPerEpoch;
     private MultiLayerNetwork network;
+    private WeightAverage average; // null unless the recipe asks for Polyak averaging
 
     /** @param roundsPerEpoch averaging rounds in every epoch, the unit the learning-rate schedule was sized in */
     public ParameterAveragingTrainer(JavaSparkContext spark, MultiLayerNetwork network, TrainerSettings settings, int roundsPerEpoch) {
@@ -53,6 +54,9 @@ public final class ParameterAveragingTrainer implements DistributedTrainer {
                 .rngSeed(settings.seed() * 1_000_003L + epoch)
                 .trainingHooks(new WorkerHook(settings.seed(), settings.threadsPerWorker(), lossSum, steps, fitNanos));
         ExactRoundsTrainingMaster master = new ExactRoundsTrainingMaster(builder, roundsPerEpoch, staged);
+        if (average != null) {
+            master.afterEveryRound(average::update);
+        }
         SparkDl4jMultiLayer sparkNetwork = new SparkDl4jMultiLayer(spark, network, master);
         // -Demnistnet.trainingStats=true on the driver: DL4J's own phase timings of every round, logged per epoch
         // (broadcast, task launch, fit, result collection, averaging). Needs DL4J's system-clock time source
@@ -75,6 +79,12 @@ public final class ParameterAveragingTrainer implements DistributedTrainer {
         }
         network.incrementEpochCount();
         return new EpochFit(steps.value() == 0 ? Double.NaN : lossSum.value() / steps.value(), fitNanos.value() / 1e9);
+    }
+
+    /** Keeps a moving average of the weights over every round from now on (see {@link WeightAverage}). */
+    @Override
+    public void averageWeights(WeightAverage average) {
+        this.average = average;
     }
 
     @Override

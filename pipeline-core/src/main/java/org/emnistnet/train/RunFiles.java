@@ -87,8 +87,9 @@ final class RunFiles {
         model.put("train_images", trainImages);
         model.put("train_limit", limit);
         model.put("best_epoch", best.epoch());
-        model.put("val_accuracy", best.valAccuracy());
-        model.put("val_loss", best.valLoss());
+        model.put("weights", best.averagedIsBetter() ? "moving average (Polyak, decay " + recipe.emaDecay() + ")" : "as trained");
+        model.put("val_accuracy", best.bestValAccuracy());
+        model.put("val_loss", best.averagedIsBetter() ? best.emaValLoss() : best.valLoss());
         model.put("test_accuracy", test.accuracy());
         model.put("test_loss", test.loss());
         model.put("test_images", test.count());

@@ -118,7 +118,7 @@ public final class TrainingRun {
         DistributedTrainer trainer = new ParameterAveragingTrainer(sparkContext, network, settings, plan.roundsPerEpoch());
         EpochLoop loop = new EpochLoop(spark, trainer, plan, recipe, schedule, checkpoints, history, run, progress);
         try {
-            loop.run(train, val, classes, done);
+            loop.run(train, val, classes, done, weightAverage(recipe, network, checkpoints, done, plan));
         } finally {
             train.unpersist();
             val.unpersist();
@@ -127,6 +127,16 @@ public final class TrainingRun {
             }
         }
         return finish(run, data, history, checkpoints, recipe, settings, limit, trainImages);
+    }
+
+    /** Polyak averaging when the recipe asks for it: from the start, or from the averaged checkpoint resumed after. */
+    private static WeightAverage weightAverage(TrainingRecipe recipe, MultiLayerNetwork network, CheckpointStore checkpoints,
+                                               int done, TrainingPlan plan) {
+        if (recipe.emaDecay() == 0) {
+            return null;
+        }
+        MultiLayerNetwork start = done > 0 ? checkpoints.loadAveraged(done) : network;
+        return new WeightAverage(recipe.emaDecay(), start.params(), (long) done * plan.roundsPerEpoch());
     }
 
     private TrainingPlan.Environment environment(RunDirectory run, String staging) {
@@ -139,16 +149,16 @@ public final class TrainingRun {
     private Result finish(RunDirectory run, TrainingData data, TrainingHistory history, CheckpointStore checkpoints,
                           TrainingRecipe recipe, TrainerSettings settings, long limit, long trainImages) {
         EpochRecord best = history.best();
-        MultiLayerNetwork bestNetwork = checkpoints.load(best.epoch());
+        MultiLayerNetwork bestNetwork = best.averagedIsBetter() ? checkpoints.loadAveraged(best.epoch()) : checkpoints.load(best.epoch());
         Evaluator.Result test = data.test() == null ? new Evaluator.Result(Double.NaN, Double.NaN, 0)
                 : Evaluator.evaluate(spark, limited(data.test(), limit / 4, recipe.seed()),
                 org.emnistnet.model.ModelBytes.of(bestNetwork), data.classNames().size(), recipe.labelSmoothing());
         Map<String, Object> provenance = RunFiles.provenance(data.manifest(), data.manifestSha256(), data.source(), recipe,
                 settings, best, bestNetwork.numParams(), test, limit, trainImages);
         String modelSha = RunFiles.writeModel(bestNetwork, run, provenance);
-        LOG.info("best epoch {} (val_accuracy {}), test_accuracy {} -> {}", best.epoch(), best.valAccuracy(), test.accuracy(),
+        LOG.info("best epoch {} (val_accuracy {}), test_accuracy {} -> {}", best.epoch(), best.bestValAccuracy(), test.accuracy(),
                 run.model());
-        return new Result(run, best.epoch(), best.valAccuracy(), test.accuracy(), modelSha, history.epochs());
+        return new Result(run, best.epoch(), best.bestValAccuracy(), test.accuracy(), modelSha, history.epochs());
     }
 
     static Dataset<Row> split(Dataset<Row> all, String name) {

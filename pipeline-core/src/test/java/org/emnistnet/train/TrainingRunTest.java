@@ -117,6 +117,31 @@ class TrainingRunTest {
     }
 
     @Test
+    void theMovingAverageOfTheWeightsIsEvaluatedEveryEpochResumedFromItsCheckpointAndServedWhenBetter() throws Exception {
+        TrainingOptions averaged = new TrainingOptions(TrainingRecipe.reference().withEpochs(2).withEmaDecay(0.9), 2, 64, 1, 2000);
+        TrainingRun trainer = new TrainingRun(SparkTestSession.get());
+        List<EpochRecord> whole = trainer.train(PreparedFashionMnist.path(), runDirectory(tmp.resolve("whole")), averaged,
+                false, line -> { }).history();
+        assertThat(whole).allSatisfy(epoch -> assertThat(epoch.emaValAccuracy()).isNotNull().isGreaterThan(0.3));
+        assertTrue(Files.exists(tmp.resolve("whole/checkpoints/averaged-02.zip.sha256")));
+
+        Path run = tmp.resolve("killed");
+        assertThrows(Killed.class, () -> trainer.train(PreparedFashionMnist.path(), runDirectory(run), averaged, false, line -> {
+            if (line.startsWith("epoch 1/")) {
+                throw new Killed();
+            }
+        }));
+        List<EpochRecord> resumed = trainer.train(PreparedFashionMnist.path(), runDirectory(run), averaged, true, line -> { }).history();
+        assertEquals(whole.get(1).emaValAccuracy(), resumed.get(1).emaValAccuracy(), "the average continues from its checkpoint");
+
+        EpochRecord best = TrainingHistory.read(runDirectory(run).file(RunDirectory.HISTORY)).stream()
+                .max(java.util.Comparator.comparingDouble(EpochRecord::bestValAccuracy)).orElseThrow();
+        Map<?, ?> model = new ObjectMapper().readValue(run.resolve("model.json").toFile(), Map.class);
+        assertEquals(best.bestValAccuracy(), ((Number) model.get("val_accuracy")).doubleValue());
+        assertThat((String) model.get("weights")).startsWith(best.averagedIsBetter() ? "moving average" : "as trained");
+    }
+
+    @Test
     void aRunKilledAfterAnEpochResumesToTheSameHistory() throws Exception {
         List<EpochRecord> uninterrupted = train(tmp.resolve("whole"), false, line -> { }).history();
 
