@@ -21,7 +21,7 @@ public final class PreparedFashionMnist {
             try {
                 java.nio.file.Path dir = Files.createTempDirectory("emnistnet-prepared");
                 // deleteOnExit removes empty directories only: ~100 MB per test JVM were left in /tmp
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> org.apache.hadoop.fs.FileUtil.fullyDelete(dir.toFile())));
                 Path raw = new Path(dir.resolve("raw").toString());
                 new IdxIngest(SparkTestSession.get()).ingest(DatasetDescriptor.named("fashion-mnist"),
                         new Path(FashionMnist.dir().toString()), raw, false, false);
@@ -33,13 +33,5 @@ public final class PreparedFashionMnist {
             }
         }
         return prepared;
-    }
-
-    private static void deleteTree(java.nio.file.Path dir) {
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            // at JVM exit: what is left stays in /tmp
-        }
     }
 }

@@ -67,11 +67,8 @@ final class ClusterSecretCheck {
     }
 
     private static String rootCause(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return String.valueOf(root.getMessage()).lines().findFirst().orElse(root.getClass().getSimpleName());
+        Throwable root = InputFailures.root(error);
+        return root.getMessage() == null ? root.getClass().getSimpleName() : InputFailures.firstLine(root.getMessage());
     }
 
     private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {

@@ -56,14 +56,20 @@ final class InputFailures {
     }
 
     private static String rootMessage(Throwable error) {
+        Throwable root = root(error);
+        return root.getClass().getSimpleName() + ": " + firstLine(String.valueOf(root.getMessage()));
+    }
+
+    /** The innermost cause: where the library that failed said what it found. */
+    static Throwable root(Throwable error) {
         Throwable root = error;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return root.getClass().getSimpleName() + ": " + firstLine(String.valueOf(root.getMessage()));
+        return root;
     }
 
-    private static String firstLine(String message) {
+    static String firstLine(String message) {
         int end = message.indexOf('\n');
         return end < 0 ? message : message.substring(0, end);
     }

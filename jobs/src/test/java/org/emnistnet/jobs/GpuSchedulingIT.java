@@ -51,9 +51,7 @@ class GpuSchedulingIT {
             run(List.of("bin/cluster", "stop", "--dir", clusterDir), dir.resolve("stop.log"));
         }
         assertThat(Files.readString(dir.resolve("stop.log"))).contains("stopped");
-        try (var files = Files.walk(dir)) { // the worker's copy of the application jar: 170 MB a run
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
+        org.apache.hadoop.fs.FileUtil.fullyDelete(dir.toFile());  // the worker's copy of the application jar: 170 MB a run
     }
 
     private static String appJar() throws Exception {

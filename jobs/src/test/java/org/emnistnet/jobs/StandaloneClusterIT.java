@@ -67,9 +67,7 @@ class StandaloneClusterIT {
         assertFalse(run(List.of("bin/cluster", "status", "--dir", dir.resolve("cluster").toString()), 30).code == 0,
                 "status reports the cluster stopped");
         // each application leaves a copy of the 170 MB application jar per worker: ~4 GB per test run in /tmp
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
+        org.apache.hadoop.fs.FileUtil.fullyDelete(dir.toFile());
     }
 
     @Test

@@ -36,9 +36,7 @@ class NotebooksIT {
 
     @org.junit.jupiter.api.AfterAll
     static void removeTheRun() throws Exception {
-        try (var files = Files.walk(layout.root().getParent())) { // ~80 MB of lake and run per test run
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
+        org.apache.hadoop.fs.FileUtil.fullyDelete(layout.root().getParent().toFile()); // ~80 MB of lake and run per test run
     }
 
     @Test
