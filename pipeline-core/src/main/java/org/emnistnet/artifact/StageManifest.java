@@ -13,7 +13,7 @@ import java.util.Map;
  * and the field. Fields one stage does not have are null and left out of the file.
  *
  * @param transposed          ingest: the dataset stores images transposed (prepare fixes them)
- * @param imageFileRecipe     how image files of this dataset become inputs ("emnist" or "whole-image")
+ * @param imageFileRecipe     how image files of this dataset become inputs
  * @param parameters          prepare: val_fraction, seed, orientation_fixed
  * @param input               prepare: the ingest output it read
  * @param inputManifestSha256 prepare: the SHA-256 of that output's manifest
@@ -28,7 +28,7 @@ public record StageManifest(@JsonProperty(value = "stage", required = true) Stri
                             @JsonProperty("class_counts") Map<String, Map<String, Long>> classCounts,
                             @JsonProperty(value = "class_names", required = true) List<String> classNames,
                             @JsonProperty("transposed") Boolean transposed,
-                            @JsonProperty("image_file_recipe") String imageFileRecipe,
+                            @JsonProperty("image_file_recipe") ImageFileRecipe imageFileRecipe,
                             @JsonProperty("parameters") Map<String, Object> parameters,
                             @JsonProperty("input") String input,
                             @JsonProperty("input_manifest_sha256") String inputManifestSha256,
@@ -45,7 +45,7 @@ public record StageManifest(@JsonProperty(value = "stage", required = true) Stri
     }
 
     public static StageManifest ingest(String dataset, Map<String, Long> rows, Map<String, Map<String, Long>> classCounts,
-                                       List<String> classNames, boolean transposed, String imageFileRecipe,
+                                       List<String> classNames, boolean transposed, ImageFileRecipe imageFileRecipe,
                                        Map<String, String> inputSha256, boolean checksumsVerified, double seconds,
                                        Map<String, String> versions) {
         return new StageManifest("ingest", dataset, rows, classCounts, classNames, transposed, imageFileRecipe, null, null,

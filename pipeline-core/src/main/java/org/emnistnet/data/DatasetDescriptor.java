@@ -18,14 +18,14 @@ import java.util.Map;
  * @param classNames      class names in 0-based label order
  * @param labelBase       the value the IDX label file uses for class 0 (EMNIST letters: 1)
  * @param transposed      true when images are stored transposed (EMNIST) and need the orientation fix
- * @param imageFileRecipe how an ordinary image file becomes an input: "emnist" or "whole-image"
+ * @param imageFileRecipe how an ordinary image file becomes an input ("emnist" or "whole-image" in the JSON)
  * @param defaultDataDir  where the IDX files are found when {@code --data} is not given
  * @param howToGet        the command that installs or downloads the files, quoted in errors
  * @param splits          "train" and "test" files
  * @param archive         where {@code fetch} downloads the files from, or null when they come another way
  */
 public record DatasetDescriptor(String name, String description, List<String> classNames, int labelBase,
-                                boolean transposed, String imageFileRecipe, String defaultDataDir, String howToGet,
+                                boolean transposed, org.emnistnet.artifact.ImageFileRecipe imageFileRecipe, String defaultDataDir, String howToGet,
                                 Map<String, SplitFiles> splits, ArchiveSource archive) implements Serializable {
 
     /** Names of the datasets this build knows. */

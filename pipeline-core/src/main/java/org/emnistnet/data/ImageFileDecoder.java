@@ -1,5 +1,6 @@
 package org.emnistnet.data;
 
+import org.emnistnet.artifact.ImageFileRecipe;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -45,13 +46,10 @@ public final class ImageFileDecoder implements Serializable {
         ImageIO.setUseCache(false);
     }
 
-    private final String recipe;
+    private final ImageFileRecipe recipe;
 
-    public ImageFileDecoder(String recipe) {
-        if (!recipe.equals("emnist") && !recipe.equals("whole-image")) {
-            throw new InvalidDataException("unknown image file recipe '" + recipe + "' (expected emnist or whole-image)");
-        }
-        this.recipe = recipe;
+    public ImageFileDecoder(ImageFileRecipe recipe) {
+        this.recipe = java.util.Objects.requireNonNull(recipe, "recipe");
     }
 
     /** Either 784 pixels or the reason (one of the constants above, with details after a colon). */
@@ -107,7 +105,7 @@ public final class ImageFileDecoder implements Serializable {
         if (borderMean(grey) >= 128) {
             invert(grey);
         }
-        BufferedImage framed = recipe.equals("emnist") ? emnistFrame(grey) : grey;
+        BufferedImage framed = recipe == ImageFileRecipe.EMNIST ? emnistFrame(grey) : grey;
         return pixelsOf(scale(framed, 28, 28));
     }
 

@@ -25,7 +25,7 @@ import java.util.Arrays;
 enum FeatureColumn {
     BYTES, IMAGE, VECTOR;
 
-    private static final ImageFileDecoder WHOLE_IMAGE = new ImageFileDecoder("whole-image");
+    private static final ImageFileDecoder WHOLE_IMAGE = new ImageFileDecoder(org.emnistnet.artifact.ImageFileRecipe.WHOLE_IMAGE);
 
     static FeatureColumn of(String stage, StructType schema, String name) {
         if (!Arrays.asList(schema.fieldNames()).contains(name)) {

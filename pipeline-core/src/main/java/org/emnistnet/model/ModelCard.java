@@ -16,7 +16,7 @@ import java.util.List;
 public record ModelCard(@JsonProperty(value = "sha256", required = true) String sha256,
                         @JsonProperty(value = "dataset", required = true) String dataset,
                         @JsonProperty(value = "class_names", required = true) List<String> classNames,
-                        @JsonProperty("image_file_recipe") String imageFileRecipe) {
+                        @JsonProperty("image_file_recipe") org.emnistnet.artifact.ImageFileRecipe imageFileRecipe) {
     public ModelCard {
         if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
             throw new IllegalArgumentException("sha256: expected 64 hexadecimal digits, found " + sha256);

@@ -2,6 +2,7 @@ package org.emnistnet.model;
 
 import org.emnistnet.artifact.AtomicFiles;
 import org.emnistnet.artifact.HadoopFiles;
+import org.emnistnet.artifact.ImageFileRecipe;
 import org.emnistnet.artifact.Json;
 import org.emnistnet.artifact.RunDirectory;
 import org.emnistnet.EmnistNetException;
@@ -15,7 +16,7 @@ import java.util.Map;
  * A trained model ready to serve: {@code model.zip} verified against its SHA-256, with the class names and the
  * provenance from the {@code model.json} beside it.
  */
-public record TrainedModel(ModelBytes bytes, List<String> classNames, String dataset, String imageFileRecipe,
+public record TrainedModel(ModelBytes bytes, List<String> classNames, String dataset, ImageFileRecipe imageFileRecipe,
                            Map<String, Object> provenance) implements Serializable {
 
     public static TrainedModel load(String modelZip) {
@@ -49,13 +50,13 @@ public record TrainedModel(ModelBytes bytes, List<String> classNames, String dat
         String dataset = card.dataset();
         // Recorded since the model card carries it; older models name a known dataset. Never guessed: a wrong
         // recipe scores every image file wrongly without a word.
-        String recipe = card.imageFileRecipe() != null ? card.imageFileRecipe()
+        ImageFileRecipe recipe = card.imageFileRecipe() != null ? card.imageFileRecipe()
                 : DatasetDescriptor.KNOWN.contains(dataset) ? DatasetDescriptor.named(dataset).imageFileRecipe() : null;
         return new TrainedModel(bytes, new java.util.ArrayList<>(card.classNames()), dataset, recipe, provenance);
     }
 
-    /** How image files become this model's inputs ("emnist" or "whole-image"). */
-    public String imageFileRecipe() {
+    /** How image files become this model's inputs. */
+    public ImageFileRecipe imageFileRecipe() {
         if (imageFileRecipe == null) {
             throw new EmnistNetException("the model's model.json names dataset '" + dataset + "', which this version does not "
                     + "know, and no image_file_recipe: retrain it with this version to score image files");

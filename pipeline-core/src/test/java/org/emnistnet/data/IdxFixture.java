@@ -65,7 +65,7 @@ final class IdxFixture {
                     new IdxFileSpec(imagesFile(split), count, Sha256.of(images.get(split))),
                     new IdxFileSpec(labelsFile(split), count, Sha256.of(labels.get(split)))));
         }
-        return new DatasetDescriptor("tiny", "test fixture", CLASSES, LABEL_BASE, true, "emnist",
+        return new DatasetDescriptor("tiny", "test fixture", CLASSES, LABEL_BASE, true, org.emnistnet.artifact.ImageFileRecipe.EMNIST,
                 dir.toString(), "the test fixture", splits, null);
     }
 

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 /** Image files decode to the intensities a viewer shows, whatever their pixel format. */
 class ImageFileDecoderTest {
-    private final ImageFileDecoder decoder = new ImageFileDecoder("whole-image");
+    private final ImageFileDecoder decoder = new ImageFileDecoder(org.emnistnet.artifact.ImageFileRecipe.WHOLE_IMAGE);
 
     private static byte[] png(BufferedImage image) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

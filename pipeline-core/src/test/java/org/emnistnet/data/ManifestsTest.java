@@ -27,6 +27,13 @@ class ManifestsTest {
     }
 
     @Test
+    void anUnknownImageRecipeIsNamedWithTheOnesThereAre() throws Exception {
+        InvalidDataException error = refused("{\"stage\":\"prepare\",\"dataset\":\"d\",\"rows\":{},\"class_names\":[\"a\"],"
+                + "\"image_file_recipe\":\"stretch\"}");
+        assertThat(error.getMessage()).contains("field image_file_recipe").contains("'stretch'").contains("[emnist, whole-image]");
+    }
+
+    @Test
     void aMissingFieldIsNamed() throws Exception {
         InvalidDataException error = refused("{\"stage\":\"prepare\",\"dataset\":\"d\",\"rows\":{}}");
         assertThat(error.getMessage()).contains("class_names");

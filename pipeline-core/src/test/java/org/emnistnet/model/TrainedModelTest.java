@@ -2,6 +2,7 @@ package org.emnistnet.model;
 
 import org.emnistnet.EmnistNetException;
 import org.emnistnet.TinyModel;
+import org.emnistnet.artifact.ImageFileRecipe;
 import org.emnistnet.artifact.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +41,7 @@ class TrainedModelTest {
         Files.write(alone, ModelZip.withCard(Files.readAllBytes(zip), card));
         TrainedModel loaded = TrainedModel.load(alone.toString());
         assertEquals(TinyModel.FASHION, loaded.classNames());
-        assertEquals("whole-image", loaded.imageFileRecipe());
+        assertEquals(ImageFileRecipe.WHOLE_IMAGE, loaded.imageFileRecipe());
 
         Path hostile = Files.createDirectories(tmp.resolve("hostile")).resolve("model.zip");
         Files.copy(zip, hostile);
@@ -56,13 +57,13 @@ class TrainedModelTest {
 
     @Test
     void aModelOfACustomDatasetUsesTheRecipeItsCardRecords() throws Exception {
-        assertEquals("emnist", savedWith("my-letters", "emnist").imageFileRecipe());
+        assertEquals(ImageFileRecipe.EMNIST, savedWith("my-letters", "emnist").imageFileRecipe());
     }
 
     @Test
     void anOlderModelOfAKnownDatasetUsesThatDatasetsRecipe() throws Exception {
-        assertEquals("emnist", savedWith("emnist-letters", null).imageFileRecipe());
-        assertEquals("whole-image", savedWith("fashion-mnist", null).imageFileRecipe());
+        assertEquals(ImageFileRecipe.EMNIST, savedWith("emnist-letters", null).imageFileRecipe());
+        assertEquals(ImageFileRecipe.WHOLE_IMAGE, savedWith("fashion-mnist", null).imageFileRecipe());
     }
 
     @Test

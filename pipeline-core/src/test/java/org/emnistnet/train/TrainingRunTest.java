@@ -100,7 +100,7 @@ class TrainingRunTest {
         assertEquals(model.get("test_accuracy"), card.get("test_accuracy"));
         org.emnistnet.model.TrainedModel loaded = org.emnistnet.model.TrainedModel.load(alone.toString());
         assertEquals(model.get("class_names"), loaded.classNames());
-        assertEquals("whole-image", loaded.imageFileRecipe());
+        assertEquals(org.emnistnet.artifact.ImageFileRecipe.WHOLE_IMAGE, loaded.imageFileRecipe());
         assertEquals(model.get("sha256"), loaded.sha256());
     }
 

@@ -82,7 +82,7 @@ class PreparationTest {
         assertEquals("prepare", manifest.stage());
         assertEquals(Manifests.sha256(raw), manifest.inputManifestSha256());
         assertEquals(Map.of("val_fraction", 0.1, "seed", 42, "orientation_fixed", false), manifest.parameters());
-        assertEquals("whole-image", manifest.imageFileRecipe(), "carried from ingest to the model card");
+        assertEquals(org.emnistnet.artifact.ImageFileRecipe.WHOLE_IMAGE, manifest.imageFileRecipe(), "carried from ingest to the model card");
         assertEquals(Manifests.read(raw).inputSha256(), manifest.inputSha256(), "the IDX files' hashes carried forward");
     }
 
