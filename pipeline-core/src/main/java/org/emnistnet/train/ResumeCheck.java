@@ -26,6 +26,7 @@ public final class ResumeCheck {
         OPTIONS.put("--batch", o -> o.recipe().batchSize());
         OPTIONS.put("--seed", o -> o.recipe().seed());
         OPTIONS.put("--max-lr", o -> o.recipe().maxLearningRate());
+        OPTIONS.put("--ema-decay", o -> o.recipe().emaDecay());
         OPTIONS.put("--limit", TrainingOptions::trainLimit);
         OPTIONS.put("--workers", TrainingOptions::workers);
         OPTIONS.put("--batch-per-worker", TrainingOptions::batchPerWorker);

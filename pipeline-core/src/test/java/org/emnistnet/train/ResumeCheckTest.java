@@ -21,6 +21,13 @@ class ResumeCheckTest {
     }
 
     @Test
+    void weightAveragingCannotBeSwitchedOnHalfWayThroughARun() {
+        TrainingOptions asked = new TrainingOptions(REFERENCE.withEpochs(3).withEmaDecay(0.999), 2, 128, 1, 500);
+        assertThat(ResumeCheck.conflicts(saved, asked, Set.of("--ema-decay")))
+                .containsExactly("--ema-decay 0.999 was given, the run has 0.0");
+    }
+
+    @Test
     void optionsLeftAtTheirDefaultsAreNotConflicts() {
         TrainingOptions defaults = new TrainingOptions(REFERENCE, 0, 0, 0, 0);
         assertThat(ResumeCheck.conflicts(saved, defaults, Set.of())).isEmpty();
