@@ -4,6 +4,7 @@ import org.emnistnet.runtime.ComputeBackend;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -13,6 +14,7 @@ import java.io.ByteArrayOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The network's shape, size and outputs. */
@@ -26,6 +28,24 @@ class EmnistNetTest {
         assertTrue(network.numParams() < 1_000_000);
         assertArrayEquals(new long[]{1152, 256}, network.getLayer(24).getParam("W").shape(), "dense after 128 x 3 x 3");
         assertArrayEquals(new long[]{32, 1, 3, 3}, network.getLayer(0).getParam("W").shape());
+    }
+
+    /** PyTorch's Conv2d and Linear start from U(-1/sqrt(fanIn), 1/sqrt(fanIn)), i.e. standard deviation 1/sqrt(3 fanIn). */
+    @Test
+    void startsFromPyTorchsInitialisation() {
+        int[][] layerAndFanIn = {{0, 9}, {3, 32 * 9}, {EmnistNet.FIRST_DENSE, 1152}, {EmnistNet.FIRST_DENSE + 4, 256}};
+        for (int[] layer : layerAndFanIn) {
+            INDArray weights = network.getLayer(layer[0]).getParam("W");
+            double bound = 1 / Math.sqrt(layer[1]);
+            assertTrue(weights.amaxNumber().doubleValue() <= bound * (1 + 1e-6), "layer " + layer[0] + " within the bound (float)");
+            assertEquals(bound / Math.sqrt(3), weights.stdNumber().doubleValue(), bound * 0.1, "layer " + layer[0]);
+        }
+    }
+
+    @Test
+    void trainsWithBeta1CycledByTheOneCycleSchedule() {
+        BaseLayer dense = (BaseLayer) network.getLayerWiseConfigurations().getConf(EmnistNet.FIRST_DENSE).getLayer();
+        assertInstanceOf(OneCycleAdam.class, dense.getIUpdater());
     }
 
     @Test
