@@ -11,7 +11,7 @@ import java.util.Objects;
 /**
  * The whole training recipe as one immutable value, with the reference's defaults ({@link #reference()}):
  * 15 epochs, batch 256, Adam with decoupled weight decay 1e-4, one-cycle learning rate peaking at 3e-3 (30 %
- * warm-up, cosine annealing, div 25, final div 1e4), label smoothing 0.1, dropout 0.1/0.2/0.3 after the conv
+ * warm-up, cosine annealing, div 25, final div 1e4; beta1 cycled as PyTorch's {@code OneCycleLR} does), label smoothing 0.1, dropout 0.1/0.2/0.3 after the conv
  * blocks and 0.4 in the head, rotation ±10° and noise 0.05, seed 42.
  *
  * @param batchSize global minibatch: each of the W workers takes {@code batchSize / W} per iteration
@@ -158,7 +158,8 @@ public record TrainingRecipe(int epochs, int batchSize, double maxLearningRate, 
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("epochs", epochs);
         map.put("batch_size", batchSize);
-        map.put("optimizer", "Adam + decoupled weight decay (AdamW)");
+        map.put("optimizer", "Adam + decoupled weight decay (AdamW), beta1 cycled 0.95 -> 0.85 -> 0.95 with the learning rate");
+        map.put("initialisation", "U(-1/sqrt(fan_in), 1/sqrt(fan_in)), PyTorch's default");
         map.put("max_learning_rate", maxLearningRate);
         map.put("weight_decay", weightDecay);
         map.put("schedule", "one-cycle, cosine");
