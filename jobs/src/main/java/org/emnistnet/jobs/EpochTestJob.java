@@ -47,8 +47,10 @@ public final class EpochTestJob implements Callable<Integer> {
     public Integer call() {
         try (SparkSession session = spark.open("epoch-tests")) {
             Options.checkSplit(labels, split);
+            RunDirectory runDirectory = RunDirectory.at(run);
+            EpochTests.history(runDirectory); // a folder that is no run is named before Spark reads anything
             int classes = Manifests.read(new Path(labels)).classNames().size();
-            List<EpochTests.EpochTest> tests = EpochTests.of(session, RunDirectory.at(run),
+            List<EpochTests.EpochTest> tests = EpochTests.of(session, runDirectory,
                     session.read().parquet(labels).where(col(ImageSchema.SPLIT).equalTo(split)), classes);
             for (EpochTests.EpochTest t : tests) {
                 System.out.printf("epoch-tests: epoch %2d  val %.4f  %s %.4f%s%n", t.epoch(), t.valAccuracy(), split,

@@ -32,12 +32,18 @@ public final class EpochTests {
                             Double emaTestAccuracy) {
     }
 
-    /** Every epoch of {@code run}'s history, its checkpoints evaluated on {@code testRows} (label and pixels). */
-    public static List<EpochTest> of(SparkSession spark, RunDirectory run, Dataset<Row> testRows, int classes) {
+    /** The run's recorded epochs; an error naming the file when there are none (not a run, or not begun). */
+    public static List<EpochRecord> history(RunDirectory run) {
         List<EpochRecord> history = TrainingHistory.read(run.file(RunDirectory.HISTORY));
         if (history.isEmpty()) {
             throw new EmnistNetException(run.file(RunDirectory.HISTORY) + ": no epochs recorded; nothing to test");
         }
+        return history;
+    }
+
+    /** Every epoch of {@code run}'s history, its checkpoints evaluated on {@code testRows} (label and pixels). */
+    public static List<EpochTest> of(SparkSession spark, RunDirectory run, Dataset<Row> testRows, int classes) {
+        List<EpochRecord> history = history(run);
         double smoothing = RunFiles.savedOptions(run).orElseThrow(() -> new EmnistNetException(
                 run.file(RunDirectory.RUN_SETTINGS) + ": missing; not a training run")).recipe().labelSmoothing();
         CheckpointStore checkpoints = new CheckpointStore(run);

@@ -1,0 +1,30 @@
+package org.emnistnet.jobs;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** epoch-tests on something that is no training run says so, naming the file it looked for, and exits 1. */
+class EpochTestJobTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aFolderWithoutATrainingHistoryIsNamedAndRefused() throws Exception {
+        Path prepared = Files.createDirectories(tmp.resolve("prepared"));
+        Files.writeString(prepared.resolve("_manifest.json"),
+                "{\"stage\": \"prepare\", \"dataset\": \"tiny\", \"rows\": {\"test\": 1, \"train\": 8, \"val\": 1},"
+                        + " \"class_names\": [\"a\", \"b\"]}");
+        Path notARun = Files.createDirectories(tmp.resolve("holiday-photos"));
+        IngestJobTest.Run run = IngestJobTest.capture(new EpochTestJob(), "--run", notARun.toString(),
+                "--labels", prepared.toString(), "--master", "local[1]");
+        assertEquals(JobRunner.FAILED, run.code(), run.out() + run.err());
+        assertThat(run.err()).contains("holiday-photos/history.json: no epochs recorded");
+        assertThat(notARun).isEmptyDirectory();
+    }
+}
