@@ -16,10 +16,7 @@ class EpochTestJobTest {
 
     @Test
     void aFolderWithoutATrainingHistoryIsNamedAndRefused() throws Exception {
-        Path prepared = Files.createDirectories(tmp.resolve("prepared"));
-        Files.writeString(prepared.resolve("_manifest.json"),
-                "{\"stage\": \"prepare\", \"dataset\": \"tiny\", \"rows\": {\"test\": 1, \"train\": 8, \"val\": 1},"
-                        + " \"class_names\": [\"a\", \"b\"]}");
+        Path prepared = UsageErrorsTest.tinyPreparedManifest(tmp);
         Path notARun = Files.createDirectories(tmp.resolve("holiday-photos"));
         IngestJobTest.Run run = IngestJobTest.capture(new EpochTestJob(), "--run", notARun.toString(),
                 "--labels", prepared.toString(), "--master", "local[1]");

@@ -21,6 +21,15 @@ class UsageErrorsTest {
         assertThat(run.err()).contains(message);
     }
 
+    /** {@code dir/prepared} holding only a prepare stage's manifest: splits test, train, val; classes a, b. */
+    static Path tinyPreparedManifest(Path dir) throws java.io.IOException {
+        Path prepared = Files.createDirectories(dir.resolve("prepared"));
+        Files.writeString(prepared.resolve("_manifest.json"),
+                "{\"stage\": \"prepare\", \"dataset\": \"tiny\", \"rows\": {\"test\": 1, \"train\": 8, \"val\": 1},"
+                        + " \"class_names\": [\"a\", \"b\"]}");
+        return prepared;
+    }
+
     @Test
     void trainingOptionsOutOfRangeAreRefusedBeforeAnyWork() {
         String[][] cases = {{"--epochs", "0"}, {"--batch", "0"}, {"--workers", "-1"}, {"--averaging-frequency", "-2"},
@@ -90,10 +99,7 @@ class UsageErrorsTest {
 
     @Test
     void aMisspeltSplitNamesTheSplitsThePreparedDataHas() throws Exception {
-        Path prepared = Files.createDirectories(tmp.resolve("prepared"));
-        Files.writeString(prepared.resolve("_manifest.json"),
-                "{\"stage\": \"prepare\", \"dataset\": \"tiny\", \"rows\": {\"test\": 1, \"train\": 8, \"val\": 1},"
-                        + " \"class_names\": [\"a\", \"b\"]}");
+        Path prepared = tinyPreparedManifest(tmp);
         assertUsageError(IngestJobTest.capture(new ScoreJob(), "--model", MODEL, "--in", prepared.toString(),
                 "--split", "tset", "--out", tmp.resolve("out").toString(), "--master", "local[1]"),
                 "--split 'tset': " + prepared + " has the splits [test, train, val]");
