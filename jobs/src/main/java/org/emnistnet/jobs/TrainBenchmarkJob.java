@@ -12,6 +12,7 @@ import org.emnistnet.model.TrainingRecipe;
 import org.emnistnet.train.DistributedTrainer;
 import org.emnistnet.train.EpochFit;
 import org.emnistnet.train.ParameterAveragingTrainer;
+import org.emnistnet.train.ReplicaFit;
 import org.emnistnet.train.TrainerSettings;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -48,6 +49,10 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "3")
     int runs;
 
+    @Option(names = "--replicas", defaultValue = "1",
+            description = "Engine local: split each minibatch over this many single-core replicas in the JVM (ReplicaFit); 1 = DL4J's fit. Default: ${DEFAULT-VALUE}.")
+    int replicas;
+
     @Option(names = "--workers", defaultValue = "2")
     int workers;
 
@@ -83,16 +88,22 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
             return 0;
         }
         if (engine == Engine.local) {
+            Options.atLeast("--replicas", replicas, 1);
             DataSet data = randomBatch(batch);
-            for (int i = 0; i < 15; i++) {
-                network.fit(data); // warm-up: JIT (the Java layer kernels), oneDNN primitive caches, workspaces
-            }
-            for (int run = 0; run < runs; run++) {
-                long start = System.nanoTime();
-                for (int i = 0; i < steps; i++) {
-                    network.fit(data);
+            System.out.printf("benchmark-train: one JVM, %s%n", replicas == 1 ? "DL4J's fit" : replicas + " single-core replicas per minibatch");
+            try (ReplicaFit replicated = new ReplicaFit(network, replicas, 42)) {
+                MultiLayerNetwork single = network;
+                java.util.function.Consumer<DataSet> step = replicas == 1 ? single::fit : replicated::fit;
+                for (int i = 0; i < 15; i++) {
+                    step.accept(data); // warm-up: JIT (the Java layer kernels), oneDNN primitive caches, workspaces
                 }
-                rates.add(report(run, (double) steps * batch, start));
+                for (int run = 0; run < runs; run++) {
+                    long start = System.nanoTime();
+                    for (int i = 0; i < steps; i++) {
+                        step.accept(data);
+                    }
+                    rates.add(report(run, (double) steps * batch, start));
+                }
             }
         } else {
             try (SparkSession session = spark.open("benchmark-train")) {

@@ -1,0 +1,143 @@
+package org.emnistnet.train;
+
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.emnistnet.runtime.ComputeThreads;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Training steps of one network with its minibatch split over {@code R} replicas, each on its own thread limited to
+ * one core: data parallelism inside one JVM. On 2 cores two single-core replicas compute a step faster than one
+ * network whose oneDNN and Java kernels split every layer over both cores (BENCHMARKS.md, issue 17). Each step is
+ * exactly one optimiser step on the whole minibatch: the replicas' gradients (DL4J's are sums over examples) are
+ * added into the first replica's, the updater divides by the whole minibatch, and the first replica (the network
+ * given) applies it; the others copy its parameters before the next step. BatchNorm uses each replica's slice for
+ * its batch statistics (as PyTorch's DistributedDataParallel without SyncBatchNorm); its running statistics, which
+ * DL4J updates through the gradient, are averaged over the replicas instead of added.
+ */
+public final class ReplicaFit implements AutoCloseable {
+    private static final Set<String> RUNNING_STATISTICS = Set.of(BatchNormalizationParamInitializer.GLOBAL_MEAN,
+            BatchNormalizationParamInitializer.GLOBAL_VAR, BatchNormalizationParamInitializer.GLOBAL_LOG_STD);
+
+    private final MultiLayerNetwork network;
+    private final List<MultiLayerNetwork> replicas = new ArrayList<>();
+    private final List<ExecutorService> threads = new ArrayList<>();
+    private final long seed;
+
+    /**
+     * @param network  the network to train; it is replica 0 and holds the optimiser state
+     * @param replicas how many replicas (threads, one core each) share every minibatch, at least 1
+     * @param seed     seeds each replica's dropout per step, so that runs repeat
+     */
+    public ReplicaFit(MultiLayerNetwork network, int replicas, long seed) {
+        if (replicas < 1) {
+            throw new IllegalArgumentException("replicas must be >= 1, got " + replicas);
+        }
+        this.network = network;
+        this.seed = seed;
+        for (int r = 0; r < replicas; r++) {
+            MultiLayerNetwork replica = network;
+            if (r > 0) {
+                replica = new MultiLayerNetwork(network.getLayerWiseConfigurations().clone());
+                replica.init(network.params().dup(), false);
+            }
+            this.replicas.add(replica);
+            ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
+                Thread t = new Thread(runnable, "emnistnet-replica");
+                t.setDaemon(true);
+                return t;
+            });
+            threads.add(thread);
+        }
+    }
+
+    /** One optimiser step on {@code minibatch}, whose examples are split into contiguous slices, one per replica. */
+    public void fit(DataSet minibatch) {
+        int examples = minibatch.numExamples();
+        int count = replicas.size();
+        if (examples < count) {
+            throw new IllegalArgumentException("a minibatch of " + examples + " examples cannot be split over " + count + " replicas");
+        }
+        int iteration = network.getIterationCount();
+        List<Future<Double>> scores = new ArrayList<>();
+        for (int r = 0; r < count; r++) {
+            MultiLayerNetwork replica = replicas.get(r);
+            if (r > 0) {
+                replica.params().assign(network.params());
+            }
+            long from = (long) examples * r / count;
+            long to = (long) examples * (r + 1) / count;
+            INDArray features = minibatch.getFeatures().get(NDArrayIndex.interval(from, to)).dup('c');
+            INDArray labels = minibatch.getLabels().get(NDArrayIndex.interval(from, to)).dup('c');
+            long replicaSeed = seed * 6_364_136_223_846_793_005L + iteration * 1_442_695_040_888_963_407L + r;
+            scores.add(threads.get(r).submit(() -> {
+                ComputeThreads.limitCurrentThread(1);
+                Nd4j.getRandom().setSeed(replicaSeed);
+                replica.setInput(features);
+                replica.setLabels(labels);
+                replica.computeGradientAndScore();
+                return replica.score() * (to - from);
+            }));
+        }
+        double lossSum = 0;
+        for (Future<Double> score : scores) {
+            lossSum += await(score);
+        }
+        INDArray gradient = network.getFlattenedGradients();
+        for (int r = 1; r < count; r++) {
+            gradient.addi(replicas.get(r).getFlattenedGradients());
+        }
+        if (count > 1) {
+            averageRunningStatistics(count);
+        }
+        network.getUpdater().update(network, network.gradient(), iteration, network.getEpochCount(), examples,
+                LayerWorkspaceMgr.noWorkspaces());
+        INDArray parameters = network.params();
+        parameters.subi(gradient.reshape(parameters.shape())); // what DL4J's step function does
+        network.setIterationCount(iteration + 1);
+        network.setScore(lossSum / examples);
+    }
+
+    /** BatchNorm's running mean and variance arrive as "gradients" (old minus new value): average, not sum. */
+    private void averageRunningStatistics(int count) {
+        for (int layer = 0; layer < network.getnLayers(); layer++) {
+            if (network.getLayer(layer).conf().getLayer() instanceof BatchNormalization) {
+                for (String parameter : RUNNING_STATISTICS) {
+                    INDArray view = network.gradient().getGradientFor(layer + "_" + parameter);
+                    if (view != null) {
+                        view.divi(count);
+                    }
+                }
+            }
+        }
+    }
+
+    private static double await(Future<Double> result) {
+        try {
+            return result.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while replicas computed a step", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+        }
+    }
+
+    @Override
+    public void close() {
+        threads.forEach(ExecutorService::shutdownNow);
+    }
+}
