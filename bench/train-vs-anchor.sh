@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Training throughput against the PyTorch anchor, interleaved (anchor, DL4J, anchor, DL4J, ...) so that both see
-# the same machine state: one JVM, and parameter averaging on local[2] with 2 workers x 128 averaging every 5
-# minibatches and every minibatch (the default on a local master). Needs Debian's python3-torch. BENCHMARKS.md
+# the same machine state: one JVM (DL4J's fit; and each minibatch split over 2 single-core replicas, ReplicaFit),
+# and parameter averaging on local[2] with 2 workers x 128 averaging every 5 minibatches and every minibatch (the
+# default on a local master). Needs Debian's python3-torch. BENCHMARKS.md
 # records the medians. Parameter averaging runs 60 steps (of 2 x 128) per timed epoch, so that the per-epoch costs
 # (staging the minibatches, a new training master) weigh about as they do in a real epoch of 211 rounds.
 #   bench/train-vs-anchor.sh [rounds]
@@ -21,6 +22,8 @@ for round in $(seq "${1:-3}"); do
   echo "== round $round"
   THROUGHPUT_ONLY=1 OUT=/tmp/emnistnet-bench/anchor DATASET=fashion-mnist /usr/bin/python3 ../shared/anchors/torch_emnistnet.py 2>/dev/null | sed -n 1p
   bin/emnistnet benchmark-train --engine local --batch 256 --steps 20 2>/dev/null | grep -E "median"
+  echo "-- one JVM, each minibatch split over 2 single-core replicas (ReplicaFit)"
+  EMNISTNET_SKIP_BUILD=1 bin/emnistnet benchmark-train --engine local --batch 256 --steps 20 --replicas 2 2>/dev/null | grep -E "median"
   spark_runs .
   if [[ -n "${BASELINE:-}" ]]; then
     spark_runs "$BASELINE"
