@@ -90,19 +90,23 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
         if (engine == Engine.local) {
             Options.atLeast("--replicas", replicas, 1);
             DataSet data = randomBatch(batch);
-            System.out.printf("benchmark-train: one JVM, %s%n", replicas == 1 ? "DL4J's fit" : replicas + " single-core replicas per minibatch");
-            try (ReplicaFit replicated = new ReplicaFit(network, replicas, 42)) {
-                MultiLayerNetwork single = network;
-                java.util.function.Consumer<DataSet> step = replicas == 1 ? single::fit : replicated::fit;
-                for (int i = 0; i < 15; i++) {
-                    step.accept(data); // warm-up: JIT (the Java layer kernels), oneDNN primitive caches, workspaces
-                }
-                for (int run = 0; run < runs; run++) {
-                    long start = System.nanoTime();
-                    for (int i = 0; i < steps; i++) {
-                        step.accept(data);
+            if (replicas == 1) {
+                rates.addAll(timeSteps(network::fit, data, "DL4J's fit"));
+            } else {
+                // both ways in the same JVM, run by run: this machine's speed differs by up to +-25 % between JVMs
+                MultiLayerNetwork replicated = network.clone();
+                try (ReplicaFit replicaFit = new ReplicaFit(replicated, replicas, 42)) {
+                    List<Double> single = new ArrayList<>();
+                    List<Double> ratios = new ArrayList<>();
+                    warmUp(network::fit, data);
+                    warmUp(replicaFit::fit, data);
+                    for (int run = 0; run < runs; run++) {
+                        single.add(timeRun(network::fit, data, run, "DL4J's fit"));
+                        rates.add(timeRun(replicaFit::fit, data, run, replicas + " single-core replicas"));
+                        ratios.add(rates.get(run) / single.get(run));
                     }
-                    rates.add(report(run, (double) steps * batch, start));
+                    System.out.printf("benchmark-train: one JVM, DL4J's fit median %.0f images/s; %d replicas median %.0f images/s; ratio median %.2fx%n",
+                            Medians.of(single), replicas, Medians.of(rates), Medians.of(ratios));
                 }
             }
         } else {
@@ -133,6 +137,32 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
         }
         System.out.printf("benchmark-train: engine %s, median %.0f images/s (%d runs)%n", engine, Medians.of(rates), runs);
         return 0;
+    }
+
+    private static final int WARM_UP_STEPS = 15; // JIT (the Java layer kernels), oneDNN primitive caches, workspaces
+
+    private static void warmUp(java.util.function.Consumer<DataSet> step, DataSet data) {
+        for (int i = 0; i < WARM_UP_STEPS; i++) {
+            step.accept(data);
+        }
+    }
+
+    private List<Double> timeSteps(java.util.function.Consumer<DataSet> step, DataSet data, String what) {
+        warmUp(step, data);
+        List<Double> rates = new ArrayList<>();
+        for (int run = 0; run < runs; run++) {
+            rates.add(timeRun(step, data, run, what));
+        }
+        return rates;
+    }
+
+    private double timeRun(java.util.function.Consumer<DataSet> step, DataSet data, int run, String what) {
+        long start = System.nanoTime();
+        for (int i = 0; i < steps; i++) {
+            step.accept(data);
+        }
+        System.out.print(what + ", ");
+        return report(run, (double) steps * batch, start);
     }
 
     private void printProfile(LayerProfile.Result profile) {
