@@ -6,13 +6,14 @@
 # records the medians. Parameter averaging runs 60 steps (of 2 x 128) per timed epoch, so that the per-epoch costs
 # (staging the minibatches, a new training master) weigh about as they do in a real epoch of 211 rounds.
 #   bench/train-vs-anchor.sh [rounds]
+#   FREQUENCIES="1" bench/train-vs-anchor.sh [rounds]                   # parameter averaging every minibatch only
 #   BASELINE=/path/to/other/checkout bench/train-vs-anchor.sh [rounds]   # also times that (built) checkout's
 #                                                                        # parameter averaging, for before/after
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin/emnistnet --help >/dev/null
 spark_runs() { # $1: checkout
-  for frequency in 5 1; do
+  for frequency in ${FREQUENCIES:-5 1}; do
     echo "-- $1: local[2], 2 x 128, averaging every $frequency"
     EMNISTNET_SKIP_BUILD=1 "$1/bin/emnistnet" benchmark-train --engine spark --master 'local[2]' --batch 256 --steps 60 \
       --averaging-frequency "$frequency" 2>/dev/null | grep -E "median"
@@ -21,9 +22,8 @@ spark_runs() { # $1: checkout
 for round in $(seq "${1:-3}"); do
   echo "== round $round"
   THROUGHPUT_ONLY=1 OUT=/tmp/emnistnet-bench/anchor DATASET=fashion-mnist /usr/bin/python3 ../shared/anchors/torch_emnistnet.py 2>/dev/null | sed -n 1p
-  bin/emnistnet benchmark-train --engine local --batch 256 --steps 20 2>/dev/null | grep -E "median"
-  echo "-- one JVM, each minibatch split over 2 single-core replicas (ReplicaFit)"
-  EMNISTNET_SKIP_BUILD=1 bin/emnistnet benchmark-train --engine local --batch 256 --steps 20 --replicas 2 2>/dev/null | grep -E "median"
+  echo "-- one JVM: DL4J's fit, and each minibatch split over 2 single-core replicas (ReplicaFit), alternated"
+  EMNISTNET_SKIP_BUILD=1 bin/emnistnet benchmark-train --engine local --batch 256 --steps 20 --replicas 2 2>/dev/null | grep -E "one JVM, "
   spark_runs .
   if [[ -n "${BASELINE:-}" ]]; then
     spark_runs "$BASELINE"
