@@ -93,7 +93,7 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
             if (replicas == 1) {
                 rates.addAll(timeSteps(network::fit, data, "DL4J's fit"));
             } else {
-                // both ways in the same JVM, run by run: this machine's speed differs by up to +-25 % between JVMs
+                // both ways in the same JVM, run by run: this machine's speed differs by up to 20 % between JVMs (BENCHMARKS.md)
                 MultiLayerNetwork replicated = network.clone();
                 try (ReplicaFit replicaFit = new ReplicaFit(replicated, replicas, 42)) {
                     List<Double> single = new ArrayList<>();
