@@ -22,6 +22,8 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 final class ExactRoundsTrainingMaster extends ParameterAveragingTrainingMaster {
     private final int rounds;
     private final boolean smallObjects;
+    private final int replicasPerWorker;
+    private final long seed;
     private final java.util.List<JavaPairRDD<?, ?>> epochPartitions = new java.util.ArrayList<>();
     /** Told the driver's parameters after every round (Polyak averaging), or null. */
     private transient java.util.function.Consumer<org.nd4j.linalg.api.ndarray.INDArray> afterRound;
@@ -29,11 +31,23 @@ final class ExactRoundsTrainingMaster extends ParameterAveragingTrainingMaster {
     /**
      * @param smallObjects the RDD DL4J splits holds small objects (the paths of staged minibatches), which
      *                     can be cut on the driver; otherwise it holds the minibatches themselves
+     * @param replicasPerWorker each worker splits its minibatches over this many single-core replicas ({@link ReplicaFit})
+     * @param seed              the run's seed (the replicas' dropout)
      */
-    ExactRoundsTrainingMaster(Builder builder, int rounds, boolean smallObjects) {
+    ExactRoundsTrainingMaster(Builder builder, int rounds, boolean smallObjects, int replicasPerWorker, long seed) {
         super(builder);
         this.rounds = rounds;
         this.smallObjects = smallObjects;
+        this.replicasPerWorker = replicasPerWorker;
+        this.seed = seed;
+    }
+
+    /** DL4J's worker, or with more than one replica per worker the same worker fitting through {@link ReplicaFit}. */
+    @Override
+    public org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingWorker getWorkerInstance(
+            org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer network) {
+        var dl4j = super.getWorkerInstance(network);
+        return replicasPerWorker > 1 ? new ReplicaTrainingWorker(dl4j, trainingHookList, replicasPerWorker, seed) : dl4j;
     }
 
     ExactRoundsTrainingMaster afterEveryRound(java.util.function.Consumer<org.nd4j.linalg.api.ndarray.INDArray> listener) {

@@ -53,7 +53,8 @@ public final class ParameterAveragingTrainer implements DistributedTrainer {
                 .repartionData(Repartition.Never) // rounds arrive shaped: one partition per worker
                 .rngSeed(settings.seed() * 1_000_003L + epoch)
                 .trainingHooks(new WorkerHook(settings.seed(), settings.threadsPerWorker(), lossSum, steps, fitNanos));
-        ExactRoundsTrainingMaster master = new ExactRoundsTrainingMaster(builder, roundsPerEpoch, staged);
+        ExactRoundsTrainingMaster master = new ExactRoundsTrainingMaster(builder, roundsPerEpoch, staged,
+                settings.replicasPerWorker(), settings.seed());
         if (average != null) {
             master.afterEveryRound(average::update);
         }

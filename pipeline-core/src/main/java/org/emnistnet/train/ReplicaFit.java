@@ -6,7 +6,7 @@ import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.emnistnet.runtime.ComputeThreads;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -64,12 +64,15 @@ public final class ReplicaFit implements AutoCloseable {
         }
     }
 
-    /** One optimiser step on {@code minibatch}, whose examples are split into contiguous slices, one per replica. */
+    /**
+     * One optimiser step on {@code minibatch}, whose examples are split into contiguous slices, one per replica; a
+     * minibatch of fewer examples than replicas (an epoch's last, partial one) uses one replica per example.
+     */
     public void fit(DataSet minibatch) {
         int examples = minibatch.numExamples();
-        int count = replicas.size();
-        if (examples < count) {
-            throw new IllegalArgumentException("a minibatch of " + examples + " examples cannot be split over " + count + " replicas");
+        int count = Math.min(replicas.size(), examples);
+        if (examples < 1) {
+            throw new IllegalArgumentException("an empty minibatch cannot be fitted");
         }
         int iteration = network.getIterationCount();
         List<Future<Double>> scores = new ArrayList<>();

@@ -82,6 +82,7 @@ final class RunFiles {
         distributed.put("engine", "dl4j-spark parameter averaging");
         distributed.put("workers", settings.workers());
         distributed.put("batch_per_worker", settings.batchPerWorker());
+        distributed.put("replicas_per_worker", settings.replicasPerWorker());
         distributed.put("averaging_frequency", settings.averagingFrequency());
         model.put("training", distributed);
         model.put("train_images", trainImages);

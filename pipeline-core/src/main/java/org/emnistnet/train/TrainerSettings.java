@@ -16,15 +16,23 @@ import java.io.Serializable;
  * @param seed               seed of data order, splits and dropout
  * @param threadsPerWorker   cores each worker's layer work may use ({@link org.emnistnet.runtime.ComputeThreads}),
  *                           or 0 for all of its JVM's
+ * @param replicasPerWorker    single-core replicas each worker splits its minibatches over ({@link ReplicaFit}):
+ *                           1 fits every minibatch with DL4J's own {@code fit}
  */
 public record TrainerSettings(int workers, int batchPerWorker, int averagingFrequency, String exportDirectory,
-                              long seed, int threadsPerWorker) implements Serializable {
+                              long seed, int threadsPerWorker, int replicasPerWorker) implements Serializable {
     public TrainerSettings {
-        if (workers < 1 || batchPerWorker < 1 || averagingFrequency < 1 || threadsPerWorker < 0) {
+        if (workers < 1 || batchPerWorker < 1 || averagingFrequency < 1 || threadsPerWorker < 0 || replicasPerWorker < 1) {
             throw new EmnistNetException("trainer settings: workers (" + workers + "), batch per worker ("
-                    + batchPerWorker + ") and averaging frequency (" + averagingFrequency + ") must all be >= 1,"
-                    + " threads per worker (" + threadsPerWorker + ") >= 0");
+                    + batchPerWorker + "), averaging frequency (" + averagingFrequency + ") and replicas per worker ("
+                    + replicasPerWorker + ") must all be >= 1, threads per worker (" + threadsPerWorker + ") >= 0");
         }
+    }
+
+    /** Settings that fit every minibatch with DL4J's own {@code fit} (one replica per worker). */
+    public TrainerSettings(int workers, int batchPerWorker, int averagingFrequency, String exportDirectory, long seed,
+                           int threadsPerWorker) {
+        this(workers, batchPerWorker, averagingFrequency, exportDirectory, seed, threadsPerWorker, 1);
     }
 
     /**

@@ -24,4 +24,17 @@ public record TrainingOptions(TrainingRecipe recipe, int workers, int batchPerWo
     public static int defaultAveragingFrequency(boolean localMaster) {
         return localMaster ? 1 : 5;
     }
+
+    /**
+     * A single worker has nothing to average with: a round is only the overhead of a Spark job and a broadcast,
+     * and its length changes no step (the one-cycle schedule counts minibatches). Weight averaging
+     * ({@code --ema-decay}) is updated once per round, so its decay then applies per {@value #SINGLE_WORKER_ROUND}
+     * minibatches.
+     */
+    public static int defaultAveragingFrequency(boolean localMaster, int workers) {
+        return workers == 1 ? SINGLE_WORKER_ROUND : defaultAveragingFrequency(localMaster);
+    }
+
+    /** Minibatches per round of a single worker: a round per ~2 s of fitting keeps the Spark job per round under 3 %. */
+    public static final int SINGLE_WORKER_ROUND = 10;
 }

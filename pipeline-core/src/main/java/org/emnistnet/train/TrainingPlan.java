@@ -36,11 +36,12 @@ public record TrainingPlan(TrainerSettings settings, long trainImages, int epoch
         int batchPerWorker = options.batchPerWorker() > 0 ? options.batchPerWorker()
                 : Math.max(1, options.recipe().batchSize() / workers);
         int averagingFrequency = options.averagingFrequency() > 0 ? options.averagingFrequency()
-                : TrainingOptions.defaultAveragingFrequency(env.localMaster());
+                : TrainingOptions.defaultAveragingFrequency(env.localMaster(), workers);
         int threads = TrainerSettings.threadsPerWorker(env.localMaster(), env.defaultParallelism(), workers, env.taskCpus());
         String[] staging = staging(env, runId);
+        // every core of a worker fits a slice of its minibatch (ReplicaFit): faster than one network over all of them
         TrainerSettings settings = new TrainerSettings(workers, batchPerWorker, averagingFrequency, staging[0],
-                options.recipe().seed(), threads);
+                options.recipe().seed(), threads, threads);
         return new TrainingPlan(settings, trainImages, options.recipe().epochs(), staging[0], staging[1]);
     }
 

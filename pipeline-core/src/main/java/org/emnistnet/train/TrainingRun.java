@@ -109,8 +109,8 @@ public final class TrainingRun {
         TrainingHistory history = done > 0 ? TrainingHistory.resumedAt(run, done) : TrainingHistory.fresh(run);
         RunFiles.saveOptions(run, new TrainingOptions(recipe, settings.workers(), settings.batchPerWorker(),
                 settings.averagingFrequency(), limit));
-        LOG.info("training {} on {} train / {} val images, {} workers x batch {}, averaging every {}; {} steps; {}; {}",
-                data.manifest().dataset(), trainImages, valImages, settings.workers(), settings.batchPerWorker(),
+        LOG.info("training {} on {} train / {} val images, {} workers x batch {} over {} replicas, averaging every {}; {} steps; {}; {}",
+                data.manifest().dataset(), trainImages, valImages, settings.workers(), settings.batchPerWorker(), settings.replicasPerWorker(),
                 settings.averagingFrequency(), plan.totalSteps(), ComputeBackend.describe(),
                 done > 0 ? "resuming after epoch " + done : "from scratch");
         LOG.info("{}", plan.stagingReason());

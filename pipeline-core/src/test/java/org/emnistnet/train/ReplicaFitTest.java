@@ -67,12 +67,15 @@ class ReplicaFitTest {
     }
 
     @Test
-    void refusesAMinibatchSmallerThanTheNumberOfReplicas() {
-        try (ReplicaFit replicas = new ReplicaFit(smallNetworkWithoutBatchStatistics(), 3, 1)) {
-            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-                    () -> replicas.fit(randomMinibatch(2, 12, 3, 1)));
-            assertTrue(refused.getMessage().contains("2 examples"), refused.getMessage());
+    void aMinibatchSmallerThanTheReplicasTakesOneReplicaPerExample() {
+        MultiLayerNetwork whole = smallNetworkWithoutBatchStatistics();
+        MultiLayerNetwork replicated = whole.clone();
+        DataSet lastOfEpoch = randomMinibatch(2, 12, 3, 1);
+        try (ReplicaFit replicas = new ReplicaFit(replicated, 3, 1)) {
+            whole.fit(lastOfEpoch);
+            replicas.fit(lastOfEpoch);
         }
+        assertArrayEquals(whole.params().toFloatVector(), replicated.params().toFloatVector(), 1e-5f);
         assertThrows(IllegalArgumentException.class, () -> new ReplicaFit(smallNetworkWithoutBatchStatistics(), 0, 1));
     }
 

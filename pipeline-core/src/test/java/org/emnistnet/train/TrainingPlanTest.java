@@ -28,6 +28,7 @@ class TrainingPlanTest {
         assertEquals(128, plan.settings().batchPerWorker());
         assertEquals(1, plan.settings().averagingFrequency());
         assertEquals(1, plan.settings().threadsPerWorker());
+        assertEquals(1, plan.settings().replicasPerWorker(), "one core each: DL4J's own fit");
         assertEquals(211, plan.roundsPerEpoch()); // ceil(54000 / 128) = 422 minibatches over 2 workers
         assertEquals(15 * 211, plan.totalSteps());
     }
@@ -39,6 +40,21 @@ class TrainingPlanTest {
         assertEquals(32, plan.settings().batchPerWorker());
         assertEquals(5, plan.settings().averagingFrequency());
         assertEquals(5 * plan.roundsPerEpoch(), plan.iterationsPerEpoch());
+    }
+
+    @Test
+    void aSingleWorkerSplitsItsMinibatchOverItsCoresAndAveragesOnlyEveryTenMinibatches() {
+        TrainingOptions oneWorker = new TrainingOptions(TrainingRecipe.reference(), 1, 0, 0, 0);
+        TrainingPlan plan = TrainingPlan.of(oneWorker, 54_000, local("file:/runs/r1", true), "id");
+        assertEquals(256, plan.settings().batchPerWorker(), "the recipe's whole minibatch");
+        assertEquals(2, plan.settings().threadsPerWorker());
+        assertEquals(2, plan.settings().replicasPerWorker(), "one single-core replica per core");
+        assertEquals(TrainingOptions.SINGLE_WORKER_ROUND, plan.settings().averagingFrequency(), "nothing to average with");
+        assertEquals(21, plan.roundsPerEpoch()); // 211 minibatches of 256 in rounds of 10
+
+        TrainingPlan taskOfFour = TrainingPlan.of(DEFAULTS, 54_000, new TrainingPlan.Environment(false, 8, 4, "hdfs://nn/r", false, true, null), "id");
+        assertEquals(4, taskOfFour.settings().replicasPerWorker(), "a cluster task of spark.task.cpus=4 splits over 4");
+        assertEquals(5, taskOfFour.settings().averagingFrequency(), "8 workers still average every 5 on a cluster");
     }
 
     @Test

@@ -117,6 +117,28 @@ class TrainingRunTest {
     }
 
     @Test
+    void aSingleWorkerSplitsEachMinibatchOverItsCoresAndTrainsRepeatably() throws Exception {
+        // local[2], one worker: it owns both cores, so each minibatch of 256 is fitted as two slices of 128 on two
+        // single-core replicas (ReplicaFit) inside DL4J's worker, with rounds of 10 minibatches (nothing to average)
+        TrainingOptions oneWorker = new TrainingOptions(TrainingRecipe.reference().withEpochs(2), 1, 0, 0, 2000);
+        TrainingRun trainer = new TrainingRun(SparkTestSession.get());
+        List<EpochRecord> first = trainer.train(PreparedFashionMnist.path(), runDirectory(tmp.resolve("one")), oneWorker,
+                false, line -> { }).history();
+        List<EpochRecord> again = trainer.train(PreparedFashionMnist.path(), runDirectory(tmp.resolve("again")), oneWorker,
+                false, line -> { }).history();
+
+        Map<?, ?> training = (Map<?, ?>) new ObjectMapper().readValue(tmp.resolve("one/model.json").toFile(), Map.class).get("training");
+        assertEquals(2, training.get("replicas_per_worker"));
+        assertEquals(TrainingOptions.SINGLE_WORKER_ROUND, training.get("averaging_frequency"));
+        assertTrue(first.get(1).trainLoss() < first.get(0).trainLoss(), "training loss falls: " + first);
+        assertThat(first.get(1).valAccuracy()).as("16 steps of 256 images: several times chance (0.1)").isGreaterThan(0.3);
+        // 2,000 images: 8 minibatches of 256 (the last partial), fewer than a round of 10: one round per epoch
+        assertEquals(2 * TrainingOptions.SINGLE_WORKER_ROUND, first.get(1).iterations());
+        assertEquals(first.stream().map(EpochRecord::valLoss).toList(), again.stream().map(EpochRecord::valLoss).toList(),
+                "the same seed trains the same network (dropout seeded per replica and step)");
+    }
+
+    @Test
     void theMovingAverageOfTheWeightsIsEvaluatedEveryEpochResumedFromItsCheckpointAndServedWhenBetter() throws Exception {
         TrainingOptions averaged = new TrainingOptions(TrainingRecipe.reference().withEpochs(2).withEmaDecay(0.9), 2, 64, 1, 2000);
         TrainingRun trainer = new TrainingRun(SparkTestSession.get());
