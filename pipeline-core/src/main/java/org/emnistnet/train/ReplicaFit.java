@@ -5,9 +5,11 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.emnistnet.runtime.ComputeThreads;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
@@ -83,8 +85,14 @@ public final class ReplicaFit implements AutoCloseable {
             }
             long from = (long) examples * r / count;
             long to = (long) examples * (r + 1) / count;
-            INDArray features = minibatch.getFeatures().get(NDArrayIndex.interval(from, to)).dup('c');
-            INDArray labels = minibatch.getLabels().get(NDArrayIndex.interval(from, to)).dup('c');
+            INDArray features;
+            INDArray labels;
+            // DL4J's worker may call this inside a workspace (its prefetching iterator's) that is reused once the
+            // call returns; the slices are read later on the replicas' threads, so they live outside any workspace
+            try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                features = rows(minibatch.getFeatures(), from, to);
+                labels = rows(minibatch.getLabels(), from, to);
+            }
             long replicaSeed = seed * 6_364_136_223_846_793_005L + iteration * 1_442_695_040_888_963_407L + r;
             scores.add(threads.get(r).submit(() -> {
                 ComputeThreads.limitCurrentThread(1);
@@ -112,6 +120,23 @@ public final class ReplicaFit implements AutoCloseable {
         parameters.subi(gradient.reshape(parameters.shape())); // what DL4J's step function does
         network.setIterationCount(iteration + 1);
         network.setScore(lossSum / examples);
+    }
+
+    /**
+     * Examples {@code [from, to)} as a new array. A view is copied whole first: DL4J's worker re-batches partial
+     * minibatches into views that ND4J M2.1 slices wrongly (the second half of a [170, 1, 28, 28] view at offset
+     * 86 x 784 came back as an empty array).
+     */
+    private static INDArray rows(INDArray array, long from, long to) {
+        if (array.isView()) {
+            array = array.dup('c');
+        }
+        INDArrayIndex[] index = new INDArrayIndex[array.rank()];
+        index[0] = NDArrayIndex.interval(from, to);
+        for (int dimension = 1; dimension < index.length; dimension++) {
+            index[dimension] = NDArrayIndex.all();
+        }
+        return array.get(index).dup('c');
     }
 
     /** BatchNorm's running mean and variance arrive as "gradients" (old minus new value): average, not sum. */
