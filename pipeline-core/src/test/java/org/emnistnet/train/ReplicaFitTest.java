@@ -15,6 +15,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
@@ -77,6 +78,22 @@ class ReplicaFitTest {
         }
         assertArrayEquals(whole.params().toFloatVector(), replicated.params().toFloatVector(), 1e-5f);
         assertThrows(IllegalArgumentException.class, () -> new ReplicaFit(smallNetworkWithoutBatchStatistics(), 0, 1));
+    }
+
+    @Test
+    void aMinibatchThatIsAViewIntoALargerOneIsSplitIntoItsOwnExamples() {
+        // DL4J's worker re-batches an epoch's partial minibatches into views like this one: rows 86..256 of 256
+        MultiLayerNetwork whole = smallNetworkWithoutBatchStatistics();
+        MultiLayerNetwork replicated = whole.clone();
+        DataSet larger = randomMinibatch(256, 12, 3, 9);
+        DataSet view = new DataSet(larger.getFeatures().get(NDArrayIndex.interval(86, 256)),
+                larger.getLabels().get(NDArrayIndex.interval(86, 256)));
+        assertTrue(view.getFeatures().isView());
+        try (ReplicaFit replicas = new ReplicaFit(replicated, 2, 1)) {
+            replicas.fit(view);
+        }
+        whole.fit(new DataSet(view.getFeatures().dup(), view.getLabels().dup()));
+        assertArrayEquals(whole.params().toFloatVector(), replicated.params().toFloatVector(), 1e-5f);
     }
 
     private static MultiLayerNetwork smallNetworkWithoutBatchStatistics() {
