@@ -57,11 +57,14 @@ final class ReplicaTrainingWorker extends ParameterAveragingTrainingWorker {
         return dl4j.getFinalResult(network);
     }
 
-    /** The replicas of this task's network: DL4J builds a new network from the broadcast for every task. */
+    /**
+     * The replicas of this task's network (DL4J builds a new network from the broadcast for every task), borrowed
+     * from the JVM's idle ones and given back when the task's last minibatch is done.
+     */
     private ReplicaFit replicasOf(MultiLayerNetwork network) {
         if (fitted != network) {
             closeReplicas();
-            fit = new ReplicaFit(network, replicas, seed);
+            fit = ReplicaFit.borrow(network, replicas, seed);
             fitted = network;
         }
         return fit;
@@ -69,7 +72,7 @@ final class ReplicaTrainingWorker extends ParameterAveragingTrainingWorker {
 
     private void closeReplicas() {
         if (fit != null) {
-            fit.close();
+            fit.giveBack();
         }
         fit = null;
         fitted = null;
