@@ -31,8 +31,10 @@ import java.util.concurrent.Future;
  * one core: data parallelism inside one JVM. On 2 cores two single-core replicas compute a step faster than one
  * network whose oneDNN and Java kernels split every layer over both cores (BENCHMARKS.md, issue 17). Each step is
  * exactly one optimiser step on the whole minibatch: the replicas' gradients (DL4J's are sums over examples) are
- * added into the first replica's, the updater divides by the whole minibatch, and the first replica (the network
- * given) applies it; the others copy its parameters before the next step. BatchNorm uses each replica's slice for
+ * added into the first replica's, and the network given, which holds the parameters and Adam's state and computes
+ * nothing itself, turns their sum into one update for the whole minibatch; every replica copies its parameters
+ * before a step. The replicas are separate networks so that they can be reused when DL4J replaces the network
+ * (every averaging round, {@link #borrow}). BatchNorm uses each replica's slice for
  * its batch statistics (as PyTorch's DistributedDataParallel without SyncBatchNorm); its running statistics, which
  * DL4J updates through the gradient, are averaged over the replicas instead of added.
  */
@@ -55,7 +57,7 @@ public final class ReplicaFit implements AutoCloseable {
     private String poolKey;
 
     /**
-     * @param network  the network to train; it is replica 0 and holds the optimiser state
+     * @param network  the network to train: it holds the parameters and the optimiser state
      * @param replicas how many replicas (threads, one core each) share every minibatch, at least 1
      * @param seed     seeds each replica's dropout per step, so that runs repeat
      */
@@ -66,11 +68,8 @@ public final class ReplicaFit implements AutoCloseable {
         this.network = network;
         this.seed = seed;
         for (int r = 0; r < replicas; r++) {
-            MultiLayerNetwork replica = network;
-            if (r > 0) {
-                replica = new MultiLayerNetwork(network.getLayerWiseConfigurations().clone());
-                replica.init(network.params().dup(), false);
-            }
+            MultiLayerNetwork replica = new MultiLayerNetwork(network.getLayerWiseConfigurations().clone());
+            replica.init(network.params().dup(), false);
             this.replicas.add(replica);
             ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
                 Thread t = new Thread(runnable, "emnistnet-replica");
@@ -92,7 +91,6 @@ public final class ReplicaFit implements AutoCloseable {
             fit = new ReplicaFit(network, replicas, seed);
         }
         fit.network = network;
-        fit.replicas.set(0, network);
         fit.seed = seed;
         fit.poolKey = key;
         return fit;
@@ -101,7 +99,6 @@ public final class ReplicaFit implements AutoCloseable {
     /** Returns a borrowed set to this JVM's idle ones; it keeps its threads and replica networks. */
     public void giveBack() {
         network = null;
-        replicas.set(0, null);
         IDLE.get(poolKey).add(this);
     }
 
@@ -131,9 +128,7 @@ public final class ReplicaFit implements AutoCloseable {
         List<Future<Double>> scores = new ArrayList<>();
         for (int r = 0; r < count; r++) {
             MultiLayerNetwork replica = replicas.get(r);
-            if (r > 0) {
-                replica.params().assign(network.params());
-            }
+            replica.params().assign(network.params());
             long from = (long) examples * r / count;
             long to = (long) examples * (r + 1) / count;
             INDArray features;
@@ -158,14 +153,17 @@ public final class ReplicaFit implements AutoCloseable {
         for (Future<Double> score : scores) {
             lossSum += await(score);
         }
-        INDArray gradient = network.getFlattenedGradients();
+        MultiLayerNetwork first = replicas.get(0);
+        INDArray gradient = first.getFlattenedGradients();
         for (int r = 1; r < count; r++) {
             gradient.addi(replicas.get(r).getFlattenedGradients());
         }
         if (count > 1) {
-            averageRunningStatistics(count);
+            averageRunningStatistics(first.gradient(), count);
         }
-        network.getUpdater().update(network, network.gradient(), iteration, network.getEpochCount(), examples,
+        // the first replica's gradient is "external" to the network's updater (DL4J's case of gradients computed in
+        // one network and applied in another): Adam turns it into the update in place
+        network.getUpdater().update(network, first.gradient(), iteration, network.getEpochCount(), examples,
                 LayerWorkspaceMgr.noWorkspaces());
         INDArray parameters = network.params();
         parameters.subi(gradient.reshape(parameters.shape())); // what DL4J's step function does
@@ -191,11 +189,11 @@ public final class ReplicaFit implements AutoCloseable {
     }
 
     /** BatchNorm's running mean and variance arrive as "gradients" (old minus new value): average, not sum. */
-    private void averageRunningStatistics(int count) {
+    private void averageRunningStatistics(org.deeplearning4j.nn.gradient.Gradient gradient, int count) {
         for (int layer = 0; layer < network.getnLayers(); layer++) {
             if (network.getLayer(layer).conf().getLayer() instanceof BatchNormalization) {
                 for (String parameter : RUNNING_STATISTICS) {
-                    INDArray view = network.gradient().getGradientFor(layer + "_" + parameter);
+                    INDArray view = gradient.getGradientFor(layer + "_" + parameter);
                     if (view != null) {
                         view.divi(count);
                     }
