@@ -38,7 +38,8 @@ public final class PipelineJob implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "0", description = "Train on at most N images (0 = all).")
     long limit;
 
-    @Option(names = "--workers", defaultValue = "0", description = "Parallel workers (0 = Spark's default parallelism).")
+    @Option(names = "--workers", defaultValue = "0", description = "Parallel workers (0 = one on a local master, whose minibatches are split over its cores;"
+            + " Spark's default parallelism on a cluster).")
     int workers;
 
     @Option(names = "--averaging-frequency", defaultValue = "0", description = "Minibatches per worker between averagings (0 = every minibatch on a local master, every 5 on a cluster).")

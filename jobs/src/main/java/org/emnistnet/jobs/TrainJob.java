@@ -54,7 +54,8 @@ public final class TrainJob implements Callable<Integer> {
     @Option(names = "--batch-per-worker", defaultValue = "0", description = "Minibatch per worker (0 = --batch / workers).")
     int batchPerWorker;
 
-    @Option(names = "--workers", defaultValue = "0", description = "Parallel workers (0 = Spark's default parallelism).")
+    @Option(names = "--workers", defaultValue = "0", description = "Parallel workers (0 = one on a local master, whose minibatches are split over its cores;"
+            + " Spark's default parallelism on a cluster).")
     int workers;
 
     @Option(names = "--averaging-frequency", defaultValue = "0", description = "Minibatches per worker between averagings (0 = every minibatch on a local master, every 5 on a cluster).")

@@ -80,7 +80,7 @@ public final class EmnistNetClassifier extends Estimator<EmnistNetModel> impleme
         classNames = new StringArrayParam(this, "classNames", "class names in label order (their number sets the output layer)");
         epochs = new IntParam(this, "epochs", "training epochs", ParamValidators.gtEq(1));
         batchSize = new IntParam(this, "batchSize", "global minibatch, split over the workers", ParamValidators.gtEq(1));
-        workers = new IntParam(this, "workers", "parallel workers (0 = Spark's default parallelism)", ParamValidators.gtEq(0));
+        workers = new IntParam(this, "workers", "parallel workers (0 = one on a local master, Spark's default parallelism on a cluster)", ParamValidators.gtEq(0));
         averagingFrequency = new IntParam(this, "averagingFrequency", "minibatches between parameter averagings (0 = every minibatch on a local master, every 5 on a cluster)", ParamValidators.gtEq(0));
         seed = new LongParam(this, "seed", "random seed");
         valFraction = new DoubleParam(this, "valFraction", "share of rows held out for validation, per class", ParamValidators.inRange(0, 1, false, false));

@@ -22,8 +22,9 @@ class TrainingPlanTest {
     }
 
     @Test
-    void onALocalMasterTheWorkersShareTheCoresAndAverageEveryMinibatch() {
-        TrainingPlan plan = TrainingPlan.of(DEFAULTS, 54_000, local("file:/runs/r1", true), "id");
+    void twoWorkersOnALocalMasterShareTheCoresAndAverageEveryMinibatch() {
+        TrainingOptions twoWorkers = new TrainingOptions(TrainingRecipe.reference(), 2, 0, 0, 0);
+        TrainingPlan plan = TrainingPlan.of(twoWorkers, 54_000, local("file:/runs/r1", true), "id");
         assertEquals(2, plan.settings().workers());
         assertEquals(128, plan.settings().batchPerWorker());
         assertEquals(1, plan.settings().averagingFrequency());
@@ -43,9 +44,9 @@ class TrainingPlanTest {
     }
 
     @Test
-    void aSingleWorkerSplitsItsMinibatchOverItsCoresAndAveragesOnlyEveryTenMinibatches() {
-        TrainingOptions oneWorker = new TrainingOptions(TrainingRecipe.reference(), 1, 0, 0, 0);
-        TrainingPlan plan = TrainingPlan.of(oneWorker, 54_000, local("file:/runs/r1", true), "id");
+    void onALocalMasterOneWorkerSplitsEachMinibatchOverItsCoresAndAveragesOnlyEveryTenMinibatches() {
+        TrainingPlan plan = TrainingPlan.of(DEFAULTS, 54_000, local("file:/runs/r1", true), "id");
+        assertEquals(1, plan.settings().workers(), "the default on a local master");
         assertEquals(256, plan.settings().batchPerWorker(), "the recipe's whole minibatch");
         assertEquals(2, plan.settings().threadsPerWorker());
         assertEquals(2, plan.settings().replicasPerWorker(), "one single-core replica per core");
