@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Training throughput against the PyTorch anchor, interleaved (anchor, DL4J, anchor, DL4J, ...) so that both see
 # the same machine state: one JVM (DL4J's fit; and each minibatch split over 2 single-core replicas, ReplicaFit),
-# and parameter averaging on local[2] with 2 workers x 128 averaging every 5 minibatches and every minibatch (the
-# default on a local master). Needs Debian's python3-torch. BENCHMARKS.md
+# training on local[2] as `train` does by default there (1 worker x 256 over 2 single-core replicas), and parameter
+# averaging on local[2] with 2 workers x 128 averaging every 5 minibatches and every minibatch. Needs Debian's python3-torch. BENCHMARKS.md
 # records the medians. Parameter averaging runs 60 steps (of 2 x 128) per timed epoch, so that the per-epoch costs
 # (staging the minibatches, a new training master) weigh about as they do in a real epoch of 211 rounds.
 #   bench/train-vs-anchor.sh [rounds]
@@ -13,6 +13,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bin/emnistnet --help >/dev/null
 spark_runs() { # $1: checkout
+  echo "-- $1: local[2], 1 worker x 256 over 2 single-core replicas, rounds of 10 (the default on a local master)"
+  EMNISTNET_SKIP_BUILD=1 "$1/bin/emnistnet" benchmark-train --engine spark --master 'local[2]' --workers 1 --batch 256 --steps 60 \
+    --averaging-frequency 10 2>/dev/null | grep -E "median"
   for frequency in ${FREQUENCIES:-5 1}; do
     echo "-- $1: local[2], 2 x 128, averaging every $frequency"
     EMNISTNET_SKIP_BUILD=1 "$1/bin/emnistnet" benchmark-train --engine spark --master 'local[2]' --batch 256 --steps 60 \

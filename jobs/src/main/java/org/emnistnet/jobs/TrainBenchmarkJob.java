@@ -118,9 +118,10 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
                         .map(i -> randomBatch(perWorker));
                 String export = Files.createTempDirectory("emnistnet-bench-export").toUri().toString();
                 int threads = threadsPerWorker > 0 ? threadsPerWorker : TrainerSettings.threadsPerWorker(sc.sc(), workers);
-                TrainerSettings settings = new TrainerSettings(workers, perWorker, averagingFrequency, export, 42, threads);
-                System.out.printf("benchmark-train: %d workers x batch %d, averaging every %d, %d threads per worker%n",
-                        workers, perWorker, averagingFrequency, threads);
+                // as training decides (TrainingPlan): every core of a worker fits a slice of its minibatches
+                TrainerSettings settings = new TrainerSettings(workers, perWorker, averagingFrequency, export, 42, threads, threads);
+                System.out.printf("benchmark-train: %d workers x batch %d over %d replicas each, averaging every %d, %d threads per worker%n",
+                        workers, perWorker, threads, averagingFrequency, threads);
                 DistributedTrainer trainer = new ParameterAveragingTrainer(sc, network, settings,
                         settings.roundsPerEpoch((long) minibatches * perWorker));
                 trainer.fitEpoch(rdd, 0); // warm-up round
