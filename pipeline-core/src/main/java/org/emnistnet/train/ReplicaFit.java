@@ -11,7 +11,6 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
@@ -125,6 +124,8 @@ public final class ReplicaFit implements AutoCloseable {
             throw new IllegalArgumentException("an empty minibatch cannot be fitted");
         }
         int iteration = network.getIterationCount();
+        INDArray allFeatures = sliceable(minibatch.getFeatures());
+        INDArray allLabels = sliceable(minibatch.getLabels());
         List<Future<Double>> scores = new ArrayList<>();
         for (int r = 0; r < count; r++) {
             MultiLayerNetwork replica = replicas.get(r);
@@ -136,8 +137,8 @@ public final class ReplicaFit implements AutoCloseable {
             // DL4J's worker may call this inside a workspace (its prefetching iterator's) that is reused once the
             // call returns; the slices are read later on the replicas' threads, so they live outside any workspace
             try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                features = rows(minibatch.getFeatures(), from, to);
-                labels = rows(minibatch.getLabels(), from, to);
+                features = allFeatures.get(NDArrayIndex.interval(from, to)).dup('c');
+                labels = allLabels.get(NDArrayIndex.interval(from, to)).dup('c');
             }
             long replicaSeed = seed * 6_364_136_223_846_793_005L + iteration * 1_442_695_040_888_963_407L + r;
             scores.add(threads.get(r).submit(() -> {
@@ -172,20 +173,12 @@ public final class ReplicaFit implements AutoCloseable {
     }
 
     /**
-     * Examples {@code [from, to)} as a new array. A view is copied whole first: DL4J's worker re-batches partial
-     * minibatches into views that ND4J M2.1 slices wrongly (the second half of a [170, 1, 28, 28] view at offset
-     * 86 x 784 came back as an empty array).
+     * The array itself, or a copy when it is a view: DL4J's worker re-batches partial minibatches into views that
+     * ND4J M2.1 slices wrongly (the second half of a [170, 1, 28, 28] view at offset 86 x 784 came back as an empty
+     * array). Copied once per minibatch, not once per replica.
      */
-    private static INDArray rows(INDArray array, long from, long to) {
-        if (array.isView()) {
-            array = array.dup('c');
-        }
-        INDArrayIndex[] index = new INDArrayIndex[array.rank()];
-        index[0] = NDArrayIndex.interval(from, to);
-        for (int dimension = 1; dimension < index.length; dimension++) {
-            index[dimension] = NDArrayIndex.all();
-        }
-        return array.get(index).dup('c');
+    private static INDArray sliceable(INDArray array) {
+        return array.isView() ? array.dup('c') : array;
     }
 
     /** BatchNorm's running mean and variance arrive as "gradients" (old minus new value): average, not sum. */
