@@ -15,7 +15,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Runs on the workers around every minibatch: seeds ND4J's random stream (dropout masks) from the run's seed,
  * the iteration and the minibatch itself, so that training is repeatable; limits the worker's thread to its
  * share of the cores; and adds each minibatch's loss and fit time (DL4J calls the hook right before and after
- * {@code fit(minibatch)}) to accumulators the driver reads after the epoch.
+ * {@code fit(minibatch)}) to accumulators the driver reads after the epoch. The loss is the data loss alone
+ * ({@link #dataLoss}), as PyTorch reports it.
  */
 final class WorkerHook implements TrainingHook {
     private final long seed;
@@ -62,8 +63,18 @@ final class WorkerHook implements TrainingHook {
             fitNanos.add(System.nanoTime() - start);
         }
         ComputeThreads.releaseCurrentThread(); // the task thread goes back to Spark's pool
-        lossSum.add(model.score());
+        lossSum.add(dataLoss(model));
         steps.add(1);
+    }
+
+    /**
+     * The minibatch's loss without the weight-decay penalty: DL4J's score adds {@code 0.5 * decay * sum(w^2)} over the
+     * decayed weights, which PyTorch's AdamW never adds to its loss (0.047 of the 0.727 a trained EMNISTNet reported).
+     * The penalty is taken at the weights after the step, one learning-rate step from those scored (a shift of the order of 1e-5).
+     */
+    static double dataLoss(Model model) {
+        double penalty = model instanceof MultiLayerNetwork network ? network.calcRegularizationScore(true) : 0;
+        return model.score() - penalty;
     }
 
     @Override
