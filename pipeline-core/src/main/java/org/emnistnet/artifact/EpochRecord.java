@@ -5,7 +5,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 /**
  * One line of {@code history.json}: what an epoch did.
  *
- * @param trainLoss    mean label-smoothed cross-entropy of the epoch's minibatches, as the workers computed it
+ * @param trainLoss    mean label-smoothed cross-entropy of the epoch's minibatches, as the workers computed it (without DL4J's
+ *                     weight-decay penalty, as PyTorch reports it)
  * @param valLoss      the same loss on the validation split after the epoch
  * @param learningRate the one-cycle learning rate at the end of the epoch
  * @param imagesPerS   training images per second of wall time (augmentation, batching, fitting, averaging)

@@ -3,7 +3,7 @@ package org.emnistnet.train;
 /**
  * What one training pass did, as the workers saw it.
  *
- * @param meanLoss          mean training loss over the pass's minibatches
+ * @param meanLoss          mean training loss over the pass's minibatches (data loss, without the weight-decay penalty)
  * @param workerFitSeconds  seconds the workers spent inside {@code fit(minibatch)}, summed over the workers: the
  *                          compute; the rest of the pass's wall time is data movement, parameter averaging and
  *                          Spark's scheduling
