@@ -129,7 +129,7 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
                     long start = System.nanoTime();
                     EpochFit fit = trainer.fitEpoch(rdd, run + 1);
                     double wall = (System.nanoTime() - start) / 1e9;
-                    rates.add(report(run, (double) minibatches * perWorker, start));
+                    rates.add(report(run, fit.images(), start)); // the images the workers fitted
                     System.out.printf("run %d: %.1f s wall; workers inside fit %.1f s each (%.0f %%), the rest (averaging, data, scheduling) %.1f s%n",
                             run + 1, wall, fit.workerFitSeconds() / workers, 100 * fit.computeShare(workers, wall),
                             wall - fit.workerFitSeconds() / workers);

@@ -7,8 +7,9 @@ package org.emnistnet.train;
  * @param workerFitSeconds  seconds the workers spent inside {@code fit(minibatch)}, summed over the workers: the
  *                          compute; the rest of the pass's wall time is data movement, parameter averaging and
  *                          Spark's scheduling
+ * @param images            images the workers fitted, over all minibatches
  */
-public record EpochFit(double meanLoss, double workerFitSeconds) {
+public record EpochFit(double meanLoss, double workerFitSeconds, long images) {
     /** The share of {@code workers x wallSeconds} the workers spent computing. */
     public double computeShare(int workers, double wallSeconds) {
         return wallSeconds <= 0 ? Double.NaN : workerFitSeconds / (workers * wallSeconds);

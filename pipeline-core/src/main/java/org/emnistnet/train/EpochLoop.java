@@ -4,6 +4,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.emnistnet.EmnistNetException;
 import org.emnistnet.artifact.EpochRecord;
 import org.emnistnet.artifact.RunDirectory;
 import org.emnistnet.artifact.TrainingHistory;
@@ -67,6 +68,10 @@ final class EpochLoop {
             var batches = DataSetBatches.of(DataSetBatches.shuffled(augmentation.apply(train, epoch), settings.seed(), epoch,
                     settings.workers() * 4), settings.batchPerWorker(), classes, recipe.labelSmoothing());
             EpochFit fit = trainer.fitEpoch(batches, epoch);
+            if (fit.images() != plan.trainImages()) { // before anything is written: no checkpoint of a short epoch
+                throw new EmnistNetException("epoch " + epoch + ": the workers fitted " + fit.images() + " images, the "
+                        + "training split has " + plan.trainImages() + "; every image must be fitted once an epoch");
+            }
             double fitSeconds = (System.nanoTime() - start) / 1e9;
             Evaluator.Result validation = Evaluator.evaluate(spark, val, ModelBytes.of(trainer.network()), classes, recipe.labelSmoothing());
             Evaluator.Result averagedValidation = null;

@@ -40,6 +40,7 @@ public final class ParameterAveragingTrainer implements DistributedTrainer {
     public EpochFit fitEpoch(JavaRDD<DataSet> batches, int epoch) {
         DoubleAccumulator lossSum = spark.sc().doubleAccumulator("train.loss");
         LongAccumulator steps = spark.sc().longAccumulator("train.steps");
+        LongAccumulator images = spark.sc().longAccumulator("train.images");
         LongAccumulator fitNanos = spark.sc().longAccumulator("train.fit.nanos");
         // A new master per epoch, seeded by epoch: how DL4J splits the data then depends on (seed, epoch) only,
         // so a resumed run repeats the epochs an uninterrupted run would have done.
@@ -52,7 +53,7 @@ public final class ParameterAveragingTrainer implements DistributedTrainer {
                 .rddTrainingApproach(RDDTrainingApproach.Direct)
                 .repartionData(Repartition.Never) // rounds arrive shaped: one partition per worker
                 .rngSeed(settings.seed() * 1_000_003L + epoch)
-                .trainingHooks(new WorkerHook(settings.seed(), settings.threadsPerWorker(), lossSum, steps, fitNanos));
+                .trainingHooks(new WorkerHook(settings.seed(), settings.threadsPerWorker(), lossSum, steps, images, fitNanos));
         ExactRoundsTrainingMaster master = new ExactRoundsTrainingMaster(builder, roundsPerEpoch, staged,
                 settings.replicasPerWorker(), settings.seed());
         if (average != null) {
@@ -79,7 +80,8 @@ public final class ParameterAveragingTrainer implements DistributedTrainer {
             LOG.info("epoch {}: DL4J's training phases:\n{}", epoch, sparkNetwork.getSparkTrainingStats().statsAsString());
         }
         network.incrementEpochCount();
-        return new EpochFit(steps.value() == 0 ? Double.NaN : lossSum.value() / steps.value(), fitNanos.value() / 1e9);
+        return new EpochFit(steps.value() == 0 ? Double.NaN : lossSum.value() / steps.value(), fitNanos.value() / 1e9,
+                images.value());
     }
 
     /** Keeps a moving average of the weights over every round from now on (see {@link WeightAverage}). */

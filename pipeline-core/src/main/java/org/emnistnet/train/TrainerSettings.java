@@ -53,7 +53,7 @@ public record TrainerSettings(int workers, int batchPerWorker, int averagingFreq
      * Averaging rounds per epoch: {@code floor(minibatches / (workers * averagingFrequency))}, at least 1.
      * Minibatches are counted as {@code ceil(images / batch)}, a lower bound (each partition may end in a partial
      * minibatch), so every round gets at least {@code workers * averagingFrequency} of them; the extra ones are
-     * spread over the rounds ({@link ParameterAveragingTrainer}).
+     * spread over the rounds and fitted too ({@link ExactRoundsTrainingMaster}).
      */
     public int roundsPerEpoch(long trainImages) {
         long minibatches = (trainImages + batchPerWorker - 1) / batchPerWorker;

@@ -14,7 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Runs on the workers around every minibatch: seeds ND4J's random stream (dropout masks) from the run's seed,
  * the iteration and the minibatch itself, so that training is repeatable; limits the worker's thread to its
- * share of the cores; and adds each minibatch's loss and fit time (DL4J calls the hook right before and after
+ * share of the cores; and adds each minibatch's loss, size and fit time (DL4J calls the hook right before and after
  * {@code fit(minibatch)}) to accumulators the driver reads after the epoch. The loss is the data loss alone
  * ({@link #dataLoss}), as PyTorch reports it.
  */
@@ -23,14 +23,17 @@ final class WorkerHook implements TrainingHook {
     private final int threadsPerWorker;
     private final DoubleAccumulator lossSum;
     private final LongAccumulator steps;
+    private final LongAccumulator images;
     private final LongAccumulator fitNanos;
     private transient ThreadLocal<Long> fitStart;
 
-    WorkerHook(long seed, int threadsPerWorker, DoubleAccumulator lossSum, LongAccumulator steps, LongAccumulator fitNanos) {
+    WorkerHook(long seed, int threadsPerWorker, DoubleAccumulator lossSum, LongAccumulator steps, LongAccumulator images,
+               LongAccumulator fitNanos) {
         this.seed = seed;
         this.threadsPerWorker = threadsPerWorker;
         this.lossSum = lossSum;
         this.steps = steps;
+        this.images = images;
         this.fitNanos = fitNanos;
     }
 
@@ -65,6 +68,7 @@ final class WorkerHook implements TrainingHook {
         ComputeThreads.releaseCurrentThread(); // the task thread goes back to Spark's pool
         lossSum.add(dataLoss(model));
         steps.add(1);
+        images.add(minibatch.numExamples());
     }
 
     /**
