@@ -109,9 +109,12 @@ public final class TrainingRun {
         TrainingHistory history = done > 0 ? TrainingHistory.resumedAt(run, done) : TrainingHistory.fresh(run);
         RunFiles.saveOptions(run, new TrainingOptions(recipe, settings.workers(), settings.batchPerWorker(),
                 settings.averagingFrequency(), limit));
-        LOG.info("training {} on {} train / {} val images, {} workers x batch {} over {} replicas, averaging every {}; {} steps; {}; {}",
+        LOG.info("training {} on {} train / {} val images, {} workers x batch {} over {} replicas, averaging every {}; "
+                        + "{} averaging rounds an epoch (a round's worker fits every minibatch it is given); "
+                        + "learning-rate schedule over {} iterations (DL4J counts {} per round); {}; {}",
                 data.manifest().dataset(), trainImages, valImages, settings.workers(), settings.batchPerWorker(), settings.replicasPerWorker(),
-                settings.averagingFrequency(), plan.totalSteps(), ComputeBackend.describe(),
+                settings.averagingFrequency(), plan.roundsPerEpoch(), plan.totalSteps(), settings.averagingFrequency(),
+                ComputeBackend.describe(),
                 done > 0 ? "resuming after epoch " + done : "from scratch");
         LOG.info("{}", plan.stagingReason());
 
