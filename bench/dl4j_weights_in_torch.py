@@ -6,26 +6,11 @@ import os, json, numpy as np, torch, torch.nn as nn, math
 os.environ["GELU"] = "sigmoid"
 import importlib.util
 spec = importlib.util.spec_from_file_location("probe", os.path.join(os.path.dirname(os.path.abspath(__file__)), "anchor_variants.py")); P = importlib.util.module_from_spec(spec); spec.loader.exec_module(P)
+import sys; sys.path.insert(0, os.path.dirname(os.path.abspath(__file__))); from dl4j_params import load_into
 torch.manual_seed(0)
 import sys, zipfile; d = "/tmp/emnistnet-xfer"; zipfile.ZipFile(sys.argv[1] if len(sys.argv) > 1 else "models/fashion-mnist/model.zip").extractall(d); b = open(d + "/coefficients.bin", "rb").read(); n = 586538
 data = torch.from_numpy(np.frombuffer(b[len(b) - 4 * n:], dtype=">f4").astype(np.float32).copy())
-m = P.EMNISTNet(10); off = 0
-def take(k):
-    global off; t = data[off:off + k]; off += k; return t
-mods = [x for x in m.modules() if isinstance(x, (nn.Conv2d, nn.BatchNorm2d, nn.BatchNorm1d, nn.Linear))]
-for x in mods:
-    with torch.no_grad():
-        if isinstance(x, nn.Conv2d):
-            x.weight.copy_(take(x.weight.numel()).view(x.weight.shape))
-        elif isinstance(x, nn.Linear):
-            nin, nout = x.in_features, x.out_features
-            x.weight.copy_(take(nin * nout).view(nout, nin))  # DL4J W [nIn,nOut] in 'f' order == [nOut,nIn] 'c'
-            x.bias.copy_(take(nout))
-        else:
-            c = x.num_features
-            x.weight.copy_(take(c)); x.bias.copy_(take(c)); x.running_mean.copy_(take(c))
-            std = 10 ** take(c); x.running_var.copy_(std * std - x.eps)
-assert off == n, off
+m = P.EMNISTNet(10); load_into(m, data)
 D = "/usr/share/datasets/fashion-mnist"
 xtr, ytr = P.read_idx(D + "/train-images-idx3-ubyte.gz"), P.read_idx(D + "/train-labels-idx1-ubyte.gz")
 xte, yte = P.read_idx(D + "/t10k-images-idx3-ubyte.gz"), P.read_idx(D + "/t10k-labels-idx1-ubyte.gz")

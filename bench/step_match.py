@@ -8,28 +8,13 @@ import os, sys, numpy as np, torch, torch.nn as nn
 os.environ["GELU"] = "sigmoid"; os.environ["DROP"] = "0"
 import importlib.util
 spec = importlib.util.spec_from_file_location("probe", os.path.join(os.path.dirname(os.path.abspath(__file__)), "anchor_variants.py")); P = importlib.util.module_from_spec(spec); spec.loader.exec_module(P)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__))); from dl4j_params import layers, load_into
 out, steps, total = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 decay = sys.argv[4] if len(sys.argv) > 4 else "all"
 torch.set_num_threads(int(os.environ.get("THREADS", "2")))
 
-def layers(m):
-    return [x for x in m.modules() if isinstance(x, (nn.Conv2d, nn.BatchNorm2d, nn.BatchNorm1d, nn.Linear))]
-
 def load(m, path):
-    data = torch.from_numpy(np.fromfile(path, dtype="<f4").copy()); off = 0
-    def take(k):
-        nonlocal off; t = data[off:off + k]; off += k; return t
-    with torch.no_grad():
-        for x in layers(m):
-            if isinstance(x, nn.Conv2d):
-                x.weight.copy_(take(x.weight.numel()).view(x.weight.shape))
-            elif isinstance(x, nn.Linear):
-                x.weight.copy_(take(x.in_features * x.out_features).view(x.out_features, x.in_features)); x.bias.copy_(take(x.out_features))
-            else:
-                c = x.num_features
-                x.weight.copy_(take(c)); x.bias.copy_(take(c)); x.running_mean.copy_(take(c))
-                std = 10 ** take(c); x.running_var.copy_(std * std - x.eps)
-    assert off == data.numel(), (off, data.numel())
+    load_into(m, torch.from_numpy(np.fromfile(path, dtype="<f4").copy()))
 
 def flat(m):  # DL4J's order, trainable parameters only (the running statistics are left out of the comparison)
     parts = []
