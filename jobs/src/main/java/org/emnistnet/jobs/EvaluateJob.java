@@ -53,6 +53,10 @@ public final class EvaluateJob implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an existing report (and predictions made with --model).")
     boolean overwrite;
 
+    @Option(names = "--engine", defaultValue = "onnx", description = "Forward pass: onnx (ONNX Runtime) or dl4j."
+            + " Default: ${DEFAULT-VALUE}, the faster on CPUs (BENCHMARKS.md).")
+    String engine;
+
     @Mixin
     SparkOptions spark;
 
@@ -73,7 +77,7 @@ public final class EvaluateJob implements Callable<Integer> {
                 scored = HadoopFiles.qualified(out) + ".predictions";
                 TrainedModel trained = TrainedModel.load(model);
                 Options.checkClasses(labels, model, trained.classNames());
-                BatchScorer scorer = new BatchScorer(session, trained, 3, 1024);
+                BatchScorer scorer = new BatchScorer(session, trained, 3, 1024).withEngine(Options.engine(engine));
                 scorer.write(scorer.scoreImages(session.read().parquet(labels).where(col(ImageSchema.SPLIT).equalTo(split))),
                         new Path(scored), "parquet", overwrite, labels + " (split " + split + ")");
             }

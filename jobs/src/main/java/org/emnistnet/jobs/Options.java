@@ -11,6 +11,15 @@ final class Options {
     private Options() {
     }
 
+    /** {@code --engine NAME} as an {@link org.emnistnet.score.Engine}; an unknown name is a usage error. */
+    static org.emnistnet.score.Engine engine(String name) {
+        try {
+            return org.emnistnet.score.Engine.named(name);
+        } catch (org.emnistnet.EmnistNetException e) {
+            throw new org.emnistnet.UsageException("--" + e.getMessage());
+        }
+    }
+
     static void atLeast(String option, long value, long minimum) {
         if (value < minimum) {
             throw new UsageException(option + " must be at least " + minimum + ", got " + value);

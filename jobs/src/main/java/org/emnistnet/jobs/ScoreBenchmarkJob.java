@@ -41,6 +41,10 @@ public final class ScoreBenchmarkJob implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "3")
     int runs;
 
+    @Option(names = "--engine", defaultValue = "onnx", description = "Forward pass: onnx (ONNX Runtime) or dl4j."
+            + " Default: ${DEFAULT-VALUE}, the faster on CPUs (BENCHMARKS.md).")
+    String engine;
+
     @Mixin
     SparkOptions spark;
 
@@ -51,7 +55,7 @@ public final class ScoreBenchmarkJob implements Callable<Integer> {
     @Override
     public Integer call() {
         try (SparkSession session = spark.open("benchmark-score")) {
-            BatchScorer scorer = new BatchScorer(session, TrainedModel.load(model), 3, batch);
+            BatchScorer scorer = new BatchScorer(session, TrainedModel.load(model), 3, batch).withEngine(Options.engine(engine));
             Dataset<Row> images = files ? null
                     : session.read().parquet(in).where(col(ImageSchema.SPLIT).equalTo(split)).repartition(session.sparkContext().defaultParallelism()).cache();
             long count = files ? session.read().format("binaryFile").option("recursiveFileLookup", "true").load(in).count() : images.count();
@@ -65,8 +69,8 @@ public final class ScoreBenchmarkJob implements Callable<Integer> {
                     System.out.printf("run %d: %d images, %.0f images/s%n", run + 1, count, rate);
                 }
             }
-            System.out.printf("benchmark-score: %s, median %.0f images/s on %s (%d runs)%n", files ? "image files" : "parquet",
-                    Medians.of(rates), session.sparkContext().master(), runs);
+            System.out.printf("benchmark-score: %s, engine %s, median %.0f images/s on %s (%d runs)%n",
+                    files ? "image files" : "parquet", scorer.engine(), Medians.of(rates), session.sparkContext().master(), runs);
         }
         return 0;
     }

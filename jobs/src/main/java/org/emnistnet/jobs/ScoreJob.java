@@ -63,6 +63,10 @@ public final class ScoreJob implements Callable<Integer> {
             + " skipped; either way _summary.json counts the links skipped, by reason.")
     boolean followLinks;
 
+    @Option(names = "--engine", defaultValue = "onnx", description = "Forward pass: onnx (ONNX Runtime) or dl4j."
+            + " Default: ${DEFAULT-VALUE}, the faster on CPUs (BENCHMARKS.md).")
+    String engine;
+
     @Option(names = "--overwrite", description = "Replace an existing output.")
     boolean overwrite;
 
@@ -88,6 +92,7 @@ public final class ScoreJob implements Callable<Integer> {
             }
             // more than the model's classes would only add empty columns
             BatchScorer scorer = new BatchScorer(session, trained, Math.min(topK, trained.classNames().size()), batch)
+                    .withEngine(Options.engine(engine))
                     .withProgress(line -> System.out.println("score: " + line), java.time.Duration.ofSeconds(10));
             Dataset<Row> predictions = prepared
                     ? scorer.scoreSplit(in, split)

@@ -21,6 +21,8 @@ public record RunDirectory(Path root) {
     public static final String CURVES = "curves.png";
     public static final String MODEL = "model.zip";
     public static final String MODEL_CARD = "model.json";
+    /** The model's ONNX export, beside model.zip (its SHA-256 in model.json's {@code onnx_sha256}). */
+    public static final String MODEL_ONNX = "model.onnx";
 
     /** The run directory a user named (a URI or a path), fully qualified. */
     public static RunDirectory at(String userPath) {

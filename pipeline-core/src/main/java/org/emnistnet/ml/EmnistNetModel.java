@@ -23,7 +23,9 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.emnistnet.data.DataFiles;
 import org.emnistnet.model.ModelBytes;
+import org.emnistnet.score.Engine;
 import org.emnistnet.score.Inference;
+import org.emnistnet.score.Predictions;
 import scala.Option;
 
 import java.io.IOException;
@@ -42,6 +44,7 @@ public final class EmnistNetModel extends Model<EmnistNetModel> implements Emnis
     private final Param<String> featuresCol;
     private final Param<String> predictionCol;
     private final Param<String> probabilityCol;
+    private final Param<String> engine;
     private final ModelBytes model;
 
     public EmnistNetModel(String uid, ModelBytes model) {
@@ -50,7 +53,10 @@ public final class EmnistNetModel extends Model<EmnistNetModel> implements Emnis
         featuresCol = new Param<>(this, "featuresCol", "images: 784 bytes, Spark's image struct or a vector of 784 intensities");
         predictionCol = new Param<>(this, "predictionCol", "predicted class index (double)");
         probabilityCol = new Param<>(this, "probabilityCol", "class probabilities (vector)");
+        engine = new Param<>(this, "engine", "forward pass: onnx (ONNX Runtime, the default) or dl4j",
+                (String name) -> java.util.Arrays.asList(Engine.names()).contains(name));
         EmnistNetParams.defaults(this);
+        setDefault(engine, Engine.DEFAULT.toString());
     }
 
     public EmnistNetModel(ModelBytes model) {
@@ -67,6 +73,16 @@ public final class EmnistNetModel extends Model<EmnistNetModel> implements Emnis
      */
     public java.util.Optional<String> modelCard() {
         return org.emnistnet.model.ModelZip.card(uid, model.bytes());
+    }
+
+    /** The forward pass's engine: {@code onnx} (default) or {@code dl4j}. */
+    public Param<String> engine() {
+        return engine;
+    }
+
+    public EmnistNetModel setEngine(String value) {
+        set(engine, Engine.named(value).toString());
+        return this;
     }
 
     @Override
@@ -102,20 +118,21 @@ public final class EmnistNetModel extends Model<EmnistNetModel> implements Emnis
         int features = dataset.schema().fieldIndex(getOrDefault(featuresCol));
         FeatureColumn kind = FeatureColumn.of(getClass().getSimpleName(), dataset.schema(), getOrDefault(featuresCol));
         Broadcast<ModelBytes> broadcast = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext()).broadcast(model);
-        JavaRDD<Row> rows = dataset.toDF().javaRDD().mapPartitions(partition -> predict(partition, broadcast.value(), features, kind));
+        Engine forward = Engine.named(getOrDefault(engine));
+        JavaRDD<Row> rows = dataset.toDF().javaRDD().mapPartitions(partition -> predict(partition, broadcast.value(), forward, features, kind));
         return dataset.sparkSession().createDataFrame(rows, output);
     }
 
     /** The input row with the predicted class index and the probability vector appended. */
-    private static Iterator<Row> predict(Iterator<Row> partition, ModelBytes model, int featuresIndex, FeatureColumn kind) {
-        return Inference.stream(partition, model, BATCH, row -> kind.pixels(row.get(featuresIndex)), (row, probabilities) -> {
+    private static Iterator<Row> predict(Iterator<Row> partition, ModelBytes model, Engine engine, int featuresIndex,
+                                         FeatureColumn kind) {
+        return Inference.stream(partition, model, engine, BATCH, row -> kind.pixels(row.get(featuresIndex)), (row, probabilities) -> {
             Object[] values = new Object[row.size() + 2];
             double[] vector = new double[probabilities.length];
-            int best = 0;
             for (int c = 0; c < probabilities.length; c++) {
                 vector[c] = probabilities[c];
-                best = probabilities[c] > probabilities[best] ? c : best;
             }
+            int best = Predictions.best(probabilities);
             for (int c = 0; c < row.size(); c++) {
                 values[c] = row.get(c);
             }

@@ -48,6 +48,8 @@ public final class InferenceNetwork {
     public static MultiLayerNetwork of(MultiLayerNetwork trained) {
         ComputeBackend.configure();
         List<INDArray[]> folded = foldedWeightsAndBiases(trained);
+        int firstDense = convolutions(trained);
+        folded.set(firstDense, new INDArray[]{channelsLast(folded.get(firstDense)[0]), folded.get(firstDense)[1]});
         MultiLayerNetwork network = new MultiLayerNetwork(configuration(folded));
         network.init();
         int next = 0;
@@ -61,8 +63,12 @@ public final class InferenceNetwork {
         return network;
     }
 
-    /** (W, b) of each weighted layer of {@code trained} in order, with the BatchNorm after it folded in. */
-    private static List<INDArray[]> foldedWeightsAndBiases(MultiLayerNetwork trained) {
+    /**
+     * (W, b) of each weighted layer of {@code trained} in order, with the BatchNorm after it folded in, in the
+     * trained network's layouts: convolution weights (out, in, kh, kw), dense weights (in, out) with the first dense
+     * layer's rows in (channel, row, column) order, biases (1, out). Also the source of the ONNX export.
+     */
+    static List<INDArray[]> foldedWeightsAndBiases(MultiLayerNetwork trained) {
         List<INDArray[]> folded = new ArrayList<>();
         Layer[] layers = trained.getLayers();
         for (int i = 0; i < layers.length; i++) {
@@ -83,9 +89,6 @@ public final class InferenceNetwork {
                 INDArray mean = layers[i + 1].getParam("mean").reshape(-1);
                 INDArray beta = layers[i + 1].getParam("beta").reshape(-1);
                 bias = bias.sub(mean).muli(scale).addi(beta);
-            }
-            if (!convolution && folded.size() == convolutions(trained)) {
-                weights = channelsLast(weights);
             }
             folded.add(new INDArray[]{weights, bias.reshape(1, -1)});
         }

@@ -14,16 +14,43 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 
 /**
- * A serialised model and its SHA-256, small enough to broadcast (EMNISTNet: ~2.5 MB). Executors turn it into a
- * network through {@code org.emnistnet.score.Inference}, which caches by the SHA-256.
+ * A serialised model and its SHA-256, small enough to broadcast (EMNISTNet: ~2.5 MB), with its ONNX form when the
+ * model came with one ({@code model.onnx}, ~2.4 MB). Executors turn it into a forward pass through
+ * {@code org.emnistnet.score.Inference}, which caches by the SHA-256.
  */
 public final class ModelBytes implements Serializable {
     private final byte[] bytes;
     private final String sha256;
+    private final byte[] onnx; // null: exported in memory when an ONNX engine needs it
+    private final String onnxSource;
 
     private ModelBytes(byte[] bytes, String sha256) {
+        this(bytes, sha256, null, null);
+    }
+
+    private ModelBytes(byte[] bytes, String sha256, byte[] onnx, String onnxSource) {
         this.bytes = bytes;
         this.sha256 = sha256;
+        this.onnx = onnx;
+        this.onnxSource = onnxSource;
+    }
+
+    /**
+     * This model with its ONNX form from {@code source} (a file checked by the caller to be this model's export:
+     * {@link OnnxModelFile#read}).
+     */
+    public ModelBytes withOnnx(byte[] onnxModel, String source) {
+        return new ModelBytes(bytes, sha256, onnxModel.clone(), source);
+    }
+
+    /** Where the ONNX form came from (a file), or how it is made: for error messages. */
+    public String onnxSource() {
+        return onnxSource != null ? onnxSource : "the ONNX export of model " + sha256;
+    }
+
+    /** The ONNX form the model came with, if any. */
+    public java.util.Optional<byte[]> onnx() {
+        return java.util.Optional.ofNullable(onnx);
     }
 
     public static ModelBytes of(MultiLayerNetwork network) {

@@ -27,8 +27,16 @@ public record TrainedModel(ModelBytes bytes, List<String> classNames, String dat
      * {@code model.zip} with {@code model.json} beside it (checked against its SHA-256), or a model file alone when
      * it carries its model card inside (models of this version on): the file then says how to feed it.
      */
-    @SuppressWarnings("unchecked")
     public static TrainedModel load(org.apache.hadoop.fs.Path modelZip) {
+        return load(modelZip, true);
+    }
+
+    /**
+     * {@link #load(org.apache.hadoop.fs.Path)}; with {@code withOnnx} false, the {@code model.onnx} that
+     * {@code model.json} records is neither read nor checked (to export it again).
+     */
+    @SuppressWarnings("unchecked")
+    public static TrainedModel load(org.apache.hadoop.fs.Path modelZip, boolean withOnnx) {
         org.apache.hadoop.fs.Path json = new org.apache.hadoop.fs.Path(modelZip.getParent(), RunDirectory.MODEL_CARD);
         ModelBytes bytes;
         Map<String, Object> provenance;
@@ -37,6 +45,10 @@ public record TrainedModel(ModelBytes bytes, List<String> classNames, String dat
             cardSource = json.toString();
             provenance = AtomicFiles.readJson(json, Map.class);
             bytes = ModelBytes.read(modelZip, AtomicFiles.readJson(json, ModelCard.class).sha256());
+            if (withOnnx && provenance.get(OnnxModelFile.SHA256_FIELD) instanceof String onnxSha) {
+                org.apache.hadoop.fs.Path onnx = new org.apache.hadoop.fs.Path(modelZip.getParent(), RunDirectory.MODEL_ONNX);
+                bytes = bytes.withOnnx(OnnxModelFile.read(onnx, onnxSha, provenance), onnx.toString());
+            }
         } else {
             bytes = ModelBytes.readAlone(modelZip);
             cardSource = modelZip + " (its model card)";

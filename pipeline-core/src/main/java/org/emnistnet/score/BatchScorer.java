@@ -48,6 +48,7 @@ public final class BatchScorer {
     private final int topK;
     private final int batchSize;
     private final LongAccumulator scored;
+    private Engine engine = Engine.DEFAULT;
     private Consumer<String> progress; // null: nobody asked, so no counting job and no timer
     private Duration progressEvery = Duration.ofSeconds(10);
     private long inputCount;
@@ -64,6 +65,20 @@ public final class BatchScorer {
         this.scored = spark.sparkContext().longAccumulator("emnistnet.scored");
         ComputeBackend.configure();
         LOG.info("scoring with model {} ({}) on {}", model.sha256(), model.dataset(), ComputeBackend.describe());
+    }
+
+    /**
+     * Scores with {@code engine} (default {@link Engine#DEFAULT}); checked here, on the driver, so that a model
+     * the engine cannot run fails once, naming its file, before any task starts.
+     */
+    public BatchScorer withEngine(Engine engine) {
+        this.engine = engine;
+        Inference.probabilities(model.bytes(), engine, List.of(new byte[ImageSchema.PIXEL_COUNT]));
+        return this;
+    }
+
+    public Engine engine() {
+        return engine;
     }
 
     /** Reports progress while {@link #write} runs: a line at most every {@code every}, and one at the end. */
@@ -135,7 +150,7 @@ public final class BatchScorer {
 
     private Dataset<Row> score(JavaRDD<Row> inputs, String key) {
         Broadcast<ModelBytes> broadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(model.bytes());
-        JavaRDD<Row> predictions = inputs.mapPartitions(new PartitionScorer(broadcast, model.classNames(), topK, batchSize, scored));
+        JavaRDD<Row> predictions = inputs.mapPartitions(new PartitionScorer(broadcast, engine, model.classNames(), topK, batchSize, scored));
         return spark.createDataFrame(predictions, PredictionSchema.withKey(key));
     }
 
@@ -179,7 +194,7 @@ public final class BatchScorer {
             ScoringSummary.Counts counts = summarize(spark.read().format(format).schema(shaped.schema())
                     .options(OutputFormats.options(format)).load(HadoopFiles.literal(temporary.toString())));
             summary[0] = ScoringSummary.of(counts, input, lastInput, model.sha256(), model.dataset(), format,
-                    ComputeBackend.describe(), BuildInfo.versions());
+                    engine + " on " + ComputeBackend.describe(), BuildInfo.versions());
             Manifests.writeNamed(temporary, ScoringSummary.FILE_NAME, summary[0]);
         });
         LOG.info("scored {} -> {}", summary[0].line(), out);

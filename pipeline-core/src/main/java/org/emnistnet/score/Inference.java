@@ -1,21 +1,15 @@
 package org.emnistnet.score;
 
 import org.apache.spark.sql.Row;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.emnistnet.data.ImageSchema;
-import org.emnistnet.runtime.GpuPinning;
-import org.emnistnet.model.InferenceNetwork;
 import org.emnistnet.model.ModelBytes;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -23,50 +17,41 @@ import java.util.function.Function;
 /**
  * The one inference path (in the spirit of DJL's Translator and Predictor): pixel bytes to the network's input,
  * batched forward passes over a stream of rows, one result per row, in order. Evaluation, batch scoring and the
- * Spark ML model all go through {@link #stream}; nothing else calls the network's {@code output}.
+ * Spark ML model all go through {@link #stream}; nothing else runs a trained network forward.
  *
- * <p>Per executor JVM, a model is deserialised and folded for inference ({@link InferenceNetwork}) once and kept
- * in a small cache keyed by its SHA-256, evicting the least recently used: a long-lived JVM (a notebook kernel,
- * a training driver that validates every epoch's weights) does not grow with every model it has seen. A DL4J
- * network must not be used from two threads at once, so each task thread gets its own copy, also from a bounded
- * cache.
+ * <p>The forward pass is an {@link Engine}'s: ONNX Runtime on the model's ONNX form (the default, the faster on
+ * CPUs) or DL4J's folded network. Per executor JVM, each engine keeps the models it has loaded in a small cache
+ * keyed by their SHA-256, evicting the least recently used ({@code emnistnet.inference.cachedModels}, default 3).
  */
 public final class Inference {
-    /** Models kept per JVM, and per task thread. */
-    static final int CACHED_MODELS = Integer.getInteger("emnistnet.inference.cachedModels", 3);
-    private static final Map<String, MultiLayerNetwork> LOADED = leastRecentlyUsed(CACHED_MODELS);
-    private static final ThreadLocal<Map<String, MultiLayerNetwork>> PER_THREAD =
-            ThreadLocal.withInitial(() -> leastRecentlyUsed(CACHED_MODELS));
-
     private Inference() {
     }
 
     /** {@code (n, 1, 28, 28)} floats in [0, 1] (pixel / 255, as the reference) from 784-byte images. */
     public static INDArray features(List<byte[]> images) {
+        return Nd4j.create(featureArray(images), new long[]{images.size(), 1, ImageSchema.SIDE, ImageSchema.SIDE}, 'c');
+    }
+
+    /** {@link #features} as the flat array the engines take. */
+    static float[] featureArray(List<byte[]> images) {
         float[] features = new float[images.size() * ImageSchema.PIXEL_COUNT];
         for (int i = 0; i < images.size(); i++) {
             byte[] pixels = images.get(i);
+            int offset = i * ImageSchema.PIXEL_COUNT;
             for (int p = 0; p < ImageSchema.PIXEL_COUNT; p++) {
-                features[i * ImageSchema.PIXEL_COUNT + p] = (pixels[p] & 0xff) / 255f;
+                features[offset + p] = (pixels[p] & 0xff) / 255f;
             }
         }
-        return Nd4j.create(features, new long[]{images.size(), 1, ImageSchema.SIDE, ImageSchema.SIDE}, 'c');
+        return features;
     }
 
-    /** Class probabilities, one row of {@code classes} values per image. */
-    public static float[][] probabilities(ModelBytes model, List<byte[]> images) {
-        float[][] rows = new float[images.size()][];
-        if (images.isEmpty()) {
-            return rows;
-        }
-        // One channel: (n, 1, 28, 28) and the NHWC network's (n, 28, 28, 1) are the same bytes.
-        INDArray input = features(images).reshape('c', images.size(), ImageSchema.SIDE, ImageSchema.SIDE, 1);
-        float[] values = network(model).output(input, false).data().asFloat();
-        int classes = values.length / images.size();
-        for (int i = 0; i < rows.length; i++) {
-            rows[i] = Arrays.copyOfRange(values, i * classes, (i + 1) * classes);
-        }
-        return rows;
+    /** Class probabilities by {@code engine}, one row of {@code classes} values per image. */
+    public static float[][] probabilities(ModelBytes model, Engine engine, List<byte[]> images) {
+        return probabilities(forwardPass(model, engine), images);
+    }
+
+    private static float[][] probabilities(ForwardPass pass, List<byte[]> images) {
+        return images.isEmpty() ? new float[0][] : pass.probabilities(featureArray(images), images.size());
     }
 
     /**
@@ -75,16 +60,16 @@ public final class Inference {
      * {@code result} gets each row with its probabilities ({@code null} for a row whose {@code pixelsOf} is null,
      * e.g. an image file that could not be decoded).
      */
-    public static <T> Iterator<T> stream(Iterator<Row> rows, ModelBytes model, int batchSize,
+    public static <T> Iterator<T> stream(Iterator<Row> rows, ModelBytes model, Engine engine, int batchSize,
                                          Function<Row, byte[]> pixelsOf, BiFunction<Row, float[], T> result) {
-        GpuPinning.pinToAssignedGpu();
+        ForwardPass pass = forwardPass(model, engine);
         return new Iterator<>() {
             private Iterator<T> batch = Collections.emptyIterator();
 
             @Override
             public boolean hasNext() {
                 while (!batch.hasNext() && rows.hasNext()) {
-                    batch = nextBatch(rows, model, batchSize, pixelsOf, result).iterator();
+                    batch = nextBatch(rows, pass, batchSize, pixelsOf, result).iterator();
                 }
                 return batch.hasNext();
             }
@@ -99,7 +84,7 @@ public final class Inference {
         };
     }
 
-    private static <T> List<T> nextBatch(Iterator<Row> rows, ModelBytes model, int batchSize,
+    private static <T> List<T> nextBatch(Iterator<Row> rows, ForwardPass pass, int batchSize,
                                          Function<Row, byte[]> pixelsOf, BiFunction<Row, float[], T> result) {
         List<Row> batch = new ArrayList<>(batchSize);
         List<byte[]> pixels = new ArrayList<>(batchSize);
@@ -113,7 +98,7 @@ public final class Inference {
                 images.add(image);
             }
         }
-        float[][] probabilities = probabilities(model, images);
+        float[][] probabilities = probabilities(pass, images);
         List<T> out = new ArrayList<>(batch.size());
         int image = 0;
         for (int i = 0; i < batch.size(); i++) {
@@ -122,35 +107,12 @@ public final class Inference {
         return out;
     }
 
-    /** This thread's copy of the folded inference network of {@code model}. */
-    static MultiLayerNetwork network(ModelBytes model) {
-        return PER_THREAD.get().computeIfAbsent(model.sha256(), sha -> loaded(model).clone());
-    }
-
-    private static MultiLayerNetwork loaded(ModelBytes model) {
-        synchronized (LOADED) {
-            MultiLayerNetwork network = LOADED.get(model.sha256());
-            if (network == null) {
-                network = InferenceNetwork.of(model.restore());
-                LOADED.put(model.sha256(), network);
-            }
-            return network;
-        }
-    }
-
-    /** Models held by this JVM's shared cache (for tests of the bound). */
+    /** Models held by this JVM's DL4J cache (for tests of the bound). */
     static int loadedModels() {
-        synchronized (LOADED) {
-            return LOADED.size();
-        }
+        return Dl4jForwardPass.loadedModels();
     }
 
-    private static <V> Map<String, V> leastRecentlyUsed(int capacity) {
-        return new LinkedHashMap<>(4, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
-                return size() > capacity;
-            }
-        };
+    private static ForwardPass forwardPass(ModelBytes model, Engine engine) {
+        return engine == Engine.ONNX ? OnnxForwardPass.of(model) : Dl4jForwardPass.of(model);
     }
 }

@@ -22,10 +22,13 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
     private final int topK;
     private final int batchSize;
     private final LongAccumulator scored;
+    private final Engine engine;
 
     /** @param scored counts the rows scored, for the driver's progress line */
-    PartitionScorer(Broadcast<ModelBytes> model, List<String> classNames, int topK, int batchSize, LongAccumulator scored) {
+    PartitionScorer(Broadcast<ModelBytes> model, Engine engine, List<String> classNames, int topK, int batchSize,
+                    LongAccumulator scored) {
         this.model = model;
+        this.engine = engine;
         this.classNames = classNames;
         this.topK = Math.min(topK, classNames.size());
         this.batchSize = batchSize;
@@ -35,7 +38,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
     @Override
     public Iterator<Row> call(Iterator<Row> inputs) {
         String sha = model.value().sha256();
-        return Inference.stream(inputs, model.value(), batchSize, row -> row.isNullAt(2) ? (byte[]) row.get(1) : null,
+        return Inference.stream(inputs, model.value(), engine, batchSize, row -> row.isNullAt(2) ? (byte[]) row.get(1) : null,
                 (row, probabilities) -> {
                     scored.add(1);
                     return probabilities == null
@@ -45,21 +48,12 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
     }
 
     private Row prediction(String key, float[] p, String sha) {
-        Integer[] order = ranked(p);
+        Integer[] order = Predictions.ranked(p);
         Row[] top = new Row[topK];
         for (int k = 0; k < topK; k++) {
             top[k] = RowFactory.create(classNames.get(order[k]), (double) p[order[k]]);
         }
         return RowFactory.create(key, classNames.get(order[0]), order[0], (double) p[order[0]],
                 scala.collection.JavaConverters.asScalaBuffer(Arrays.asList(top)).toSeq(), sha, null);
-    }
-
-    private static Integer[] ranked(float[] probabilities) {
-        Integer[] order = new Integer[probabilities.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> Float.compare(probabilities[b], probabilities[a]));
-        return order;
     }
 }

@@ -7,7 +7,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.emnistnet.data.ImageSchema;
 import org.emnistnet.model.ModelBytes;
+import org.emnistnet.score.Engine;
 import org.emnistnet.score.Inference;
+import org.emnistnet.score.Predictions;
 
 import java.util.Iterator;
 import java.util.List;
@@ -41,7 +43,7 @@ public final class Evaluator {
     /** {sum of losses, correct predictions, images} of (label, pixels) rows. */
     static double[] evaluatePartition(Iterator<Row> rows, ModelBytes model, int classes, double smoothing) {
         double[] totals = new double[3];
-        Iterator<double[]> perImage = Inference.stream(rows, model, BATCH, row -> row.getAs(1),
+        Iterator<double[]> perImage = Inference.stream(rows, model, Engine.DEFAULT, BATCH, row -> row.getAs(1),
                 (row, probabilities) -> lossAndHit(row.getInt(0), probabilities, classes, smoothing));
         while (perImage.hasNext()) {
             double[] image = perImage.next();
@@ -55,11 +57,10 @@ public final class Evaluator {
     /** {smoothed cross-entropy, 1 if the most probable class is the label else 0}. */
     static double[] lossAndHit(int label, float[] probabilities, int classes, double smoothing) {
         double sumOfLogs = 0;
-        int best = 0;
         for (int c = 0; c < probabilities.length; c++) {
             sumOfLogs += Math.log(probabilities[c] + LOG_FLOOR);
-            best = probabilities[c] > probabilities[best] ? c : best;
         }
+        int best = Predictions.best(probabilities);
         double loss = -(1 - smoothing) * Math.log(probabilities[label] + LOG_FLOOR) - smoothing / classes * sumOfLogs;
         return new double[]{loss, best == label ? 1 : 0};
     }
