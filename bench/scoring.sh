@@ -1,23 +1,27 @@
 #!/usr/bin/env bash
-# Scoring throughput against the PyTorch anchor's inference, in one session on an otherwise idle machine:
-# anchor (THROUGHPUT_ONLY=1) x3, DL4J scoring of the Parquet test split and of 10,000 PNG files (3 runs each,
-# benchmark-score prints them and their median), anchor x1 again. Needs lake/fashion-mnist/prepared,
-# models/fashion-mnist/model.zip and Debian's python3-torch.
+# Scoring throughput against ONNX Runtime's own, interleaved in one session on an otherwise idle machine, ROUNDS
+# rounds (default 3) of: the inference anchors (ort_infer.py: PyTorch 2.13 eval and frozen, ONNX Runtime on the
+# anchor's export and on OUR model.onnx, batch 1024, 2 threads), Debian's PyTorch 1.13 anchor (the old reference),
+# then benchmark-score on local[2] (each run scores the 10,000 test images; 3 runs per call, the median printed)
+# for: the Parquet test split with --engine onnx and --engine dl4j, and 10,000 PNG files with --engine onnx.
+# Needs lake/fashion-mnist/prepared (bin/emnistnet ingest + prepare), models/fashion-mnist/model.{zip,onnx} and
+# the anchor venv (PY=$(../shared/anchors/venv.sh)). Every line it prints is kept in BENCHMARKS.md's figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 prepared=lake/fashion-mnist/prepared
 model=models/fashion-mnist/model.zip
 pngs=/tmp/emnistnet-bench/png-10000
-anchor() {
-  THROUGHPUT_ONLY=1 OUT=/tmp/emnistnet-bench/anchor DATASET=fashion-mnist /usr/bin/python3 ../shared/anchors/torch_emnistnet.py 2>/dev/null | sed -n 1p
-}
+rounds=${ROUNDS:-3}
+PY=${PY:-$(../shared/anchors/venv.sh)}
 bin/emnistnet --help >/dev/null
 [[ -d "$pngs" ]] || bin/emnistnet export-png --in "$prepared" --split test --out "$pngs" --n 10000 >/dev/null 2>&1
-echo "== PyTorch anchor (THROUGHPUT_ONLY=1), 3 runs"
-for i in 1 2 3; do anchor; done
-echo "== DL4J scoring, Parquet test split (10,000 images), local[2]"
-bin/emnistnet benchmark-score --model "$model" --in "$prepared" --master 'local[2]' 2>/dev/null | grep -E "^run|median"
-echo "== DL4J scoring, 10,000 PNG files, local[2]"
-bin/emnistnet benchmark-score --model "$model" --in "$pngs" --files --master 'local[2]' 2>/dev/null | grep -E "^run|median"
-echo "== PyTorch anchor again (after)"
-anchor
+score() { bin/emnistnet benchmark-score --model "$model" --master 'local[2]' "$@" 2>/dev/null | grep -E "median"; }
+for round in $(seq 1 "$rounds"); do
+  echo "== round $round $(date -u +%FT%TZ)"
+  echo "anchors: $(OUT=/tmp "$PY" ../shared/anchors/ort_infer.py 2>/dev/null)"
+  echo "ours-in-ort: $(MODEL=models/fashion-mnist/model.onnx "$PY" ../shared/anchors/ort_infer.py 2>/dev/null)"
+  echo "torch-1.13: $(THROUGHPUT_ONLY=1 OUT=/tmp/emnistnet-bench/anchor DATASET=fashion-mnist /usr/bin/python3 ../shared/anchors/torch_emnistnet.py 2>/dev/null | sed -n 1p)"
+  echo "parquet onnx: $(score --in "$prepared" --engine onnx)"
+  echo "parquet dl4j: $(score --in "$prepared" --engine dl4j)"
+  echo "png onnx: $(score --in "$pngs" --files --engine onnx)"
+done

@@ -5,6 +5,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -45,5 +46,13 @@ class PackageLayersTest {
                 .whereLayer("transform").mayOnlyBeAccessedByLayers("runtime", "model", "score", "eval", "train", "ml", "pipeline")
                 .whereLayer("data").mayOnlyBeAccessedByLayers("transform", "runtime", "model", "score", "eval", "train", "ml", "pipeline")
                 .check(CORE);
+    }
+
+    @Test
+    void onlyTheOnnxEngineTouchesOnnxRuntimeAndOnlyTheExportTouchesOnnxsProtobufClasses() {
+        noClasses().that().doNotHaveFullyQualifiedName("org.emnistnet.score.OnnxForwardPass")
+                .should().dependOnClassesThat().resideInAPackage("ai.onnxruntime..").check(CORE);
+        noClasses().that().resideOutsideOfPackage("org.emnistnet.model")
+                .should().dependOnClassesThat().resideInAPackage("ai.onnx.proto..").check(CORE);
     }
 }

@@ -14,6 +14,13 @@ import org.emnistnet.runtime.GpuPinning;
 import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -28,7 +35,29 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * {@code cuda} profile's {@code onnxruntime_gpu}); where that provider is not usable, scoring fails with one line.
  */
 final class OnnxForwardPass implements ForwardPass {
-    private static final Map<String, Session> SESSIONS = ModelCache.leastRecentlyUsed(ModelCache.CAPACITY, Session::close);
+    /**
+     * ONNX Runtime's CPU kernels need more stack than a JVM thread has by default (1 MiB): on a plain
+     * {@code java} main thread, session creation crashed the JVM with SIGSEGV and no hs_err file (measured; with
+     * -Xss16m it ran). Every call into it therefore runs on a thread of this pool, with a stack of its own size,
+     * whatever thread asks (a task thread, a notebook's, a driver's main). A hand-off costs microseconds; a batch
+     * of 1024 images costs ~0.2 s.
+     */
+    private static final long NATIVE_STACK_BYTES = 64L << 20;
+    private static final ExecutorService NATIVE = Executors.newCachedThreadPool(new ThreadFactory() {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable work) {
+            Thread thread = new Thread(null, work, "onnxruntime-" + count.incrementAndGet(), NATIVE_STACK_BYTES);
+            thread.setDaemon(true);
+            return thread;
+        }
+    });
+    private static final Map<String, Session> SESSIONS = ModelCache.leastRecentlyUsed(ModelCache.CAPACITY,
+            session -> onNativeStack(() -> {
+                session.close();
+                return null;
+            }));
     private final ModelBytes model;
     private final int threads;
     private final Optional<String> gpu;
@@ -51,18 +80,35 @@ final class OnnxForwardPass implements ForwardPass {
     private Session session() {
         String key = model.sha256() + "/" + threads + "/" + gpu.orElse("cpu");
         synchronized (SESSIONS) {
-            return SESSIONS.computeIfAbsent(key, k -> Session.open(model, threads, gpu));
+            return SESSIONS.computeIfAbsent(key, k -> onNativeStack(() -> Session.open(model, threads, gpu)));
         }
     }
 
     @Override
     public float[][] probabilities(float[] features, int n) {
-        float[][] rows = session.run(features, n);
+        float[][] rows = onNativeStack(() -> session.run(features, n));
         while (rows == null) { // evicted (and closed) meanwhile by other models' sessions: open it again
             session = session();
-            rows = session.run(features, n);
+            rows = onNativeStack(() -> session.run(features, n));
         }
         return rows;
+    }
+
+    /** {@code work} on a thread with a stack large enough for ONNX Runtime, its exception rethrown here. */
+    private static <T> T onNativeStack(Callable<T> work) {
+        Future<T> result = NATIVE.submit(work);
+        try {
+            return result.get();
+        } catch (InterruptedException e) {
+            result.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new EmnistNetException("interrupted while ONNX Runtime ran", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new EmnistNetException("ONNX Runtime failed: " + e.getCause(), e.getCause());
+        }
     }
 
     static int openSessions() {

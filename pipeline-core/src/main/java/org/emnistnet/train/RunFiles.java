@@ -13,6 +13,7 @@ import org.emnistnet.runtime.ComputeBackend;
 import org.emnistnet.artifact.Json;
 import org.emnistnet.model.EmnistNet;
 import org.emnistnet.model.ModelZip;
+import org.emnistnet.model.OnnxModelFile;
 import org.emnistnet.model.TrainingRecipe;
 
 import java.io.ByteArrayOutputStream;
@@ -46,7 +47,9 @@ final class RunFiles {
 
     /**
      * The model for serving: parameters only (no updater state) and its model card inside, atomically, with its
-     * SHA-256 sidecar; then {@code model.json} beside it, the same card with that SHA-256.
+     * SHA-256 sidecar; then its ONNX export {@code model.onnx} (the card with the model file's SHA-256 in its
+     * metadata, and its own sidecar); then {@code model.json} beside them, the card with both SHA-256s. model.json
+     * comes last: a run killed before it has no model card, so nothing half-written is ever served.
      */
     static String writeModel(MultiLayerNetwork network, RunDirectory run, Map<String, Object> card) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 22);
@@ -59,6 +62,8 @@ final class RunFiles {
         inside.remove("sha256");
         String sha = Sidecars.writeWithSidecar(run.model(), ModelZip.withCard(bytes.toByteArray(), Json.write(inside)));
         card.put("sha256", sha);
+        card.put(OnnxModelFile.SHA256_FIELD, OnnxModelFile.write(run.file(RunDirectory.MODEL_ONNX),
+                OnnxModelFile.export(network, card)));
         AtomicFiles.writeJson(run.file(RunDirectory.MODEL_CARD), card);
         return sha;
     }

@@ -81,6 +81,9 @@ class TrainingRunTest {
 
         Map<?, ?> model = new ObjectMapper().readValue(run.resolve("model.json").toFile(), Map.class);
         assertEquals(sidecar(run.resolve("model.zip")), model.get("sha256"));
+        assertEquals(sidecar(run.resolve("model.onnx")), model.get("onnx_sha256"), "model.onnx beside model.zip, recorded");
+        assertEquals(model.get("sha256"), org.emnistnet.model.OnnxModelFile.card("model.onnx",
+                Files.readAllBytes(run.resolve("model.onnx"))).get("sha256"), "the ONNX file's card names model.zip");
         try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(run.resolve("model.zip").toFile())) {
             assertThat(new String(zip.getInputStream(zip.getEntry("configuration.json")).readAllBytes()))
                     .as("the served model names only DL4J's classes").doesNotContain("org.emnistnet");
