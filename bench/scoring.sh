@@ -20,7 +20,8 @@ for round in $(seq 1 "$rounds"); do
   echo "== round $round $(date -u +%FT%TZ)"
   echo "anchors: $(OUT=/tmp "$PY" ../shared/anchors/ort_infer.py 2>/dev/null)"
   echo "ours-in-ort: $(MODEL=models/fashion-mnist/model.onnx "$PY" ../shared/anchors/ort_infer.py 2>/dev/null)"
-  echo "torch-1.13: $(THROUGHPUT_ONLY=1 OUT=/tmp/emnistnet-bench/anchor DATASET=fashion-mnist /usr/bin/python3 ../shared/anchors/torch_emnistnet.py 2>/dev/null | sed -n 1p)"
+  /usr/bin/python3 -c 'import torch' 2>/dev/null && echo "torch-1.13: $(THROUGHPUT_ONLY=1 OUT=/tmp/emnistnet-bench/anchor DATASET=fashion-mnist /usr/bin/python3 ../shared/anchors/torch_emnistnet.py 2>/dev/null | sed -n 1p)" \
+    || echo "torch-1.13: not measured (Debian's python3-torch is not installed: apt-get install python3-torch)"
   echo "parquet onnx: $(score --in "$prepared" --engine onnx)"
   echo "parquet dl4j: $(score --in "$prepared" --engine dl4j)"
   echo "png onnx: $(score --in "$pngs" --files --engine onnx)"
