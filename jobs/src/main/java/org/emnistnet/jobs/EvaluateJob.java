@@ -66,6 +66,7 @@ public final class EvaluateJob implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        org.emnistnet.score.Engine forwardPass = Options.engine(engine); // a usage error before any work
         if ((predictions == null) == (model == null)) {
             throw new EmnistNetException("give exactly one of --predictions and --model");
         }
@@ -77,7 +78,7 @@ public final class EvaluateJob implements Callable<Integer> {
                 scored = HadoopFiles.qualified(out) + ".predictions";
                 TrainedModel trained = TrainedModel.load(model);
                 Options.checkClasses(labels, model, trained.classNames());
-                BatchScorer scorer = new BatchScorer(session, trained, 3, 1024).withEngine(Options.engine(engine));
+                BatchScorer scorer = new BatchScorer(session, trained, 3, 1024).withEngine(forwardPass);
                 scorer.write(scorer.scoreImages(session.read().parquet(labels).where(col(ImageSchema.SPLIT).equalTo(split))),
                         new Path(scored), "parquet", overwrite, labels + " (split " + split + ")");
             }

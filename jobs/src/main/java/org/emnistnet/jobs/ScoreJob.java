@@ -79,6 +79,7 @@ public final class ScoreJob implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        org.emnistnet.score.Engine forwardPass = Options.engine(engine); // a usage error before any work
         try (SparkSession session = spark.open("score")) {
             OutputPaths.checkApart("--out", out, in, model);
             Options.atLeast("--top-k", topK, 1);
@@ -92,7 +93,7 @@ public final class ScoreJob implements Callable<Integer> {
             }
             // more than the model's classes would only add empty columns
             BatchScorer scorer = new BatchScorer(session, trained, Math.min(topK, trained.classNames().size()), batch)
-                    .withEngine(Options.engine(engine))
+                    .withEngine(forwardPass)
                     .withProgress(line -> System.out.println("score: " + line), java.time.Duration.ofSeconds(10));
             Dataset<Row> predictions = prepared
                     ? scorer.scoreSplit(in, split)
