@@ -53,9 +53,8 @@ public final class EvaluateJob implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an existing report (and predictions made with --model).")
     boolean overwrite;
 
-    @Option(names = "--engine", defaultValue = "onnx", description = "Forward pass: onnx (ONNX Runtime) or dl4j."
-            + " Default: ${DEFAULT-VALUE}, the faster on CPUs (BENCHMARKS.md).")
-    String engine;
+    @Mixin
+    EngineOption engine;
 
     @Mixin
     SparkOptions spark;
@@ -66,7 +65,7 @@ public final class EvaluateJob implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        org.emnistnet.score.Engine forwardPass = Options.engine(engine); // a usage error before any work
+        org.emnistnet.score.Engine forwardPass = engine.engine(); // a usage error before any work
         if ((predictions == null) == (model == null)) {
             throw new EmnistNetException("give exactly one of --predictions and --model");
         }

@@ -41,9 +41,8 @@ public final class ScoreBenchmarkJob implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "3")
     int runs;
 
-    @Option(names = "--engine", defaultValue = "onnx", description = "Forward pass: onnx (ONNX Runtime) or dl4j."
-            + " Default: ${DEFAULT-VALUE}, the faster on CPUs (BENCHMARKS.md).")
-    String engine;
+    @Mixin
+    EngineOption engine;
 
     @Mixin
     SparkOptions spark;
@@ -55,7 +54,7 @@ public final class ScoreBenchmarkJob implements Callable<Integer> {
     @Override
     public Integer call() {
         try (SparkSession session = spark.open("benchmark-score")) {
-            BatchScorer scorer = new BatchScorer(session, TrainedModel.load(model), 3, batch).withEngine(Options.engine(engine));
+            BatchScorer scorer = new BatchScorer(session, TrainedModel.load(model), 3, batch).withEngine(engine.engine());
             Dataset<Row> images = files ? null
                     : session.read().parquet(in).where(col(ImageSchema.SPLIT).equalTo(split)).repartition(session.sparkContext().defaultParallelism()).cache();
             long count = files ? session.read().format("binaryFile").option("recursiveFileLookup", "true").load(in).count() : images.count();

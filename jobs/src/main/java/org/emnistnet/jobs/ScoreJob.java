@@ -63,9 +63,8 @@ public final class ScoreJob implements Callable<Integer> {
             + " skipped; either way _summary.json counts the links skipped, by reason.")
     boolean followLinks;
 
-    @Option(names = "--engine", defaultValue = "onnx", description = "Forward pass: onnx (ONNX Runtime) or dl4j."
-            + " Default: ${DEFAULT-VALUE}, the faster on CPUs (BENCHMARKS.md).")
-    String engine;
+    @Mixin
+    EngineOption engine;
 
     @Option(names = "--overwrite", description = "Replace an existing output.")
     boolean overwrite;
@@ -79,7 +78,7 @@ public final class ScoreJob implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        org.emnistnet.score.Engine forwardPass = Options.engine(engine); // a usage error before any work
+        org.emnistnet.score.Engine forwardPass = engine.engine(); // a usage error before any work
         try (SparkSession session = spark.open("score")) {
             OutputPaths.checkApart("--out", out, in, model);
             Options.atLeast("--top-k", topK, 1);
