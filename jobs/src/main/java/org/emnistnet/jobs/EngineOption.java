@@ -5,7 +5,7 @@ import picocli.CommandLine.Option;
 
 /** {@code --engine onnx|dl4j} of the jobs that run a model forward (a picocli mixin). */
 final class EngineOption {
-    @Option(names = "--engine", defaultValue = "onnx", description = "Forward pass: onnx (ONNX Runtime) or dl4j."
+    @Option(names = "--engine", defaultValue = Engine.DEFAULT_NAME, description = "Forward pass: onnx (ONNX Runtime) or dl4j."
             + " Default: ${DEFAULT-VALUE}, the faster on CPUs (BENCHMARKS.md).")
     String name;
 

@@ -36,6 +36,7 @@ public final class OnnxExport {
 
     private final OnnxMl.GraphProto.Builder graph = OnnxMl.GraphProto.newBuilder().setName("EMNISTNet");
     private int names;
+    private String geluScale; // the one 1.702 constant, added where the first GELU needs it
 
     private OnnxExport() {
     }
@@ -105,9 +106,10 @@ public final class OnnxExport {
 
     /** DL4J's GELU: {@code x * sigmoid(1.702 x)}. */
     private String gelu(String x) {
-        String scale = graph.getInitializerList().stream().anyMatch(t -> t.getName().equals("gelu_scale")) ? "gelu_scale"
-                : addInitializer("gelu_scale", new long[0], new float[]{GELU_SIGMOID_SCALE});
-        String sigmoid = node("Sigmoid", List.of(node("Mul", List.of(x, scale), List.of())), List.of());
+        if (geluScale == null) {
+            geluScale = addInitializer("gelu_scale", new long[0], new float[]{GELU_SIGMOID_SCALE});
+        }
+        String sigmoid = node("Sigmoid", List.of(node("Mul", List.of(x, geluScale), List.of())), List.of());
         return node("Mul", List.of(x, sigmoid), List.of());
     }
 

@@ -20,6 +20,8 @@ public enum Engine {
      * local[2], ONNX Runtime 1.36x DL4J's folded network in the same rounds (medians of 3).
      */
     public static final Engine DEFAULT = ONNX;
+    /** {@link #DEFAULT}'s name, for option annotations (a test keeps the two equal). */
+    public static final String DEFAULT_NAME = "onnx";
 
     /** {@code onnx} or {@code dl4j}, any case. */
     public static Engine named(String name) {

@@ -150,6 +150,11 @@ class InferenceTest {
     }
 
     @Test
+    void theDefaultEnginesNameNamesTheDefaultEngine() {
+        assertEquals(Engine.DEFAULT, Engine.named(Engine.DEFAULT_NAME));
+    }
+
+    @Test
     void eachEnginesModelCacheHoldsABoundedNumberOfModels() {
         List<byte[]> image = randomImages(1, 11);
         for (int i = 0; i < ModelCache.CAPACITY + 3; i++) {
