@@ -32,7 +32,7 @@ public final class AugmentBenchmarkJob implements Callable<Integer> {
     @Mixin
     SparkOptions spark;
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws org.apache.spark.SparkUserAppException {
         JobRunner.main(new AugmentBenchmarkJob(), args);
     }
 

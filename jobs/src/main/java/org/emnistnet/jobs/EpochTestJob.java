@@ -39,7 +39,7 @@ public final class EpochTestJob implements Callable<Integer> {
     @Mixin
     SparkOptions spark;
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws org.apache.spark.SparkUserAppException {
         JobRunner.main(new EpochTestJob(), args);
     }
 

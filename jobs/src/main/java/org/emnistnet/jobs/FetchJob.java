@@ -38,7 +38,11 @@ public final class FetchJob implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--sha256", paramLabel = "HEX", description = "Expected SHA-256 of the archive (with --url).")
     String sha256;
 
-    public static void main(String[] args) {
+    @Option(names = "--stall-timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Give up (exit 1, nothing written) when the server sends nothing for this long. Default: ${DEFAULT-VALUE}.")
+    int stallTimeoutSeconds;
+
+    public static void main(String[] args) throws org.apache.spark.SparkUserAppException {
         JobRunner.main(new FetchJob(), args);
     }
 
@@ -54,7 +58,10 @@ public final class FetchJob implements java.util.concurrent.Callable<Integer> {
                 md5 != null || sha256 != null ? sha256 : published.sha256(),
                 published != null ? published.memberPrefix() : "");
         Path target = Path.of(dataDir != null ? dataDir : descriptor.defaultDataDir());
-        ArchiveFetcher.Result result = new ArchiveFetcher().fetch(descriptor, source, target);
+        if (stallTimeoutSeconds <= 0) {
+            throw new org.emnistnet.UsageException("--stall-timeout must be a positive number of seconds, got " + stallTimeoutSeconds);
+        }
+        ArchiveFetcher.Result result = new ArchiveFetcher(java.time.Duration.ofSeconds(stallTimeoutSeconds)).fetch(descriptor, source, target);
         System.out.printf("fetch: %d files (%d MB archive) -> %s%n", result.sha256().size(),
                 result.archiveBytes() >> 20, result.dataDir());
         return 0;

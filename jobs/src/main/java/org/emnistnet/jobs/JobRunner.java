@@ -20,28 +20,44 @@ public final class JobRunner {
     }
 
     public static int execute(Object command, String... args) {
+        return run(command, args).code();
+    }
+
+    /** A job's exit code and, when it failed, the one line it printed about why. */
+    record Outcome(int code, String error) {
+    }
+
+    private static Outcome run(Object command, String... args) {
+        String[] error = {null};
         CommandLine commandLine = new CommandLine(command);
-        commandLine.setExecutionExceptionHandler((error, cl, parseResult) -> {
+        commandLine.setExecutionExceptionHandler((failure, cl, parseResult) -> {
             String job = cl.getCommandName();
-            EmnistNetException known = findKnown(error);
-            if (known != null) {
-                cl.getErr().println("emnistnet " + job + ": error: " + known.getMessage());
-                return known instanceof org.emnistnet.UsageException ? USAGE : FAILED;
+            Outcome outcome = describe(job, failure);
+            error[0] = outcome.error();
+            cl.getErr().println(outcome.error());
+            if (outcome.code() == UNEXPECTED) {
+                failure.printStackTrace(cl.getErr());
             }
-            java.util.Optional<String> input = InputFailures.describe(error);
-            if (input.isPresent()) {
-                cl.getErr().println("emnistnet " + job + ": error: " + input.get());
-                return FAILED;
-            }
-            if (error instanceof UncheckedIOException io) {
-                cl.getErr().println("emnistnet " + job + ": error: " + io.getMessage() + ": " + io.getCause().getMessage());
-                return FAILED;
-            }
-            cl.getErr().println("emnistnet " + job + ": unexpected error: " + error);
-            error.printStackTrace(cl.getErr());
-            return UNEXPECTED;
+            return outcome.code();
         });
-        return commandLine.execute(args);
+        int code = commandLine.execute(args);
+        return new Outcome(code, error[0] != null ? error[0] : "emnistnet: exit code " + code);
+    }
+
+    private static Outcome describe(String job, Exception error) {
+        EmnistNetException known = findKnown(error);
+        if (known != null) {
+            return new Outcome(known instanceof org.emnistnet.UsageException ? USAGE : FAILED,
+                    "emnistnet " + job + ": error: " + known.getMessage());
+        }
+        java.util.Optional<String> input = InputFailures.describe(error);
+        if (input.isPresent()) {
+            return new Outcome(FAILED, "emnistnet " + job + ": error: " + input.get());
+        }
+        if (error instanceof UncheckedIOException io) {
+            return new Outcome(FAILED, "emnistnet " + job + ": error: " + io.getMessage() + ": " + io.getCause().getMessage());
+        }
+        return new Outcome(UNEXPECTED, "emnistnet " + job + ": unexpected error: " + error);
     }
 
     /** Spark wraps an executor's exception in its own; the first of ours in the chain is the one to report. */
@@ -54,8 +70,34 @@ public final class JobRunner {
         return null;
     }
 
-    /** main() of a job class: execute, then exit with its code (the only System.exit in the project). */
-    static void main(Object command, String[] args) {
-        System.exit(execute(command, args));
+    /**
+     * main() of a job class, ending the way whoever started the JVM expects. Under {@code spark-submit} success
+     * returns from main (a {@code System.exit} there makes YARN's ApplicationMaster report FAILED, "shutdown hook
+     * called before final status was reported", and run the job again), and failure throws: in cluster deploy mode
+     * an exception whose message is the job's error line (YARN's diagnostics), in client mode Spark's
+     * {@code SparkUserAppException}, with which spark-submit exits with the job's code (1, 2 or 3) and no stack
+     * trace. Started by plain {@code java} ({@code bin/emnistnet}), it exits with the code: the launcher's 0/1/2/3.
+     */
+    static void main(Object command, String[] args) throws org.apache.spark.SparkUserAppException {
+        Outcome outcome = run(command, args);
+        String deployMode = System.getProperty("spark.submit.deployMode"); // set by spark-submit, in either mode
+        if (deployMode == null) {
+            System.exit(outcome.code()); // the only System.exit in the project
+        } else if (outcome.code() == 0) {
+            return;
+        } else if ("cluster".equals(deployMode)) {
+            throw new JobFailedException(outcome);
+        }
+        throw org.apache.spark.SparkUserAppException.apply(outcome.code());
+    }
+
+    /** A job that failed in cluster deploy mode: its message is what the job printed, its code the launcher's. */
+    static final class JobFailedException extends RuntimeException {
+        final int exitCode;
+
+        JobFailedException(Outcome outcome) {
+            super(outcome.error() + " (exit code " + outcome.code() + ")");
+            this.exitCode = outcome.code();
+        }
     }
 }

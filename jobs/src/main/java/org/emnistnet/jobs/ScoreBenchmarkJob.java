@@ -47,7 +47,7 @@ public final class ScoreBenchmarkJob implements Callable<Integer> {
     @Mixin
     SparkOptions spark;
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws org.apache.spark.SparkUserAppException {
         JobRunner.main(new ScoreBenchmarkJob(), args);
     }
 

@@ -7,10 +7,9 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -35,10 +34,19 @@ import java.util.zip.ZipFile;
  */
 public final class ArchiveFetcher {
     private static final Logger LOG = LoggerFactory.getLogger(ArchiveFetcher.class);
-    private final HttpClient http = HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .connectTimeout(Duration.ofSeconds(30))
-            .build();
+    /** How long a server may stay silent, before its headers or in the middle of the body, before fetch gives up. */
+    public static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+    private static final int MAX_REDIRECTS = 5;
+    private final Duration stallTimeout;
+
+    public ArchiveFetcher() {
+        this(DEFAULT_STALL_TIMEOUT);
+    }
+
+    public ArchiveFetcher(Duration stallTimeout) {
+        this.stallTimeout = stallTimeout;
+    }
 
     public record Result(Path dataDir, Map<String, String> sha256, long archiveBytes) {
     }
@@ -85,23 +93,48 @@ public final class ArchiveFetcher {
         }
     }
 
+    /**
+     * With {@code HttpURLConnection} rather than {@code java.net.http.HttpClient}: only the former has a read
+     * timeout on the body, and a server that stalls after its headers must not hang fetch for ever.
+     */
     private long download(URI url, Path target, ArchiveSource source) throws IOException {
         LOG.info("downloading {}", url);
-        HttpResponse<InputStream> response;
-        try {
-            response = http.send(HttpRequest.newBuilder(url).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
+        URI location = url;
+        for (int redirects = 0; redirects <= MAX_REDIRECTS; redirects++) {
+            HttpURLConnection connection = (HttpURLConnection) location.toURL().openConnection();
+            // followed here, not by HttpURLConnection: it never follows http -> https, which mirrors often do
+            connection.setInstanceFollowRedirects(false);
+            connection.setConnectTimeout(Math.toIntExact(CONNECT_TIMEOUT.toMillis()));
+            connection.setReadTimeout(Math.toIntExact(stallTimeout.toMillis()));
+            try {
+                int status = connection.getResponseCode();
+                String next = connection.getHeaderField("Location");
+                if (status / 100 == 3 && next != null) {
+                    URI redirected = location.resolve(next);
+                    if ("https".equals(location.getScheme()) && !"https".equals(redirected.getScheme())) {
+                        throw new IOException(location + " redirects to " + redirected + ": not followed from https");
+                    }
+                    location = redirected;
+                    continue;
+                }
+                if (status != 200) {
+                    throw new IOException("HTTP " + status + " from " + location);
+                }
+                return body(connection, location, target, source);
+            } catch (SocketTimeoutException e) {
+                throw new IOException("the server sent nothing for " + stallTimeout.toSeconds() + " s (" + e.getMessage() + ")", e);
+            } finally {
+                connection.disconnect();
+            }
         }
-        if (response.statusCode() != 200) {
-            response.body().close();
-            throw new IOException("HTTP " + response.statusCode() + " from " + url);
-        }
-        long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+        throw new IOException(url + ": more than " + MAX_REDIRECTS + " redirects");
+    }
+
+    private long body(HttpURLConnection connection, URI url, Path target, ArchiveSource source) throws IOException {
+        long declared = connection.getContentLengthLong();
         MessageDigest digest = digestFor(source);
         long received;
-        try (InputStream body = new DigestInputStream(response.body(), digest);
+        try (InputStream body = new DigestInputStream(connection.getInputStream(), digest);
              OutputStream out = Files.newOutputStream(target)) {
             received = body.transferTo(out);
         }

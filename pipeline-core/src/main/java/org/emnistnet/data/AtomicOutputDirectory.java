@@ -78,6 +78,9 @@ public final class AtomicOutputDirectory {
                         "versions", BuildInfo.versions(), "created", java.time.Instant.now().toString()));
             }
             boolean replacing = fs.exists(target);
+            if (replacing) {
+                checkStillReplaceable(target, overwrite);
+            }
             if (replacing && !fs.rename(target, previous)) {
                 throw new EmnistNetException("cannot move the previous " + target + " aside to replace it");
             }
@@ -91,6 +94,23 @@ public final class AtomicOutputDirectory {
             throw new UncheckedIOException("cannot publish " + target, e);
         } finally {
             deleteQuietly(fs, temporary);
+        }
+    }
+
+    /**
+     * At publication, an output that appeared under {@code target} while this job worked (another job on the same
+     * {@code --out}) is kept unless {@code overwrite} was asked for, and even then only if it is one of ours: the
+     * check at the start cannot see it, and replacing it silently would lose that job's result.
+     */
+    private static void checkStillReplaceable(Path target, boolean overwrite) {
+        if (!overwrite) {
+            throw new EmnistNetException(target + " appeared while this job was writing it (another job published"
+                    + " there meanwhile?): it is kept as it is and this job's output is discarded; pass --overwrite"
+                    + " to replace it, or choose another output");
+        }
+        if (!writtenHere(target)) {
+            throw new org.emnistnet.UsageException(target + " appeared while this job was writing it and is not an"
+                    + " output of emnistnet (it has no " + MARKER + "): it is kept, and this job's output is discarded");
         }
     }
 

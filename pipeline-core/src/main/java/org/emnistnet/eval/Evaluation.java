@@ -20,7 +20,8 @@ import static org.apache.spark.sql.functions.when;
 /**
  * Joins predictions with the true labels (by id) and reduces them, distributed, to a confusion matrix and a
  * top-k count: only n x n numbers reach the driver. Predictions without a label, and labelled rows that were not
- * scored, are counted and reported, never silently left out.
+ * scored, are counted and reported, never silently left out; ids repeated on either side, and labels outside the
+ * model's classes, are refused, never folded into the metrics.
  */
 public final class Evaluation {
     private Evaluation() {
@@ -37,6 +38,9 @@ public final class Evaluation {
         if (!List.of(predictions.columns()).contains(ImageSchema.ID)) {
             throw new EmnistNetException("evaluate: the predictions have no 'id' column (image-file predictions have no labels to compare with)");
         }
+        requireUniqueIds(predictions, "the predictions");
+        requireUniqueIds(labelled, "the labelled rows");
+        requireLabelsInRange(labelled, classNames.size());
         Column[] names = classNames.stream().map(org.apache.spark.sql.functions::lit).toArray(Column[]::new);
         Dataset<Row> joined = predictions.join(labelled.select(ImageSchema.ID, ImageSchema.LABEL, ImageSchema.PIXELS), ImageSchema.ID)
                 .withColumn("true_class", element_at(array(names), col(ImageSchema.LABEL).plus(1)))
@@ -53,6 +57,28 @@ public final class Evaluation {
         long unlabelled = predictions.join(labelled.select(ImageSchema.ID), predictions.col(ImageSchema.ID)
                 .equalTo(labelled.col(ImageSchema.ID)), "left_anti").count();
         return new Outcome(new Metrics(classNames, confusion, topKHits, topK), unscored, unlabelled, joined);
+    }
+
+    /**
+     * One row per id on each side: a repeated id would be joined with every row of the same id on the other side
+     * and counted that many times in the metrics ("on 104 images" for 102 inputs).
+     */
+    private static void requireUniqueIds(Dataset<Row> rows, String what) {
+        List<Row> repeated = rows.groupBy(ImageSchema.ID).count().where(col("count").gt(1))
+                .orderBy(col(ImageSchema.ID)).limit(5).collectAsList();
+        if (!repeated.isEmpty()) {
+            throw new EmnistNetException("evaluate: " + what + " hold ids more than once (each image must have one row),"
+                    + " e.g. " + String.join(", ", repeated.stream().map(row -> "'" + row.get(0) + "' x" + row.getLong(1)).toList()));
+        }
+    }
+
+    private static void requireLabelsInRange(Dataset<Row> labelled, int classes) {
+        List<Row> wrong = labelled.where(col(ImageSchema.LABEL).isNull().or(col(ImageSchema.LABEL).lt(0))
+                .or(col(ImageSchema.LABEL).geq(classes))).select(ImageSchema.ID, ImageSchema.LABEL).limit(5).collectAsList();
+        if (!wrong.isEmpty()) {
+            throw new EmnistNetException("evaluate: labels must lie in 0.." + (classes - 1) + " (the model's " + classes
+                    + " classes), but " + String.join(", ", wrong.stream().map(row -> "id '" + row.get(0) + "' has " + row.get(1)).toList()));
+        }
     }
 
     /** The most confident wrong predictions, with their pixels, for the report's gallery. */

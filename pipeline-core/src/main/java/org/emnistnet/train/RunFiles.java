@@ -5,6 +5,7 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.emnistnet.EmnistNetException;
 import org.emnistnet.artifact.AtomicFiles;
 import org.emnistnet.artifact.EpochRecord;
+import org.emnistnet.artifact.HadoopFiles;
 import org.emnistnet.artifact.RunDirectory;
 import org.emnistnet.artifact.StageManifest;
 import org.emnistnet.artifact.Sidecars;
@@ -32,6 +33,12 @@ final class RunFiles {
     static void checkStartable(RunDirectory run, boolean resume) {
         if (!resume && run.holdsRun()) {
             throw new EmnistNetException(run + " already holds a training run (pass --resume to continue it, or choose a new --run)");
+        }
+        if (resume && run.holdsRun() && !AtomicFiles.isFile(run.file(RunDirectory.RUN_SETTINGS))) {
+            // without its settings a resume would train another recipe (the defaults) on top of these checkpoints
+            throw new EmnistNetException(run + " holds a training run but not its settings ("
+                    + HadoopFiles.display(run.file(RunDirectory.RUN_SETTINGS)) + " is missing): --resume cannot continue"
+                    + " it; put run.json back, or start a new run with another --run");
         }
         AtomicFiles.mkdirs(run.root());
     }

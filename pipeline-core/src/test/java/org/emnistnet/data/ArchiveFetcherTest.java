@@ -52,6 +52,27 @@ class ArchiveFetcherTest {
             body.flush();
             exchange.close(); // the connection ends mid-download
         });
+        server.createContext("/moved.zip", exchange -> {
+            exchange.getResponseHeaders().add("Location", "/gzip.zip");
+            exchange.sendResponseHeaders(302, -1);
+            exchange.close();
+        });
+        server.createContext("/stall.zip", exchange -> {
+            exchange.sendResponseHeaders(200, archive.length);
+            OutputStream body = exchange.getResponseBody();
+            body.write(archive, 0, 100);
+            body.flush();
+            try {
+                Thread.sleep(60_000); // and then nothing: the server stalls after its headers and a few bytes
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "test-http");
+            thread.setDaemon(true);
+            return thread;
+        }));
         server.start();
     }
 
@@ -79,6 +100,12 @@ class ArchiveFetcherTest {
     }
 
     @Test
+    void aRedirectIsFollowed() {
+        ArchiveSource source = new ArchiveSource(url("/moved.zip"), md5(archive), null, "gzip/");
+        assertEquals(archive.length, new ArchiveFetcher().fetch(dataset, source, dataDir).archiveBytes());
+    }
+
+    @Test
     void aWrongChecksumLeavesNothingBehind() {
         ArchiveSource source = new ArchiveSource(url("/gzip.zip"), "0".repeat(32), null, "gzip/");
         EmnistNetException error = assertThrows(EmnistNetException.class,
@@ -94,6 +121,17 @@ class ArchiveFetcherTest {
                 () -> new ArchiveFetcher().fetch(dataset, source, dataDir));
         assertThat(error.getMessage()).contains("/cut.zip").contains("nothing was written");
         assertThat(fileNames()).isEmpty();
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void aServerThatStallsMidDownloadIsGivenUpOnAfterTheStallTimeoutLeavingNothingBehind() {
+        ArchiveSource source = new ArchiveSource(url("/stall.zip"), md5(archive), null, "gzip/");
+        EmnistNetException error = assertThrows(EmnistNetException.class,
+                () -> new ArchiveFetcher(java.time.Duration.ofSeconds(2)).fetch(dataset, source, dataDir));
+        assertThat(error.getMessage()).contains("/stall.zip").contains("the server sent nothing for 2 s")
+                .contains("nothing was written");
+        assertThat(fileNames()).as("no .part file left").isEmpty();
     }
 
     @Test

@@ -116,6 +116,30 @@ class AtomicOutputDirectoryTest {
         assertThat(notes).hasContent("a file, not a folder");
     }
 
+    @Test
+    void anOutputPublishedByAnotherJobWhileThisOneWroteIsKeptUnlessOverwriteWasAsked() throws Exception {
+        Path out = new Path(tmp.resolve("out").toString());
+        Path other = new Path(tmp.resolve("other").toString());
+        org.emnistnet.EmnistNetException refused = org.junit.jupiter.api.Assertions.assertThrows(org.emnistnet.EmnistNetException.class,
+                () -> AtomicOutputDirectory.write(out, false, temporary -> {
+                    writeFile(temporary, "part-00000", "this job's");
+                    // another job on the same --out publishes first, while this one is still at work
+                    AtomicOutputDirectory.write(out, false, theirs -> writeFile(theirs, "part-00000", "the other job's"));
+                }));
+        assertThat(refused.getMessage()).contains(out.toString()).contains("appeared while this job was writing it")
+                .contains("--overwrite");
+        assertThat(tmp.resolve("out/part-00000")).hasContent("the other job's");
+        try (var left = Files.list(tmp)) {
+            assertThat(left.map(p -> p.getFileName().toString())).as("no temporary left").containsExactly("out");
+        }
+
+        AtomicOutputDirectory.write(other, true, temporary -> {
+            writeFile(temporary, "part-00000", "this job's");
+            AtomicOutputDirectory.write(other, false, theirs -> writeFile(theirs, "part-00000", "the other job's"));
+        });
+        assertThat(tmp.resolve("other/part-00000")).as("--overwrite: the later publication wins").hasContent("this job's");
+    }
+
     private static void writeFile(Path folder, String name, String content) {
         try {
             java.nio.file.Path dir = Files.createDirectories(java.nio.file.Path.of(folder.toString()));

@@ -258,6 +258,21 @@ class TrainingRunTest {
         assertFalse(Files.exists(run.resolve("model.zip")));
     }
 
+    @Test
+    void aRunWhoseSettingsFileIsGoneIsNotResumedWithOtherSettings() throws Exception {
+        Path run = tmp.resolve("run");
+        assertThrows(Killed.class, () -> train(run, false, line -> {
+            throw new Killed();
+        }));
+        Files.delete(run.resolve("run.json"));
+        byte[] checkpoint = Files.readAllBytes(checkpoint(run, 1));
+
+        EmnistNetException error = assertThrows(EmnistNetException.class, () -> train(run, true, line -> { }));
+        assertThat(error.getMessage()).contains("run.json is missing").contains("--resume cannot continue");
+        assertThat(Files.readAllBytes(checkpoint(run, 1))).as("its checkpoint untouched").isEqualTo(checkpoint);
+        assertFalse(Files.exists(run.resolve("run.json")), "no settings written over the run");
+    }
+
     /** Stands for the driver dying between two epochs. */
     static final class Killed extends RuntimeException {
     }
