@@ -3,6 +3,7 @@ package org.emnistnet.jobs;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.emnistnet.artifact.HadoopFiles;
 import org.emnistnet.data.ImageSchema;
 import org.emnistnet.transform.Augmentation;
 import picocli.CommandLine.Command;
@@ -39,7 +40,7 @@ public final class AugmentBenchmarkJob implements Callable<Integer> {
     @Override
     public Integer call() {
         try (SparkSession session = spark.open("benchmark-augment")) {
-            Dataset<Row> train = session.read().parquet(in).where(col(ImageSchema.SPLIT).equalTo("train")).cache();
+            Dataset<Row> train = session.read().parquet(HadoopFiles.literal(in)).where(col(ImageSchema.SPLIT).equalTo("train")).cache();
             long images = train.count();
             Augmentation augmentation = Augmentation.reference(42);
             augmentation.apply(train, 99).write().format("noop").mode("overwrite").save(); // warm-up: JIT, codegen

@@ -2,6 +2,7 @@ package org.emnistnet.jobs;
 
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
+import org.emnistnet.artifact.HadoopFiles;
 import org.emnistnet.artifact.RunDirectory;
 import org.emnistnet.data.ImageSchema;
 import org.emnistnet.data.Manifests;
@@ -51,7 +52,7 @@ public final class EpochTestJob implements Callable<Integer> {
             EpochTests.history(runDirectory); // a folder that is no run is named before Spark reads anything
             int classes = Manifests.read(new Path(labels)).classNames().size();
             List<EpochTests.EpochTest> tests = EpochTests.of(session, runDirectory,
-                    session.read().parquet(labels).where(col(ImageSchema.SPLIT).equalTo(split)), classes);
+                    session.read().parquet(HadoopFiles.literal(labels)).where(col(ImageSchema.SPLIT).equalTo(split)), classes);
             for (EpochTests.EpochTest t : tests) {
                 System.out.printf("epoch-tests: epoch %2d  val %.4f  %s %.4f%s%n", t.epoch(), t.valAccuracy(), split,
                         t.testAccuracy(), t.emaTestAccuracy() == null ? ""

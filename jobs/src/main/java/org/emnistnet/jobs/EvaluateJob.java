@@ -78,7 +78,7 @@ public final class EvaluateJob implements Callable<Integer> {
                 TrainedModel trained = TrainedModel.load(model);
                 Options.checkClasses(labels, model, trained.classNames());
                 BatchScorer scorer = new BatchScorer(session, trained, 3, 1024).withEngine(forwardPass);
-                scorer.write(scorer.scoreImages(session.read().parquet(labels).where(col(ImageSchema.SPLIT).equalTo(split))),
+                scorer.write(scorer.scoreImages(session.read().parquet(HadoopFiles.literal(labels)).where(col(ImageSchema.SPLIT).equalTo(split))),
                         new Path(scored), "parquet", overwrite, labels + " (split " + split + ")");
             }
             RunDirectory runDir = run != null ? RunDirectory.at(run)

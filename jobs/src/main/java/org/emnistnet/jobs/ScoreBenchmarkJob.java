@@ -3,6 +3,7 @@ package org.emnistnet.jobs;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.emnistnet.artifact.HadoopFiles;
 import org.emnistnet.data.ImageSchema;
 import org.emnistnet.model.TrainedModel;
 import org.emnistnet.score.BatchScorer;
@@ -56,7 +57,7 @@ public final class ScoreBenchmarkJob implements Callable<Integer> {
         try (SparkSession session = spark.open("benchmark-score")) {
             BatchScorer scorer = new BatchScorer(session, TrainedModel.load(model), 3, batch).withEngine(engine.engine());
             Dataset<Row> images = files ? null
-                    : session.read().parquet(in).where(col(ImageSchema.SPLIT).equalTo(split)).repartition(session.sparkContext().defaultParallelism()).cache();
+                    : session.read().parquet(HadoopFiles.literal(in)).where(col(ImageSchema.SPLIT).equalTo(split)).repartition(session.sparkContext().defaultParallelism()).cache();
             long count = files ? session.read().format("binaryFile").option("recursiveFileLookup", "true").load(in).count() : images.count();
             List<Double> rates = new ArrayList<>();
             for (int run = -1; run < runs; run++) { // run -1 warms up

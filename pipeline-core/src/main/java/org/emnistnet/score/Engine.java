@@ -17,7 +17,7 @@ public enum Engine {
 
     /**
      * The faster on CPUs, measured (BENCHMARKS.md, "Current figures"): scoring the committed model's test split on
-     * local[2], ONNX Runtime 1.36x DL4J's folded network in the same rounds (medians of 3).
+     * local[2], ONNX Runtime 1.37x DL4J's folded network in the same rounds (medians of 3).
      */
     public static final Engine DEFAULT = ONNX;
     /** {@link #DEFAULT}'s name, for option annotations (a test keeps the two equal). */

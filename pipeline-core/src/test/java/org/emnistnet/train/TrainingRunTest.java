@@ -273,6 +273,26 @@ class TrainingRunTest {
         assertFalse(Files.exists(run.resolve("run.json")), "no settings written over the run");
     }
 
+    @Test
+    void labelsThatAreNoClassIndexAreRefusedBeforeTrainingNamingAnImage() {
+        org.apache.spark.sql.SparkSession spark = SparkTestSession.get();
+        org.apache.hadoop.fs.Path prepared = new org.apache.hadoop.fs.Path(PreparedFashionMnist.path());
+        org.emnistnet.artifact.StageManifest manifest = org.emnistnet.data.Manifests.readOfStage(prepared, "prepare");
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> all = spark.read().parquet(PreparedFashionMnist.path());
+        org.apache.spark.sql.Column label = org.apache.spark.sql.functions.col("label");
+        for (Integer wrong : java.util.Arrays.asList(99, -1, null)) {
+            var mangled = all.withColumn("label", org.apache.spark.sql.functions.when(label.equalTo(3),
+                    org.apache.spark.sql.functions.lit(wrong).cast("int")).otherwise(label));
+            TrainingData data = new TrainingData("mangled", manifest.classNames(), manifest, "0".repeat(64),
+                    mangled.where("split = 'train'"), mangled.where("split = 'val'"), null);
+            Path run = tmp.resolve("run-" + wrong);
+            EmnistNetException error = assertThrows(EmnistNetException.class,
+                    () -> new TrainingRun(spark).train(data, runDirectory(run), SHORT, false, null, line -> { }));
+            assertThat(error.getMessage()).contains("mangled: labels must lie in 0..9").contains("has " + wrong);
+            assertFalse(Files.exists(run.resolve("checkpoints")), "refused before the first epoch");
+        }
+    }
+
     /** Stands for the driver dying between two epochs. */
     static final class Killed extends RuntimeException {
     }
