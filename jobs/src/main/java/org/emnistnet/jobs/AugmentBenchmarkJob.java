@@ -33,7 +33,7 @@ public final class AugmentBenchmarkJob implements Callable<Integer> {
     @Mixin
     SparkOptions spark;
 
-    public static void main(String[] args) throws org.apache.spark.SparkUserAppException {
+    public static void main(String[] args) {
         JobRunner.main(new AugmentBenchmarkJob(), args);
     }
 

@@ -44,7 +44,7 @@ public final class AugmentPreviewJob implements Callable<Integer> {
     @Mixin
     SparkOptions spark;
 
-    public static void main(String[] args) throws org.apache.spark.SparkUserAppException {
+    public static void main(String[] args) {
         JobRunner.main(new AugmentPreviewJob(), args);
     }
 

@@ -13,7 +13,7 @@ public final class EmnistNetCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    public static void main(String[] args) throws org.apache.spark.SparkUserAppException {
+    public static void main(String[] args) {
         JobRunner.main(new EmnistNetCommand(), args);
     }
 

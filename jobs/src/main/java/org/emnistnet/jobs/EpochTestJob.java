@@ -40,7 +40,7 @@ public final class EpochTestJob implements Callable<Integer> {
     @Mixin
     SparkOptions spark;
 
-    public static void main(String[] args) throws org.apache.spark.SparkUserAppException {
+    public static void main(String[] args) {
         JobRunner.main(new EpochTestJob(), args);
     }
 

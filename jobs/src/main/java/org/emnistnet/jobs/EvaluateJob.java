@@ -59,7 +59,7 @@ public final class EvaluateJob implements Callable<Integer> {
     @Mixin
     SparkOptions spark;
 
-    public static void main(String[] args) throws org.apache.spark.SparkUserAppException {
+    public static void main(String[] args) {
         JobRunner.main(new EvaluateJob(), args);
     }
 

@@ -32,7 +32,7 @@ public final class ExportOnnxJob implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an existing ONNX export of emnistnet (never another file).")
     boolean overwrite;
 
-    public static void main(String[] args) throws org.apache.spark.SparkUserAppException {
+    public static void main(String[] args) {
         JobRunner.main(new ExportOnnxJob(), args);
     }
 

@@ -35,7 +35,7 @@ public final class ExportPngJob implements Callable<Integer> {
     @Mixin
     SparkOptions spark;
 
-    public static void main(String[] args) throws org.apache.spark.SparkUserAppException {
+    public static void main(String[] args) {
         JobRunner.main(new ExportPngJob(), args);
     }
 

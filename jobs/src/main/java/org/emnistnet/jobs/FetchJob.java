@@ -42,7 +42,7 @@ public final class FetchJob implements java.util.concurrent.Callable<Integer> {
             description = "Give up (exit 1, nothing written) when the server sends nothing for this long. Default: ${DEFAULT-VALUE}.")
     int stallTimeoutSeconds;
 
-    public static void main(String[] args) throws org.apache.spark.SparkUserAppException {
+    public static void main(String[] args) {
         JobRunner.main(new FetchJob(), args);
     }
 

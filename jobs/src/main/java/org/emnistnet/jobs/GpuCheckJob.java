@@ -24,7 +24,7 @@ public final class GpuCheckJob implements Callable<Integer> {
     @Mixin
     SparkOptions spark;
 
-    public static void main(String[] args) throws org.apache.spark.SparkUserAppException {
+    public static void main(String[] args) {
         JobRunner.main(new GpuCheckJob(), args);
     }
 

@@ -71,24 +71,21 @@ public final class JobRunner {
     }
 
     /**
-     * main() of a job class, ending the way whoever started the JVM expects. Under {@code spark-submit} success
-     * returns from main (a {@code System.exit} there makes YARN's ApplicationMaster report FAILED, "shutdown hook
-     * called before final status was reported", and run the job again), and failure throws: in cluster deploy mode
-     * an exception whose message is the job's error line (YARN's diagnostics), in client mode Spark's
-     * {@code SparkUserAppException}, with which spark-submit exits with the job's code (1, 2 or 3) and no stack
-     * trace. Started by plain {@code java} ({@code bin/emnistnet}), it exits with the code: the launcher's 0/1/2/3.
+     * main() of a job class, ending the way whoever started the JVM expects. With the driver inside a cluster
+     * manager (spark-submit's cluster deploy mode) success returns from main (a {@code System.exit} there makes
+     * YARN's ApplicationMaster report FAILED, "shutdown hook called before final status was reported", and run the
+     * job again) and failure throws an exception whose message is the job's error line (YARN's diagnostics).
+     * Where the driver is the process itself ({@code bin/emnistnet}, spark-submit's client mode) it exits with the
+     * code, 0/1/2/3: that process's exit code is what its caller reads, and no lingering non-daemon thread of a
+     * library can keep it alive after the job.
      */
-    static void main(Object command, String[] args) throws org.apache.spark.SparkUserAppException {
+    static void main(Object command, String[] args) {
         Outcome outcome = run(command, args);
-        String deployMode = System.getProperty("spark.submit.deployMode"); // set by spark-submit, in either mode
-        if (deployMode == null) {
+        if (!"cluster".equals(System.getProperty("spark.submit.deployMode"))) { // set by spark-submit
             System.exit(outcome.code()); // the only System.exit in the project
-        } else if (outcome.code() == 0) {
-            return;
-        } else if ("cluster".equals(deployMode)) {
+        } else if (outcome.code() != 0) {
             throw new JobFailedException(outcome);
         }
-        throw org.apache.spark.SparkUserAppException.apply(outcome.code());
     }
 
     /** A job that failed in cluster deploy mode: its message is what the job printed, its code the launcher's. */

@@ -51,7 +51,7 @@ public final class PipelineJob implements Callable<Integer> {
     @Mixin
     SparkOptions spark;
 
-    public static void main(String[] args) throws org.apache.spark.SparkUserAppException {
+    public static void main(String[] args) {
         JobRunner.main(new PipelineJob(), args);
     }
 

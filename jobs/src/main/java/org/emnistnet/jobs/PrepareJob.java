@@ -39,7 +39,7 @@ public final class PrepareJob implements Callable<Integer> {
     @Mixin
     SparkOptions spark;
 
-    public static void main(String[] args) throws org.apache.spark.SparkUserAppException {
+    public static void main(String[] args) {
         JobRunner.main(new PrepareJob(), args);
     }
 

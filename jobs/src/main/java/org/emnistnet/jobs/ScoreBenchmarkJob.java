@@ -48,7 +48,7 @@ public final class ScoreBenchmarkJob implements Callable<Integer> {
     @Mixin
     SparkOptions spark;
 
-    public static void main(String[] args) throws org.apache.spark.SparkUserAppException {
+    public static void main(String[] args) {
         JobRunner.main(new ScoreBenchmarkJob(), args);
     }
 

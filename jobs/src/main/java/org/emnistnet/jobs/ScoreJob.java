@@ -72,7 +72,7 @@ public final class ScoreJob implements Callable<Integer> {
     @Mixin
     SparkOptions spark;
 
-    public static void main(String[] args) throws org.apache.spark.SparkUserAppException {
+    public static void main(String[] args) {
         JobRunner.main(new ScoreJob(), args);
     }
 

@@ -69,7 +69,7 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
     @Mixin
     SparkOptions spark;
 
-    public static void main(String[] args) throws org.apache.spark.SparkUserAppException {
+    public static void main(String[] args) {
         JobRunner.main(new TrainBenchmarkJob(), args);
     }
 

@@ -86,7 +86,7 @@ public final class TrainJob implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    public static void main(String[] args) throws org.apache.spark.SparkUserAppException {
+    public static void main(String[] args) {
         JobRunner.main(new TrainJob(), args);
     }
 

@@ -1,6 +1,5 @@
 package org.emnistnet.jobs;
 
-import org.apache.spark.SparkUserAppException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -9,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
- * A job's main() under spark-submit ends the way a cluster manager expects: success returns (a System.exit here
- * would end this test JVM, and on YARN make the ApplicationMaster report FAILED and start the job again), failure
- * throws, carrying the launcher's exit code in client mode and the job's error line in cluster mode.
+ * A job's main() with its driver inside a cluster manager (spark-submit's cluster deploy mode) ends the way the
+ * manager expects: success returns (a System.exit here would end this test JVM, and on YARN make the
+ * ApplicationMaster report FAILED and start the job again), failure throws the job's error line and exit code.
  */
 class JobEndingTest {
     private final String before = System.getProperty("spark.submit.deployMode");
@@ -26,22 +25,9 @@ class JobEndingTest {
     }
 
     @Test
-    void aJobThatSucceedsReturnsFromMainInEitherDeployMode() throws Exception {
-        for (String mode : new String[]{"client", "cluster"}) {
-            System.setProperty("spark.submit.deployMode", mode);
-            JobRunner.main(new EmnistNetCommand(), new String[]{"--version"});
-        }
-    }
-
-    @Test
-    void aFailedJobInClientModeThrowsWhatSparkSubmitTurnsIntoItsExitCode() {
-        System.setProperty("spark.submit.deployMode", "client");
-        SparkUserAppException usage = assertThrows(SparkUserAppException.class,
-                () -> JobRunner.main(new FetchJob(), new String[]{"--stall-timeout", "0"}));
-        assertEquals(JobRunner.USAGE, usage.exitCode());
-        SparkUserAppException failed = assertThrows(SparkUserAppException.class,
-                () -> JobRunner.main(new ExportOnnxJob(), new String[]{"--model", "/nonexistent/model.zip", "--out", "/nonexistent/m.onnx"}));
-        assertEquals(JobRunner.FAILED, failed.exitCode());
+    void aJobThatSucceedsInClusterModeReturnsFromMain() {
+        System.setProperty("spark.submit.deployMode", "cluster");
+        JobRunner.main(new EmnistNetCommand(), new String[]{"--version"});
     }
 
     @Test
