@@ -5,6 +5,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.emnistnet.EmnistNetException;
 import org.emnistnet.data.ImageSchema;
+import org.emnistnet.data.LabelRange;
 import org.emnistnet.score.PredictionSchema;
 
 import java.util.List;
@@ -40,7 +41,7 @@ public final class Evaluation {
         }
         requireUniqueIds(predictions, "the predictions");
         requireUniqueIds(labelled, "the labelled rows");
-        requireLabelsInRange(labelled, classNames.size());
+        LabelRange.require("evaluate", labelled, classNames.size());
         Column[] names = classNames.stream().map(org.apache.spark.sql.functions::lit).toArray(Column[]::new);
         Dataset<Row> joined = predictions.join(labelled.select(ImageSchema.ID, ImageSchema.LABEL, ImageSchema.PIXELS), ImageSchema.ID)
                 .withColumn("true_class", element_at(array(names), col(ImageSchema.LABEL).plus(1)))
@@ -69,15 +70,6 @@ public final class Evaluation {
         if (!repeated.isEmpty()) {
             throw new EmnistNetException("evaluate: " + what + " hold ids more than once (each image must have one row),"
                     + " e.g. " + String.join(", ", repeated.stream().map(row -> "'" + row.get(0) + "' x" + row.getLong(1)).toList()));
-        }
-    }
-
-    private static void requireLabelsInRange(Dataset<Row> labelled, int classes) {
-        List<Row> wrong = labelled.where(col(ImageSchema.LABEL).isNull().or(col(ImageSchema.LABEL).lt(0))
-                .or(col(ImageSchema.LABEL).geq(classes))).select(ImageSchema.ID, ImageSchema.LABEL).limit(5).collectAsList();
-        if (!wrong.isEmpty()) {
-            throw new EmnistNetException("evaluate: labels must lie in 0.." + (classes - 1) + " (the model's " + classes
-                    + " classes), but " + String.join(", ", wrong.stream().map(row -> "id '" + row.get(0) + "' has " + row.get(1)).toList()));
         }
     }
 

@@ -14,6 +14,7 @@ import org.emnistnet.artifact.RunLock;
 import org.emnistnet.artifact.StageManifest;
 import org.emnistnet.artifact.TrainingHistory;
 import org.emnistnet.data.ImageSchema;
+import org.emnistnet.data.LabelRange;
 import org.emnistnet.data.Manifests;
 import org.emnistnet.runtime.ComputeBackend;
 import org.emnistnet.model.EmnistNet;
@@ -88,10 +89,10 @@ public final class TrainingRun {
         Dataset<Row> val = limited(data.val(), limit / 4, recipe.seed()).cache();
         long trainImages = train.count();
         long valImages = val.count();
-        requireLabelsInRange(data.source(), train, classes);
-        requireLabelsInRange(data.source(), val, classes);
+        LabelRange.require(data.source(), train, classes);
+        LabelRange.require(data.source(), val, classes);
         if (data.test() != null) { // evaluated only at the end: hours later
-            requireLabelsInRange(data.source(), limited(data.test(), limit / 4, recipe.seed()), classes);
+            LabelRange.require(data.source(), limited(data.test(), limit / 4, recipe.seed()), classes);
         }
         if (trainImages == 0 || valImages == 0) {
             throw new EmnistNetException(data.source() + ": needs non-empty train and val splits (has " + trainImages
@@ -177,16 +178,4 @@ public final class TrainingRun {
     static Dataset<Row> limited(Dataset<Row> rows, long limit, long seed) {
         return limit <= 0 ? rows : rows.orderBy(xxhash64(lit(seed), col(ImageSchema.ID)), col(ImageSchema.ID)).limit((int) Math.min(limit, Integer.MAX_VALUE));
     }
-
-
-    /** A label that is no class index would fail deep in a task (ArrayIndexOutOfBoundsException, exit 3). */
-    private static void requireLabelsInRange(String source, Dataset<Row> rows, int classes) {
-        List<Row> wrong = rows.where(col(ImageSchema.LABEL).isNull().or(col(ImageSchema.LABEL).lt(0))
-                .or(col(ImageSchema.LABEL).geq(classes))).select(ImageSchema.ID, ImageSchema.LABEL).limit(5).collectAsList();
-        if (!wrong.isEmpty()) {
-            throw new EmnistNetException(source + ": labels must lie in 0.." + (classes - 1) + " (its " + classes
-                    + " classes), but " + String.join(", ", wrong.stream().map(row -> "id '" + row.get(0) + "' has " + row.get(1)).toList()));
-        }
-    }
-
 }

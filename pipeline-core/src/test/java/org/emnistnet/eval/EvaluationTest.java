@@ -76,7 +76,7 @@ class EvaluationTest {
                 lit(-1)).otherwise(col(ImageSchema.LABEL)));
         EmnistNetException error = assertThrows(EmnistNetException.class,
                 () -> Evaluation.evaluate(predictions, wrong, model.classNames(), 3));
-        assertThat(error.getMessage()).contains("labels must lie in 0..9")
+        assertThat(error.getMessage()).contains("evaluate: labels must lie in 0..9")
                 .contains("id '" + first.getAs(ImageSchema.ID) + "' has -1");
     }
 }
