@@ -23,6 +23,14 @@ final class InputFailures {
         }
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             String message = String.valueOf(cause.getMessage());
+            // Spark lists an input's files when the job is planned and opens them in the tasks: a file deleted or
+            // replaced in between (another job rewriting the input) fails every retry of its task
+            if (cause.getClass().getName().equals("org.apache.spark.SparkFileNotFoundException")
+                    || cause instanceof java.io.FileNotFoundException && message.endsWith(" does not exist")) {
+                return Optional.of(firstLine(message).replaceFirst("^File ", "").replaceFirst(" does not exist$", "")
+                        + " vanished while the job read it (deleted or replaced after the job listed its input,"
+                        + " by another job?): run again once the input stays as it is");
+            }
             if (message.contains("No space left on device") || message.contains("Disk quota exceeded")) {
                 return Optional.of("out of disk space: " + firstLine(message));
             }

@@ -89,6 +89,12 @@ class StandaloneClusterIT {
                 lake.resolve("prepared").toString(), "--out", dir.resolve("report").toString(), "--run", dir.resolve("run").toString());
         assertEquals(0, evaluate.code, evaluate.output);
         assertTrue(Files.isRegularFile(dir.resolve("report/metrics.json")));
+        // the secret's copy each submission made (mode 600) goes when its driver ends
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (secretCopies().findAny().isPresent() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(secretCopies()).as("submit-*.properties left in the cluster folder").isEmpty();
         // both workers ran executors (separate JVMs) for the training application
         for (String worker : new String[]{"worker-1", "worker-2"}) {
             try (var apps = Files.list(dir.resolve("cluster").resolve(worker))) {
@@ -244,6 +250,12 @@ class StandaloneClusterIT {
             Thread.sleep(1000);
         }
         assertTrue(Files.exists(file), "waited " + seconds + " s for " + file);
+    }
+
+    private static java.util.stream.Stream<Path> secretCopies() throws IOException {
+        try (var files = Files.list(dir.resolve("cluster"))) {
+            return files.filter(file -> file.getFileName().toString().matches("submit-\\d+\\.properties")).toList().stream();
+        }
     }
 
     private static Result submit(String job, boolean withSecret, String... args) throws Exception {

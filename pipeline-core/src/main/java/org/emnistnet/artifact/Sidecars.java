@@ -37,8 +37,19 @@ public final class Sidecars {
         if (!AtomicFiles.isFile(sidecar)) {
             throw new EmnistNetException(file + ": no " + sidecar.getName() + " beside it, so its integrity cannot be checked");
         }
-        return AtomicFiles.readString(sidecar).trim().split("\\s+")[0];
+        String line = AtomicFiles.readString(sidecar).trim();
+        String[] fields = line.split("\\s+", 2);
+        // a damaged sidecar is the sidecar's fault, not the file's: say which of the two is wrong
+        if (!SHA256_HEX.matcher(fields[0]).matches() || (fields.length == 2 && !fields[1].equals(file.getName())
+                && !fields[1].equals("*" + file.getName()))) {
+            throw new EmnistNetException(sidecar + ": damaged (expected '<64 hex digits>  " + file.getName() + "', found '"
+                    + (line.length() > 80 ? line.substring(0, 80) + "..." : line) + "'): the sidecar is wrong, not necessarily "
+                    + file.getName() + "; re-create it with sha256sum " + file.getName() + " if you trust the file");
+        }
+        return fields[0];
     }
+
+    private static final java.util.regex.Pattern SHA256_HEX = java.util.regex.Pattern.compile("[0-9a-fA-F]{64}");
 
     /**
      * The file's bytes after checking them against {@code expectedSha256}, or against its sidecar when that is

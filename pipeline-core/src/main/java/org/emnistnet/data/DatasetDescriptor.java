@@ -48,6 +48,9 @@ public record DatasetDescriptor(String name, String description, List<String> cl
             java.nio.file.Path file = java.nio.file.Path.of(nameOrFile);
             try (InputStream in = java.nio.file.Files.newInputStream(file)) {
                 return JSON.readValue(in, DatasetDescriptor.class);
+            } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
+                throw new InvalidDataException(file + ": not a usable dataset descriptor: " + (e.getCause() != null
+                        ? e.getCause().getMessage() : e.getOriginalMessage()), e);
             } catch (IOException e) {
                 throw new InvalidDataException(file + ": not a readable dataset descriptor: " + e.getMessage(), e);
             }

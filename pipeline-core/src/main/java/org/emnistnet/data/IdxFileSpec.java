@@ -11,4 +11,14 @@ import java.io.Serializable;
  *                      exists; then the data directory's SHA256SUMS (written by {@code fetch}) must cover the file
  */
 public record IdxFileSpec(String file, long count, String payloadSha256) implements Serializable {
+    /**
+     * A descriptor may come from anywhere (--dataset my.json): a name with a folder in it, or an absolute one,
+     * would open a file outside --data (and its first bytes would show in the error about its magic number).
+     */
+    public IdxFileSpec {
+        if (file == null || file.isBlank() || file.contains("/") || file.contains("\\") || file.equals(".") || file.equals("..")) {
+            throw new InvalidDataException("IDX file name '" + file + "' must be the name of a file inside the data folder"
+                    + " (no folder in it, not absolute)");
+        }
+    }
 }

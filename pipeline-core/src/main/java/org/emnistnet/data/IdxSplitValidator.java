@@ -64,15 +64,15 @@ public final class IdxSplitValidator {
             }
             expectCount(path, spec, header.recordCount());
             long expectedBytes = header.recordCount() * header.recordSize();
-            long payloadBytes = countRemaining(in, path);
+            long payloadBytes = countRemaining(in, path, expectedBytes + 1);
             if (payloadBytes < expectedBytes) {
                 throw new InvalidDataException(path + ": truncated payload: the header promises " + header.recordCount()
                         + " images (" + expectedBytes + " bytes) but only " + payloadBytes + " bytes follow; record "
                         + payloadBytes / header.recordSize() + " is incomplete");
             }
             if (payloadBytes > expectedBytes) {
-                throw new InvalidDataException(path + ": " + (payloadBytes - expectedBytes)
-                        + " bytes follow the last of the " + header.recordCount() + " images the header declares");
+                throw new InvalidDataException(path + ": more bytes follow the last of the " + header.recordCount()
+                        + " images the header declares (" + expectedBytes + " bytes of images)");
             }
             in.close();
             return new ImageScan(header.recordCount(), new Hashes(Sha256.hex(payloadDigest), Sha256.hex(rawDigest)));
@@ -146,11 +146,15 @@ public final class IdxSplitValidator {
         return payloadSha;
     }
 
-    private static long countRemaining(InputStream in, Path path) {
+    /**
+     * Bytes left in {@code in}, counted up to {@code limit}: a file that decompresses to far more than its header
+     * declares (a gzip bomb: 20 MB that inflate to 20 GB) fails at once, not after inflating it all.
+     */
+    private static long countRemaining(InputStream in, Path path, long limit) {
         byte[] buffer = new byte[1 << 16];
         long total = 0;
         try {
-            for (int n; (n = in.read(buffer)) > 0; ) {
+            for (int n; total < limit && (n = in.read(buffer, 0, (int) Math.min(buffer.length, limit - total))) > 0; ) {
                 total += n;
             }
         } catch (IOException e) {

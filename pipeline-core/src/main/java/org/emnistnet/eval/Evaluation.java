@@ -62,14 +62,19 @@ public final class Evaluation {
 
     /**
      * One row per id on each side: a repeated id would be joined with every row of the same id on the other side
-     * and counted that many times in the metrics ("on 104 images" for 102 inputs).
+     * and counted that many times in the metrics ("on 104 images" for 102 inputs), and a row without an id would
+     * join nothing and drop out of the metrics unseen. One aggregation finds both.
      */
     private static void requireUniqueIds(Dataset<Row> rows, String what) {
-        List<Row> repeated = rows.groupBy(ImageSchema.ID).count().where(col("count").gt(1))
-                .orderBy(col(ImageSchema.ID)).limit(5).collectAsList();
-        if (!repeated.isEmpty()) {
+        List<Row> wrong = rows.groupBy(ImageSchema.ID).count().where(col("count").gt(1).or(col(ImageSchema.ID).isNull()))
+                .orderBy(col(ImageSchema.ID).asc_nulls_first()).limit(5).collectAsList();
+        if (!wrong.isEmpty() && wrong.get(0).isNullAt(0)) {
+            throw new EmnistNetException("evaluate: " + what + " hold " + wrong.get(0).getLong(1) + " row(s) without an id"
+                    + " (null): each image needs its id to be compared with its label");
+        }
+        if (!wrong.isEmpty()) {
             throw new EmnistNetException("evaluate: " + what + " hold ids more than once (each image must have one row),"
-                    + " e.g. " + String.join(", ", repeated.stream().map(row -> "'" + row.get(0) + "' x" + row.getLong(1)).toList()));
+                    + " e.g. " + String.join(", ", wrong.stream().map(row -> "'" + row.get(0) + "' x" + row.getLong(1)).toList()));
         }
     }
 

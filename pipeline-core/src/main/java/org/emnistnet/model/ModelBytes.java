@@ -96,14 +96,27 @@ public final class ModelBytes implements Serializable {
     }
 
     /**
+     * The most any entry of a model file may inflate to. EMNISTNet's largest entry, its parameters, is ~4 MB (under
+     * a million floats); a zip entry that inflates to gigabytes (a "zip bomb", or a file that is no model of ours)
+     * would otherwise be inflated into memory by DL4J, and end in an OutOfMemoryError.
+     */
+    static final long MAX_ENTRY_BYTES = 64L << 20;
+
+    /**
      * On the driver, before any work: a zip whose checksum matches may still be no model (a file copied over the
      * wrong one, its model.json edited to match); without this it would fail in every executor's first task.
+     * Every entry is inflated once, into nothing, and at most to {@link #MAX_ENTRY_BYTES}.
      */
     private static void checkIsDl4jModel(org.apache.hadoop.fs.Path file, byte[] bytes) {
         java.util.Set<String> entries = new java.util.HashSet<>();
         try (java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(new ByteArrayInputStream(bytes))) {
             for (java.util.zip.ZipEntry entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
                 entries.add(entry.getName());
+                if (inflatesBeyond(zip, MAX_ENTRY_BYTES)) {
+                    throw new EmnistNetException(file + ": not a model of this project: its entry " + entry.getName()
+                            + " inflates to more than " + (MAX_ENTRY_BYTES >> 20) + " MiB (an EMNISTNet model's largest"
+                            + " entry, its parameters, is about 4 MB); refusing to load it");
+                }
             }
         } catch (IOException e) {
             throw new EmnistNetException(file + ": not a DL4J model (not a readable zip: " + e.getMessage() + ")", e);
@@ -112,6 +125,18 @@ public final class ModelBytes implements Serializable {
             throw new EmnistNetException(file + ": not a DL4J model (a zip without configuration.json and"
                     + " coefficients.bin; it holds " + entries.stream().sorted().limit(5).toList() + ")");
         }
+    }
+
+    /** Reads the current entry through, into nothing, and says whether it holds more than {@code limit} bytes. */
+    private static boolean inflatesBeyond(java.io.InputStream entry, long limit) throws IOException {
+        for (long left = limit; left > 0; ) {
+            long skipped = entry.skip(left);
+            if (skipped <= 0) {
+                return false;
+            }
+            left -= skipped;
+        }
+        return entry.read() >= 0;
     }
 
     public String sha256() {

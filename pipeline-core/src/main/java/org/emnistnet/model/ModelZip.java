@@ -25,6 +25,8 @@ public final class ModelZip {
     static final String CARD_ENTRY = "objects/" + CARD_KEY;
     /** The entry is a Java-serialised object: read nothing but a String from a file that may come from anywhere. */
     private static final ObjectInputFilter ONLY_STRINGS = ObjectInputFilter.Config.createFilter("java.lang.String;!*");
+    /** A model card is a few kilobytes of JSON; an entry that inflates to more is no card (and never fills memory). */
+    static final int MAX_CARD_BYTES = 1 << 20;
 
     private ModelZip() {
     }
@@ -51,7 +53,12 @@ public final class ModelZip {
         try (ZipInputStream entries = new ZipInputStream(new ByteArrayInputStream(zip))) {
             for (ZipEntry entry = entries.getNextEntry(); entry != null; entry = entries.getNextEntry()) {
                 if (entry.getName().equals(CARD_ENTRY)) {
-                    ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(entries.readAllBytes()));
+                    byte[] card = entries.readNBytes(MAX_CARD_BYTES + 1);
+                    if (card.length > MAX_CARD_BYTES) {
+                        throw new EmnistNetException(source + ": its " + CARD_ENTRY + " inflates to more than "
+                                + (MAX_CARD_BYTES >> 20) + " MiB: not a model card (a few kilobytes of JSON)");
+                    }
+                    ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(card));
                     in.setObjectInputFilter(ONLY_STRINGS);
                     return Optional.of((String) in.readObject());
                 }

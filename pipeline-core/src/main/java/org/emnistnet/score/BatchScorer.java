@@ -16,6 +16,7 @@ import org.emnistnet.data.AtomicOutputDirectory;
 import org.emnistnet.data.BuildInfo;
 import org.emnistnet.data.ImageFileDecoder;
 import org.emnistnet.data.ImageSchema;
+import org.emnistnet.data.InvalidDataException;
 import org.emnistnet.data.Manifests;
 import org.emnistnet.runtime.ComputeBackend;
 import org.emnistnet.model.ModelBytes;
@@ -31,6 +32,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.regexp_extract;
 
 /**
@@ -112,8 +114,14 @@ public final class BatchScorer {
     public Dataset<Row> scoreImages(Dataset<Row> rows) {
         inputCount = progress == null ? 0 : rows.count(); // the total for progress: a Spark job, only when asked
         lastInput = ScoringSummary.Input.rows();
-        JavaRDD<Row> inputs = rows.select(col(ImageSchema.ID), col(ImageSchema.PIXELS)).javaRDD()
-                .map(row -> RowFactory.create(row.getString(0), row.get(1), badLength(row.get(1))));
+        JavaRDD<Row> inputs = rows.select(col(ImageSchema.ID), col(ImageSchema.PIXELS), input_file_name()).javaRDD()
+                .map(row -> {
+                    if (row.isNullAt(0)) { // a prediction is keyed by its id: one without an id would be no answer
+                        throw new InvalidDataException((row.getString(2).isEmpty() ? "the input" : row.getString(2))
+                                + ": a row without an id (null): every image to score needs one, its prediction is keyed by it");
+                    }
+                    return RowFactory.create(row.getString(0), row.get(1), badLength(row.get(1)));
+                });
         return score(inputs, ImageSchema.ID);
     }
 

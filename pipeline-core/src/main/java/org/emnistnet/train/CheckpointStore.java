@@ -84,6 +84,21 @@ public final class CheckpointStore {
         return read(fileOf(epoch), true);
     }
 
+    /**
+     * The checkpoint a resume continues from. One that cannot be loaded (truncated by a full disk, damaged) is
+     * refused, and the error says how to resume from the one before instead of starting over.
+     */
+    public MultiLayerNetwork loadToResume(int epoch) {
+        try {
+            return load(epoch);
+        } catch (EmnistNetException e) {
+            throw new EmnistNetException(e.getMessage() + "; " + (epoch > 1
+                    ? "to resume from epoch " + (epoch - 1) + " instead (epoch " + epoch + " is trained again), move "
+                    + fileOf(epoch).getName() + " and " + Sidecars.sidecarOf(fileOf(epoch)).getName() + " out of " + directory
+                    : "it is the first epoch's: train again into a new --run"), e);
+        }
+    }
+
     public MultiLayerNetwork loadAveraged(int epoch) {
         return read(averagedFileOf(epoch), false);
     }

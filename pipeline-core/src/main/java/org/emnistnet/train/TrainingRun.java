@@ -111,7 +111,7 @@ public final class TrainingRun {
         // history: resume after the last epoch that both recorded (that epoch is trained again).
         int done = resume ? Math.min(checkpoints.latest().orElse(0),
                 TrainingHistory.read(run.file(RunDirectory.HISTORY)).size()) : 0;
-        MultiLayerNetwork network = done > 0 ? checkpoints.load(done) : EmnistNet.create(classes, recipe, schedule);
+        MultiLayerNetwork network = done > 0 ? checkpoints.loadToResume(done) : EmnistNet.create(classes, recipe, schedule);
         TrainingHistory history = done > 0 ? TrainingHistory.resumedAt(run, done) : TrainingHistory.fresh(run);
         RunFiles.saveOptions(run, new TrainingOptions(recipe, settings.workers(), settings.batchPerWorker(),
                 settings.averagingFrequency(), limit));

@@ -136,6 +136,34 @@ class IdxIngestTest {
     }
 
     @Test
+    void aFileThatInflatesBeyondWhatItsHeaderDeclaresStopsThereInsteadOfInflatingItAll() throws Exception {
+        // the images, then 4 MB of random bytes, the gzip stream cut short inside them: read to the end, as before,
+        // it failed only at the cut ("corrupt or truncated compressed data"), after inflating everything before it
+        byte[] images = fixture.images.get("test");
+        byte[] bomb = Arrays.copyOf(images, images.length + (4 << 20));
+        byte[] noise = new byte[4 << 20];
+        new java.util.Random(1).nextBytes(noise);
+        System.arraycopy(noise, 0, bomb, images.length, noise.length);
+        Path file = dataDir.resolve(IdxFixture.imagesFile("test"));
+        IdxFixture.writeGzip(file, bomb);
+        byte[] gz = Files.readAllBytes(file);
+        Files.write(file, Arrays.copyOf(gz, gz.length - (1 << 20)));
+        assertRejected(fixture.descriptor(), IdxFixture.imagesFile("test"), "more bytes follow the last of the 20 images");
+    }
+
+    @Test
+    void aDescriptorWhoseFileNamesLeaveTheDataFolderIsRefusedBeforeAnyFileIsOpened() throws Exception {
+        String fashion = new String(DatasetDescriptor.class.getResourceAsStream("/org/emnistnet/data/datasets/fashion-mnist.json").readAllBytes());
+        for (String name : List.of("../../etc/passwd", "/etc/passwd", "..")) {
+            Path descriptor = tmp.resolve("hostile.json");
+            Files.writeString(descriptor, fashion.replace("t10k-labels-idx1-ubyte.gz", name));
+            InvalidDataException error = assertThrows(InvalidDataException.class, () -> DatasetDescriptor.named(descriptor.toString()));
+            assertThat(error.getMessage()).contains(descriptor.toString(), "'" + name + "'", "inside the data folder")
+                    .doesNotContain("magic");
+        }
+    }
+
+    @Test
     void aLabelOutsideTheDatasetRangeIsNamedWithItsRecord() throws Exception {
         fixture.labels.get("train")[8 + 12] = 27;
         fixture.writeAll();

@@ -70,6 +70,21 @@ class EvaluationTest {
     }
 
     @Test
+    void aRowWithoutAnIdOnEitherSideIsRefusedInsteadOfDroppingOutOfTheJoin() {
+        Row first = labelled.orderBy(ImageSchema.ID).first();
+        Dataset<Row> nullPrediction = predictions.withColumn(ImageSchema.ID, when(col(ImageSchema.ID)
+                .equalTo(first.getAs(ImageSchema.ID)), lit(null)).otherwise(col(ImageSchema.ID)));
+        EmnistNetException error = assertThrows(EmnistNetException.class,
+                () -> Evaluation.evaluate(nullPrediction, labelled, model.classNames(), 3));
+        assertThat(error.getMessage()).contains("evaluate: the predictions hold 1 row(s) without an id (null)");
+
+        Dataset<Row> nullLabel = labelled.withColumn(ImageSchema.ID, when(col(ImageSchema.ID)
+                .equalTo(first.getAs(ImageSchema.ID)), lit(null)).otherwise(col(ImageSchema.ID)));
+        error = assertThrows(EmnistNetException.class, () -> Evaluation.evaluate(predictions, nullLabel, model.classNames(), 3));
+        assertThat(error.getMessage()).contains("evaluate: the labelled rows hold 1 row(s) without an id (null)");
+    }
+
+    @Test
     void aLabelOutsideTheModelsClassesIsRefusedNamingTheImage() {
         Row first = labelled.orderBy(ImageSchema.ID).first();
         Dataset<Row> wrong = labelled.withColumn(ImageSchema.LABEL, when(col(ImageSchema.ID).equalTo(first.getAs(ImageSchema.ID)),

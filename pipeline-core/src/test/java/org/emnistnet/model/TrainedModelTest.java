@@ -56,6 +56,33 @@ class TrainedModelTest {
     }
 
     @Test
+    void aModelFileWithAnEntryThatInflatesToGigabytesIsRefusedNamingTheEntryBeforeAnythingInflatesIt() throws Exception {
+        Path zip = TinyModel.save(TinyModel.network(), tmp.resolve("model"));
+        String card = Files.readString(zip.resolveSibling("model.json"));
+        Path bomb = Files.createDirectories(tmp.resolve("bomb")).resolve("model.zip");
+        try (var in = new java.util.zip.ZipInputStream(Files.newInputStream(zip));
+             var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(bomb))) {
+            for (var entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                out.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
+                if (entry.getName().equals("configuration.json")) { // 65 MiB of spaces: about 64 KB deflated
+                    byte[] spaces = new byte[1 << 20];
+                    java.util.Arrays.fill(spaces, (byte) ' ');
+                    for (int i = 0; i < 65; i++) {
+                        out.write(spaces);
+                    }
+                } else {
+                    in.transferTo(out);
+                }
+            }
+        }
+        Files.write(bomb, ModelZip.withCard(Files.readAllBytes(bomb), card));
+        assertThat(Files.size(bomb)).as("a small file").isLessThan(4 << 20);
+
+        EmnistNetException error = assertThrows(EmnistNetException.class, () -> TrainedModel.load(bomb.toString()));
+        assertThat(error.getMessage()).contains(bomb.toString()).contains("its entry configuration.json inflates to more than 64 MiB");
+    }
+
+    @Test
     void aModelOfACustomDatasetUsesTheRecipeItsCardRecords() throws Exception {
         assertEquals(ImageFileRecipe.EMNIST, savedWith("my-letters", "emnist").imageFileRecipe());
     }

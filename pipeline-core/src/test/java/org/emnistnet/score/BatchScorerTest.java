@@ -76,6 +76,27 @@ class BatchScorerTest {
     }
 
     @Test
+    void aRowWithoutAnIdFailsTheJobNamingItsFileAndWritesNothing() throws Exception {
+        java.nio.file.Path input = tmp.resolve("no-id");
+        testRows.limit(20).withColumn(ImageSchema.ID, org.apache.spark.sql.functions.when(col(ImageSchema.ID)
+                        .equalTo(testRows.first().<String>getAs(ImageSchema.ID)), null).otherwise(col(ImageSchema.ID)))
+                .coalesce(1).write().parquet(input.toString());
+        BatchScorer scorer = new BatchScorer(spark, model, 2, 64);
+        Dataset<Row> scored = scorer.scoreImages(spark.read().parquet(input.toString()));
+        java.nio.file.Path out = tmp.resolve("out");
+        Exception failure = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                () -> scorer.write(scored, new Path(out.toString()), "parquet", false, "no-id"));
+        Throwable known = failure;
+        while (known != null && !(known instanceof org.emnistnet.data.InvalidDataException)) {
+            known = known.getCause();
+        }
+        assertThat(known).as("the cause the job reports, in " + failure).isNotNull();
+        assertThat(known.getMessage()).contains(input.toString()).contains(".parquet")
+                .contains("a row without an id (null): every image to score needs one");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
     void aFolderOfMixedFilesScoresEveryImageAndNamesTheReasonForEveryOther() throws Exception {
         java.nio.file.Path images = Files.createDirectories(tmp.resolve("images/nested/deeper"));
         Row row = testRows.first();

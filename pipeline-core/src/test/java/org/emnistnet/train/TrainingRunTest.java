@@ -244,7 +244,43 @@ class TrainingRunTest {
         Files.write(checkpoint, bytes);
 
         EmnistNetException error = assertThrows(EmnistNetException.class, () -> train(run, true, line -> { }));
-        assertThat(error.getMessage()).contains("epoch-01.zip").contains("SHA-256 mismatch");
+        assertThat(error.getMessage()).contains("epoch-01.zip").contains("SHA-256 mismatch").contains("train again into a new --run");
+    }
+
+    @Test
+    void aTruncatedLatestCheckpointIsRefusedSayingHowToResumeFromTheOneBefore() throws Exception {
+        Path run = tmp.resolve("run");
+        assertThrows(Killed.class, () -> train(run, false, line -> {
+            if (line.startsWith("epoch 2/")) {
+                throw new Killed();
+            }
+        }));
+        Path latest = checkpoint(run, 2);
+        byte[] whole = Files.readAllBytes(latest);
+        Files.write(latest, java.util.Arrays.copyOf(whole, whole.length / 3)); // a disk that filled up
+        EmnistNetException error = assertThrows(EmnistNetException.class, () -> train(run, true, line -> { }));
+        assertThat(error.getMessage()).contains("epoch-02.zip: SHA-256 mismatch")
+                .contains("to resume from epoch 1 instead (epoch 2 is trained again), move epoch-02.zip and epoch-02.zip.sha256 out of");
+
+        Path aside = Files.createDirectories(tmp.resolve("aside"));
+        Files.move(latest, aside.resolve("epoch-02.zip"));
+        Files.move(latest.resolveSibling("epoch-02.zip.sha256"), aside.resolve("epoch-02.zip.sha256"));
+        List<String> lines = new java.util.ArrayList<>();
+        List<EpochRecord> resumed = train(run, true, lines::add).history();
+        assertEquals(List.of(1, 2, 3), resumed.stream().map(EpochRecord::epoch).toList());
+    }
+
+    @Test
+    void aDamagedSidecarIsNamedAsTheFileThatIsWrong() throws Exception {
+        Path run = tmp.resolve("run");
+        assertThrows(Killed.class, () -> train(run, false, line -> {
+            throw new Killed();
+        }));
+        Path sidecar = checkpoint(run, 1).resolveSibling("epoch-01.zip.sha256");
+        Files.writeString(sidecar, "3f2a  epoch-01.zip\n"); // a sum cut short
+        EmnistNetException error = assertThrows(EmnistNetException.class, () -> train(run, true, line -> { }));
+        assertThat(error.getMessage()).contains("epoch-01.zip.sha256: damaged (expected '<64 hex digits>  epoch-01.zip', found '3f2a  epoch-01.zip')")
+                .doesNotContain("corrupt or modified");
     }
 
     @Test
