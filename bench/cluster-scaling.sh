@@ -20,9 +20,15 @@ submit() {
     --conf spark.executor.memory=2g --conf spark.executor.memoryOverhead=2g ${EXTRA_CONF:-} \
     --class "org.emnistnet.jobs.$1" "$(bin/submit --app-jar)" "${@:2}"
 }
+# Every service this script starts is stopped on every way out (a failed step included): one trap for both.
+stop_services() {
+  [[ -f "$work/cluster/master.pid" ]] && bin/cluster stop --dir "$work/cluster" >/dev/null 2>&1
+  [[ -f "$work/hdfs/hdfs.pid" ]] && bin/hdfs stop --dir "$work/hdfs" >/dev/null 2>&1
+  return 0
+}
+trap stop_services EXIT
 if [[ "${STAGING:-hdfs}" == "hdfs" ]]; then
   hdfs="$(bin/hdfs start --dir "$work/hdfs")"
-  trap 'bin/hdfs stop --dir "$work/hdfs" >/dev/null' EXIT
   base="$hdfs"
 else
   base="file:$work"

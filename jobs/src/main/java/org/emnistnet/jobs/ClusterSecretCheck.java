@@ -20,6 +20,40 @@ final class ClusterSecretCheck {
     private ClusterSecretCheck() {
     }
 
+    /**
+     * A job started by bin/emnistnet on the project's own cluster authenticates with that cluster's secret, read
+     * from {@code DIR/secret} (mode 600) into the configuration, never onto a command line: {@code explicitDir}
+     * (--cluster-dir) must hold one, {@code defaultDir} (this checkout's work/cluster) is used when it does. A
+     * secret the configuration already has (spark-submit, --conf) is kept.
+     */
+    static void useClusterSecret(SparkConf conf, String explicitDir, String defaultDir) {
+        if (!conf.get("spark.master", "").startsWith("spark://") || conf.contains("spark.authenticate.secret")) {
+            if (explicitDir != null && !conf.get("spark.master", "").startsWith("spark://")) {
+                throw new org.emnistnet.UsageException("--cluster-dir is for a standalone master (--master spark://...),"
+                        + " not " + conf.get("spark.master", "local"));
+            }
+            return;
+        }
+        String dir = explicitDir != null ? explicitDir : defaultDir;
+        if (dir == null) {
+            return;
+        }
+        java.nio.file.Path secret = java.nio.file.Path.of(dir, "secret");
+        if (!java.nio.file.Files.isRegularFile(secret)) {
+            if (explicitDir != null) {
+                throw new EmnistNetException("--cluster-dir " + dir + " holds no secret (" + secret + " is written by"
+                        + " bin/cluster start --dir " + dir + " and removed by its stop): is its cluster running?");
+            }
+            return;
+        }
+        try {
+            conf.set("spark.authenticate", "true");
+            conf.set("spark.authenticate.secret", java.nio.file.Files.readString(secret).strip());
+        } catch (java.io.IOException e) {
+            throw new EmnistNetException(secret + ": cannot read the cluster's secret: " + e.getMessage(), e);
+        }
+    }
+
     static void check(SparkConf conf) {
         String master = conf.get("spark.master", "");
         if (!master.startsWith("spark://") || !conf.getBoolean("spark.authenticate", false)) {
@@ -31,7 +65,7 @@ final class ClusterSecretCheck {
             security.initializeAuth();
         } catch (IllegalArgumentException e) {
             throw new EmnistNetException("authentication is on (spark.authenticate) but this application has no secret:"
-                    + " give bin/submit --cluster-dir DIR (it reads DIR/secret) or set spark.authenticate.secret", e);
+                    + " give --cluster-dir DIR (bin/emnistnet or bin/submit: it reads DIR/secret) or set spark.authenticate.secret", e);
         }
         TransportConf transport = SparkTransportConf.fromSparkConf(conf, "rpc", 1, scala.Option.empty());
         // Spark logs a refused handshake as an ERROR with two stack traces; the one line below says it all

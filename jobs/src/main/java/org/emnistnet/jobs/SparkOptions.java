@@ -17,6 +17,14 @@ public final class SparkOptions {
     @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Extra Spark configuration (repeatable).")
     Map<String, String> conf = new LinkedHashMap<>();
 
+    @Option(names = "--cluster-dir", paramLabel = "DIR", description = "With --master spark://: the folder of a"
+            + " bin/cluster whose secret (DIR/secret) authenticates this job. Default: this checkout's work/cluster"
+            + " when it holds one.")
+    String clusterDir;
+
+    /** Where bin/emnistnet says this checkout's bin/cluster keeps its files (work/cluster). */
+    static final String DEFAULT_CLUSTER_DIR_VARIABLE = "EMNISTNET_CLUSTER_DIR";
+
     /**
      * Opens the session. spark-submit passes --master as the system property spark.master; we only fall back to
      * the embedded local[*] when nobody chose a master (setting it unconditionally would override --master).
@@ -37,6 +45,7 @@ public final class SparkOptions {
         sparkConf.setIfMissing("spark.hadoop.ipc.client.rpc-timeout.ms", "120000");
         sparkConf.setIfMissing("spark.hadoop.ipc.client.connect.max.retries.on.timeouts", "3");
         conf.forEach(sparkConf::set);
+        ClusterSecretCheck.useClusterSecret(sparkConf, clusterDir, System.getenv(DEFAULT_CLUSTER_DIR_VARIABLE));
         ClusterSecretCheck.check(sparkConf);
         return SparkSession.builder().appName("emnistnet " + appName).config(sparkConf).getOrCreate();
     }

@@ -105,6 +105,20 @@ class StandaloneClusterIT {
 
     @Test
     @Order(2)
+    void theLauncherUsersMeetFirstRunsAJobOnTheProjectsClusterWithItsClusterDir() throws Exception {
+        Path log = Files.createTempFile(dir, "cli-ingest", ".log");
+        Process process = new ProcessBuilder("bin/emnistnet", "ingest", "--dataset", "fashion-mnist", "--master", master,
+                "--cluster-dir", dir.resolve("cluster").toString(), "--out", dir.resolve("cli-raw").toString())
+                .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertTrue(process.waitFor(300, TimeUnit.SECONDS));
+        Result ingest = new Result(process.exitValue(), Files.readString(log));
+        assertEquals(0, ingest.code, ingest.output);
+        assertTrue(Files.isRegularFile(dir.resolve("cli-raw/_manifest.json")));
+        assertThat(ingest.output).doesNotContain("SaslException");
+    }
+
+    @Test
+    @Order(2)
     void aJobWithoutTheSharedSecretIsRefusedSayingSo() throws Exception {
         Result refused = submit("IngestJob", false, "--dataset", "fashion-mnist", "--out", dir.resolve("refused").toString());
         assertEquals(JobRunner.FAILED, refused.code, refused.output);
