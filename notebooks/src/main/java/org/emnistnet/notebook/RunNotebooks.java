@@ -8,28 +8,22 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * Runs notebooks headless against a pipeline working directory and writes the executed copies, with outputs:
- * {@code .ipynb} through {@link JupyterRunner}, {@code .zpln} through {@link ZeppelinRunner}.
- *
- * <pre>
- * bin/notebooks run --work work/fashion-mnist            # writes notebooks/target/executed/*
- * </pre>
+ * Runs Zeppelin notes headless against a pipeline working directory and writes the executed copies, with outputs,
+ * through {@link ZeppelinRunner} (Zeppelin itself cannot be assembled from Maven Central for Spark 3.5). The
+ * Jupyter notebook runs in Jupyter itself, on a real Java kernel: {@code bin/notebooks run} does both.
  */
 @Command(name = "run-notebooks", mixinStandardHelpOptions = true,
-        description = "Execute Jupyter (.ipynb, Java) and Zeppelin (.zpln) notebooks headless; write them with outputs.")
+        description = "Execute Zeppelin (.zpln) notes headless; write them with outputs.")
 public final class RunNotebooks implements Callable<Integer> {
-    /** The notebooks read the working directory from here (Jupyter) and from the Spark conf key (Zeppelin). */
-    public static final String WORK_PROPERTY = "emnistnet.work";
+    /** The note reads the working directory from this Spark conf key. */
     public static final String WORK_SPARK_CONF = "spark.emnistnet.work";
 
     @Option(names = "--work", required = true, paramLabel = "DIR", description = "A pipeline working directory (raw/, prepared/, run/, scores/, report/).")
@@ -41,7 +35,7 @@ public final class RunNotebooks implements Callable<Integer> {
     @Option(names = "--master", defaultValue = "local[2]", description = "Spark master of the notebooks' sessions. Default: ${DEFAULT-VALUE}.")
     String master;
 
-    @Parameters(paramLabel = "NOTEBOOK", arity = "1..*", description = ".ipynb and .zpln files.")
+    @Parameters(paramLabel = "NOTE", arity = "1..*", description = ".zpln files.")
     List<Path> notebooks;
 
     public static void main(String[] args) {
@@ -64,17 +58,10 @@ public final class RunNotebooks implements Callable<Integer> {
         return 0;
     }
 
-    /** Runs one notebook with this JVM's classpath, the way the tests and the command line both do. */
+    /** Runs one note with this JVM's classpath, the way the tests and the command line both do. */
     public static ObjectNode run(Path notebook, PipelineLayout layout, String master) {
         String classpath = System.getProperty("java.class.path");
         String name = notebook.getFileName().toString();
-        if (name.endsWith(".ipynb")) {
-            List<String> vmOptions = new ArrayList<>(inheritedFlags());
-            vmOptions.add("-Xmx2g");
-            vmOptions.add("-D" + WORK_PROPERTY + "=" + layout.root());
-            vmOptions.add("-Dspark.master=" + master);
-            return new JupyterRunner(classpath, vmOptions).run(notebook);
-        }
         if (name.endsWith(".zpln")) {
             Map<String, String> conf = new LinkedHashMap<>();
             conf.put("spark.master", master);
@@ -86,15 +73,7 @@ public final class RunNotebooks implements Callable<Integer> {
             conf.put(WORK_SPARK_CONF, layout.root().toString());
             return new ZeppelinRunner(classpath, conf).run(notebook);
         }
-        throw new IllegalArgumentException(notebook + ": not a notebook this runner knows (expected .ipynb or .zpln)");
-    }
-
-    /** The flags Spark and DL4J need (--add-opens, system properties), passed on from this JVM to the kernel's. */
-    private static List<String> inheritedFlags() {
-        return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(flag -> flag.startsWith("--add-opens") || flag.startsWith("--add-exports")
-                        || flag.startsWith("-XX:+IgnoreUnrecognizedVMOptions") || flag.startsWith("-Dorg.eclipse.deeplearning4j")
-                        || flag.startsWith("-Djdk.reflect") || flag.startsWith("-Dlog4j2.configurationFile"))
-                .toList();
+        throw new IllegalArgumentException(notebook + ": not a Zeppelin note (.zpln); a Jupyter notebook runs in Jupyter: "
+                + "bin/notebooks run");
     }
 }
