@@ -8,7 +8,11 @@ import org.apache.spark.network.netty.SparkTransportConf;
 import org.apache.spark.network.server.NoOpRpcHandler;
 import org.apache.spark.network.util.TransportConf;
 import org.emnistnet.EmnistNetException;
+import org.emnistnet.UsageException;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -27,19 +31,19 @@ final class ClusterSecretCheck {
      * secret the configuration already has (spark-submit, --conf) is kept.
      */
     static void useClusterSecret(SparkConf conf, String explicitDir, String defaultDir) {
-        if (!conf.get("spark.master", "").startsWith("spark://") || conf.contains("spark.authenticate.secret")) {
-            if (explicitDir != null && !conf.get("spark.master", "").startsWith("spark://")) {
-                throw new org.emnistnet.UsageException("--cluster-dir is for a standalone master (--master spark://...),"
-                        + " not " + conf.get("spark.master", "local"));
+        if (!conf.get("spark.master", "").startsWith("spark://")) {
+            if (explicitDir != null) {
+                throw new UsageException("--cluster-dir is for a standalone master (--master spark://...), not "
+                        + conf.get("spark.master", "local"));
             }
             return;
         }
         String dir = explicitDir != null ? explicitDir : defaultDir;
-        if (dir == null) {
+        if (dir == null || conf.contains("spark.authenticate.secret")) {
             return;
         }
-        java.nio.file.Path secret = java.nio.file.Path.of(dir, "secret");
-        if (!java.nio.file.Files.isRegularFile(secret)) {
+        Path secret = Path.of(dir, "secret");
+        if (!Files.isRegularFile(secret)) {
             if (explicitDir != null) {
                 throw new EmnistNetException("--cluster-dir " + dir + " holds no secret (" + secret + " is written by"
                         + " bin/cluster start --dir " + dir + " and removed by its stop): is its cluster running?");
@@ -48,8 +52,8 @@ final class ClusterSecretCheck {
         }
         try {
             conf.set("spark.authenticate", "true");
-            conf.set("spark.authenticate.secret", java.nio.file.Files.readString(secret).strip());
-        } catch (java.io.IOException e) {
+            conf.set("spark.authenticate.secret", Files.readString(secret).strip());
+        } catch (IOException e) {
             throw new EmnistNetException(secret + ": cannot read the cluster's secret: " + e.getMessage(), e);
         }
     }

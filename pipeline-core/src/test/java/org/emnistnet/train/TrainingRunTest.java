@@ -33,6 +33,17 @@ class TrainingRunTest {
     @TempDir
     Path tmp;
 
+    /** A run in tmp/NAME killed as it reports EPOCH (its checkpoint written, nothing after it): a driver that died. */
+    private Path runKilledAfterEpoch(String name, int epoch) {
+        Path run = tmp.resolve(name);
+        assertThrows(Killed.class, () -> train(run, false, line -> {
+            if (line.startsWith("epoch " + epoch + "/")) {
+                throw new Killed();
+            }
+        }));
+        return run;
+    }
+
     private TrainingRun.Result train(Path run, boolean resume, java.util.function.Consumer<String> progress) {
         return new TrainingRun(SparkTestSession.get()).train(PreparedFashionMnist.path(), runDirectory(run), SHORT, resume, progress);
     }
@@ -190,12 +201,7 @@ class TrainingRunTest {
     void aRunKilledAfterAnEpochResumesToTheSameHistory() throws Exception {
         List<EpochRecord> uninterrupted = train(tmp.resolve("whole"), false, line -> { }).history();
 
-        Path run = tmp.resolve("killed");
-        assertThrows(Killed.class, () -> train(run, false, line -> {
-            if (line.startsWith("epoch 2/")) {
-                throw new Killed();
-            }
-        }));
+        Path run = runKilledAfterEpoch("killed", 2);
         // a crash while epoch 3 was being checkpointed leaves a file without its .sha256 sidecar, and a crash in
         // the middle of an epoch its staged minibatches
         Files.writeString(checkpoint(run, 3), "half a zip");
@@ -219,12 +225,7 @@ class TrainingRunTest {
 
     @Test
     void aDriverKilledBetweenACheckpointAndItsHistoryLineResumesFromTheEpochBoth() throws Exception {
-        Path run = tmp.resolve("run");
-        assertThrows(Killed.class, () -> train(run, false, line -> {
-            if (line.startsWith("epoch 2/")) {
-                throw new Killed();
-            }
-        }));
+        Path run = runKilledAfterEpoch("run", 2);
         // as if killed after epoch 2's checkpoint was complete but before its line reached history.json
         List<EpochRecord> two = history(run);
         org.emnistnet.artifact.AtomicFiles.writeJson(runDirectory(run).file(RunDirectory.HISTORY), two.subList(0, 1));
@@ -234,10 +235,7 @@ class TrainingRunTest {
 
     @Test
     void aCheckpointWhoseSha256DoesNotMatchIsRefused() throws Exception {
-        Path run = tmp.resolve("run");
-        assertThrows(Killed.class, () -> train(run, false, line -> {
-            throw new Killed();
-        }));
+        Path run = runKilledAfterEpoch("run", 1);
         Path checkpoint = checkpoint(run, 1);
         byte[] bytes = Files.readAllBytes(checkpoint);
         bytes[bytes.length / 2] ^= 0x55;
@@ -249,12 +247,7 @@ class TrainingRunTest {
 
     @Test
     void aTruncatedLatestCheckpointIsRefusedSayingHowToResumeFromTheOneBefore() throws Exception {
-        Path run = tmp.resolve("run");
-        assertThrows(Killed.class, () -> train(run, false, line -> {
-            if (line.startsWith("epoch 2/")) {
-                throw new Killed();
-            }
-        }));
+        Path run = runKilledAfterEpoch("run", 2);
         Path latest = checkpoint(run, 2);
         byte[] whole = Files.readAllBytes(latest);
         Files.write(latest, java.util.Arrays.copyOf(whole, whole.length / 3)); // a disk that filled up
@@ -272,10 +265,7 @@ class TrainingRunTest {
 
     @Test
     void aDamagedSidecarIsNamedAsTheFileThatIsWrong() throws Exception {
-        Path run = tmp.resolve("run");
-        assertThrows(Killed.class, () -> train(run, false, line -> {
-            throw new Killed();
-        }));
+        Path run = runKilledAfterEpoch("run", 1);
         Path sidecar = checkpoint(run, 1).resolveSibling("epoch-01.zip.sha256");
         Files.writeString(sidecar, "3f2a  epoch-01.zip\n"); // a sum cut short
         EmnistNetException error = assertThrows(EmnistNetException.class, () -> train(run, true, line -> { }));
@@ -285,10 +275,7 @@ class TrainingRunTest {
 
     @Test
     void startingOverAnExistingRunNeedsResume() {
-        Path run = tmp.resolve("run");
-        assertThrows(Killed.class, () -> train(run, false, line -> {
-            throw new Killed();
-        }));
+        Path run = runKilledAfterEpoch("run", 1);
         EmnistNetException error = assertThrows(EmnistNetException.class, () -> train(run, false, line -> { }));
         assertThat(error.getMessage()).contains("already holds a training run").contains("--resume");
         assertFalse(Files.exists(run.resolve("model.zip")));
@@ -296,10 +283,7 @@ class TrainingRunTest {
 
     @Test
     void aRunWhoseSettingsFileIsGoneIsNotResumedWithOtherSettings() throws Exception {
-        Path run = tmp.resolve("run");
-        assertThrows(Killed.class, () -> train(run, false, line -> {
-            throw new Killed();
-        }));
+        Path run = runKilledAfterEpoch("run", 1);
         Files.delete(run.resolve("run.json"));
         byte[] checkpoint = Files.readAllBytes(checkpoint(run, 1));
 
