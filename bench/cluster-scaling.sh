@@ -8,6 +8,8 @@
 # (one core each, averaging every minibatch: the local default), the data, run directories and --staging on the
 # HDFS. For a 2-core machine, where 2 executors, the driver and the HDFS daemons cannot each have a core.
 # WORKERS="2": only that setting; EXTRA_CONF="--conf k=v ...": more Spark settings for the cluster jobs.
+# YARN=1: the same on a real single-node YARN with its own HDFS (bin/yarn, started and stopped here): every job in
+# cluster deploy mode (the driver in the ApplicationMaster), 1 against 2 executors of 1 core.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 limit="${1:-12000}"; epochs="${2:-2}"; repeats="${3:-1}"
@@ -15,7 +17,14 @@ work=/tmp/emnistnet-bench/cluster
 raw="$(pwd)/lake/fashion-mnist/raw"
 mkdir -p "$work"; rm -rf "$work/hdfs" "$work"/run-* "$work"/*.json
 mode="${MASTER:-cluster}"
+[[ -z "${YARN:-}" ]] || mode=yarn
 submit() {
+  if [[ "$mode" == "yarn" ]]; then
+    HADOOP_CONF_DIR="$work/yarn/conf" bin/submit --master yarn --deploy-mode cluster --properties-file conf/spark-defaults.cluster.conf \
+      --num-executors "$workers" --executor-cores 1 --driver-memory 2g --conf spark.executor.memory=2g \
+      --conf spark.executor.memoryOverhead=2g ${EXTRA_CONF:-} --class "org.emnistnet.jobs.$1" "$(bin/submit --app-jar)" "${@:2}"
+    return
+  fi
   bin/submit --cluster-dir "$work/cluster" --master spark://127.0.0.1:7277 --properties-file conf/spark-defaults.cluster.conf \
     --conf spark.executor.memory=2g --conf spark.executor.memoryOverhead=2g ${EXTRA_CONF:-} \
     --class "org.emnistnet.jobs.$1" "$(bin/submit --app-jar)" "${@:2}"
@@ -24,10 +33,16 @@ submit() {
 stop_services() {
   [[ -f "$work/cluster/master.pid" ]] && bin/cluster stop --dir "$work/cluster" >/dev/null 2>&1
   [[ -f "$work/hdfs/hdfs.pid" ]] && bin/hdfs stop --dir "$work/hdfs" >/dev/null 2>&1
+  [[ -f "$work/yarn/yarn.pid" ]] && bin/yarn stop --dir "$work/yarn" >/dev/null 2>&1
   return 0
 }
 trap stop_services EXIT
-if [[ "${STAGING:-hdfs}" == "hdfs" ]]; then
+hdfs_dir="$work/hdfs"
+if [[ "$mode" == "yarn" ]]; then
+  rm -rf "$work/yarn"
+  hdfs="$(bin/yarn start --dir "$work/yarn" | sed -n 's/.*; hdfs: //p')"
+  base="$hdfs"; hdfs_dir="$work/yarn"; raw="file://$raw"   # the driver runs in a container on this host
+elif [[ "${STAGING:-hdfs}" == "hdfs" ]]; then
   hdfs="$(bin/hdfs start --dir "$work/hdfs")"
   base="$hdfs"
 else
@@ -41,6 +56,8 @@ for workers in ${WORKERS:-1 2}; do
   if [[ "$mode" == "local" ]]; then
     [[ "${STAGING:-hdfs}" == "hdfs" ]] || { echo "MASTER=local measures HDFS staging only" >&2; exit 2; }
     [[ -f "$work/prepared.ok" ]] || { local_job prepare --in "$raw" --out "$base/lake/prepared" 2>/dev/null | grep "^prepare:"; touch "$work/prepared.ok"; }
+  elif [[ "$mode" == "yarn" ]]; then
+    [[ -f "$work/prepared.ok" ]] || { submit PrepareJob --in "$raw" --out "$base/lake/prepared" >/dev/null 2>&1; touch "$work/prepared.ok"; }
   else
     bin/cluster start --workers "$workers" --cores 1 --memory 4g --port 7277 --dir "$work/cluster" >/dev/null
     [[ -f "$work/prepared.ok" ]] || { submit PrepareJob --in "$raw" --out "$base/lake/prepared" --overwrite 2>/dev/null | grep "^prepare:"; touch "$work/prepared.ok"; }
@@ -51,15 +68,15 @@ for workers in ${WORKERS:-1 2}; do
       local_job train --in "$base/lake/prepared" --run "$run" --staging "$base/staging" --epochs "$epochs" --limit "$limit" --workers "$workers"
     else
       submit TrainJob --in "$base/lake/prepared" --run "$run" --epochs "$epochs" --limit "$limit" --workers "$workers"
-    fi 2>&1 | grep -E "^train:|staging|through Spark" | sed 's/^.*INFO  TrainingRun: //'
+    fi 2>&1 | { grep -E "^train:|staging|through Spark" || true; } | sed 's/^.*INFO  TrainingRun: //'
     if [[ "${STAGING:-hdfs}" == "hdfs" ]]; then
-      bin/hdfs dfs --dir "$work/hdfs" -get "$run/history.json" "$work/history-w$workers-$r.json" 2>/dev/null
-      bin/hdfs dfs --dir "$work/hdfs" -get "$run/model.json" "$work/model-w$workers-$r.json" 2>/dev/null
+      bin/hdfs dfs --dir "$hdfs_dir" -get "$run/history.json" "$work/history-w$workers-$r.json" 2>/dev/null
+      bin/hdfs dfs --dir "$hdfs_dir" -get "$run/model.json" "$work/model-w$workers-$r.json" 2>/dev/null
     else
       cp "$work/runs/w$workers-$r/history.json" "$work/history-w$workers-$r.json"; cp "$work/runs/w$workers-$r/model.json" "$work/model-w$workers-$r.json"
     fi
   done
-  [[ "$mode" == "local" ]] || bin/cluster stop --dir "$work/cluster" >/dev/null
+  [[ "$mode" != "cluster" ]] || bin/cluster stop --dir "$work/cluster" >/dev/null
   /usr/bin/python3 - "$work" "$workers" "$repeats" "$mode" <<'PY'
 import json, statistics, sys
 work, workers, repeats = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])

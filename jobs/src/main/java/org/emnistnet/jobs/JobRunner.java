@@ -40,6 +40,15 @@ public final class JobRunner {
             }
             return outcome.code();
         });
+        commandLine.setParameterExceptionHandler((failure, arguments) -> { // picocli's own, keeping the line
+            CommandLine cl = failure.getCommandLine();
+            error[0] = "emnistnet " + cl.getCommandName() + ": error: " + failure.getMessage();
+            cl.getErr().println(failure.getMessage());
+            if (!CommandLine.UnmatchedArgumentException.printSuggestions(failure, cl.getErr())) {
+                cl.usage(cl.getErr());
+            }
+            return USAGE;
+        });
         int code = commandLine.execute(args);
         return new Outcome(code, error[0] != null ? error[0] : "emnistnet: exit code " + code);
     }
@@ -77,13 +86,17 @@ public final class JobRunner {
      * job again) and failure throws an exception whose message is the job's error line (YARN's diagnostics).
      * Where the driver is the process itself ({@code bin/emnistnet}, spark-submit's client mode) it exits with the
      * code, 0/1/2/3: that process's exit code is what its caller reads, and no lingering non-daemon thread of a
-     * library can keep it alive after the job.
+     * library can keep it alive after the job. On YARN a usage error ends the application at once (no second
+     * attempt: it would fail the same way), see {@link YarnApplicationMaster}.
      */
     static void main(Object command, String[] args) {
         Outcome outcome = run(command, args);
         if (!"cluster".equals(System.getProperty("spark.submit.deployMode"))) { // set by spark-submit
             System.exit(outcome.code()); // the only System.exit in the project
         } else if (outcome.code() != 0) {
+            if (outcome.code() == USAGE) {
+                YarnApplicationMaster.failWithoutRetry(outcome.error() + " (exit code " + outcome.code() + ")");
+            }
             throw new JobFailedException(outcome);
         }
     }

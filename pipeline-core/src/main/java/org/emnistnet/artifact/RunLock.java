@@ -35,10 +35,11 @@ public final class RunLock implements AutoCloseable {
     /** What the lock file says. */
     public record Owner(@JsonProperty("user") String user, @JsonProperty("host") String host,
                         @JsonProperty("pid") long pid, @JsonProperty("started") String started,
-                        @JsonProperty("token") String token) {
-        static Owner ofThisProcess() {
+                        @JsonProperty("token") String token,
+                        @JsonProperty("application_attempt") ApplicationAttempt applicationAttempt) {
+        static Owner ofThisProcess(ApplicationAttempt attempt) {
             return new Owner(System.getProperty("user.name"), LocalProcesses.host(), LocalProcesses.pid(),
-                    Instant.now().toString(), UUID.randomUUID().toString());
+                    Instant.now().toString(), UUID.randomUUID().toString(), attempt);
         }
 
         boolean isDeadProcessOnThisHost() {
@@ -48,13 +49,27 @@ public final class RunLock implements AutoCloseable {
 
     /** Takes the run directory's lock, or fails naming who holds it. */
     public static RunLock acquire(RunDirectory run) {
+        return acquire(run, null);
+    }
+
+    /**
+     * Takes the run directory's lock for {@code attempt} (null when no cluster manager numbers this driver's
+     * attempts), or fails naming who holds it. A lock left by an earlier attempt of the same application is taken
+     * over wherever that attempt ran: the cluster manager starts a new attempt only once the earlier one is gone.
+     */
+    public static RunLock acquire(RunDirectory run, ApplicationAttempt attempt) {
         Path file = run.file(FILE);
-        Owner me = Owner.ofThisProcess();
-        for (int attempt = 0; attempt < 2; attempt++) {
+        Owner me = Owner.ofThisProcess(attempt);
+        for (int tries = 0; tries < 2; tries++) {
             if (tryCreate(file, me)) {
                 return new RunLock(file, me);
             }
             Owner holder = AtomicFiles.readJson(file, Owner.class);
+            if (attempt != null && attempt.follows(holder.applicationAttempt())) {
+                LOG.warn("{}: taking over the lock of {}, which its cluster manager has given up on", run, holder.applicationAttempt());
+                AtomicFiles.delete(file);
+                continue;
+            }
             if (!holder.isDeadProcessOnThisHost()) {
                 throw new EmnistNetException(run + " is in use by a training run of " + holder.user() + " on "
                         + holder.host() + " (pid " + holder.pid() + ", started " + holder.started() + "); wait for it to end,"
@@ -64,6 +79,15 @@ public final class RunLock implements AutoCloseable {
             AtomicFiles.delete(file);
         }
         throw new EmnistNetException(run + ": another run took the lock while a stale one was being removed");
+    }
+
+    /**
+     * True if the run directory's lock was left by an earlier attempt of {@code attempt}'s application: that attempt
+     * started this run and was lost before it ended, so this one should continue it.
+     */
+    public static boolean leftByEarlierAttempt(RunDirectory run, ApplicationAttempt attempt) {
+        Path file = run.file(FILE);
+        return attempt != null && AtomicFiles.isFile(file) && attempt.follows(AtomicFiles.readJson(file, Owner.class).applicationAttempt());
     }
 
     private static boolean tryCreate(Path file, Owner owner) {

@@ -40,7 +40,14 @@ public final class IdxIngest {
     public Result ingest(DatasetDescriptor dataset, Path dataDir, Path output, boolean overwrite, boolean skipChecksum) {
         long started = System.nanoTime();
         if (!DataFiles.isDirectory(dataDir)) {
-            throw new InvalidDataException(dataDir + ": not a directory (expected the directory that holds the "
+            Path looked = DataFiles.fileSystem(dataDir).makeQualified(dataDir);
+            // In cluster deploy mode the default filesystem is the cluster's: a local default folder is not there.
+            String where = dataDir.toUri().getScheme() == null && !org.emnistnet.artifact.HadoopFiles.isLocal(looked)
+                    ? " (looked on the default filesystem, " + looked.toUri().getScheme() + "://" + looked.toUri().getAuthority()
+                    + ": for files on the driver's own disk give file://" + looked.toUri().getPath()
+                    + ", or put them on the cluster's filesystem and name that folder)"
+                    : "";
+            throw new InvalidDataException(looked + ": not a directory" + where + " (expected the directory that holds the "
                     + dataset.name() + " IDX files; get them with: " + dataset.howToGet() + ")");
         }
         AtomicOutputDirectory.checkWritable(output, overwrite);

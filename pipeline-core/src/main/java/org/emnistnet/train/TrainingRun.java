@@ -7,6 +7,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.emnistnet.EmnistNetException;
+import org.emnistnet.artifact.ApplicationAttempt;
 import org.emnistnet.artifact.AtomicFiles;
 import org.emnistnet.artifact.EpochRecord;
 import org.emnistnet.artifact.RunDirectory;
@@ -24,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -38,6 +40,10 @@ import static org.apache.spark.sql.functions.xxhash64;
  * split (distributed), checkpoint, append to the history, redraw the curves, report progress. At the end the
  * best epoch by validation accuracy becomes {@code model.zip}, evaluated once on the test split, with its
  * provenance in {@code model.json}. {@code resume} continues from the last complete checkpoint.
+ *
+ * <p>A driver that a cluster manager runs again (YARN's attempt 2 of an application whose ApplicationMaster was
+ * lost, in cluster deploy mode) continues the run its earlier attempt started, from the last checkpoint, as
+ * {@code resume} would: the earlier attempt's lock in the run directory names the application and attempt.
  */
 public final class TrainingRun {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
@@ -72,9 +78,17 @@ public final class TrainingRun {
     public Result train(TrainingData data, RunDirectory run, TrainingOptions requested, boolean resume, String staging,
                         Consumer<String> progress) {
         ComputeBackend.configure();
-        RunFiles.checkStartable(run, resume);
-        try (RunLock lock = RunLock.acquire(run)) {
-            return trainLocked(data, run, requested, resume, staging, progress);
+        FixedExecutors.require(spark.sparkContext().getConf());
+        ApplicationAttempt attempt = ApplicationAttempt.of(spark.sparkContext().applicationId(),
+                Optional.ofNullable(spark.sparkContext().applicationAttemptId().getOrElse(() -> null))).orElse(null);
+        boolean continuing = !resume && RunLock.leftByEarlierAttempt(run, attempt);
+        if (continuing) {
+            LOG.warn("{}: {} continues the run its earlier attempt started, from its last checkpoint", run, attempt);
+            progress.accept(attempt + ": continuing the run an earlier attempt started");
+        }
+        RunFiles.checkStartable(run, resume || continuing);
+        try (RunLock lock = RunLock.acquire(run, attempt)) {
+            return trainLocked(data, run, requested, resume || continuing, staging, progress);
         }
     }
 

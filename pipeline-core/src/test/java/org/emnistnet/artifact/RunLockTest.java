@@ -48,7 +48,7 @@ class RunLockTest {
         dead.waitFor();
         for (RunDirectory run : new RunDirectory[]{local(), onHdfs("stale")}) {
             RunLock.Owner stale = new RunLock.Owner("someone", java.net.InetAddress.getLocalHost().getHostName(),
-                    dead.pid(), "2026-01-01T00:00:00Z", "old-token");
+                    dead.pid(), "2026-01-01T00:00:00Z", "old-token", null);
             AtomicFiles.writeJson(run.file(RunLock.FILE), stale);
             try (RunLock taken = RunLock.acquire(run)) {
                 assertEquals(ProcessHandle.current().pid(), AtomicFiles.readJson(run.file(RunLock.FILE), RunLock.Owner.class).pid());
@@ -60,9 +60,35 @@ class RunLockTest {
     void aLockHeldOnAnotherHostIsNeverTakenOver() {
         RunDirectory run = onHdfs("elsewhere");
         AtomicFiles.writeJson(run.file(RunLock.FILE), new RunLock.Owner("someone", "another-host.example", 1,
-                "2026-01-01T00:00:00Z", "their-token"));
+                "2026-01-01T00:00:00Z", "their-token", null));
         EmnistNetException refused = assertThrows(EmnistNetException.class, () -> RunLock.acquire(run));
         assertThat(refused.getMessage()).contains("on another-host.example");
         assertTrue(AtomicFiles.exists(run.file(RunLock.FILE)), "their lock stays");
+    }
+
+    @Test
+    void aLaterAttemptOfTheSameApplicationTakesOverTheLockItsLostAttemptLeftOnAnotherHost() {
+        RunDirectory run = onHdfs("attempts");
+        ApplicationAttempt first = new ApplicationAttempt("application_1_0001", 1);
+        AtomicFiles.writeJson(run.file(RunLock.FILE), new RunLock.Owner("yarn", "node-7.example", 1,
+                "2026-01-01T00:00:00Z", "attempt-1-token", first));
+        ApplicationAttempt second = new ApplicationAttempt("application_1_0001", 2);
+        assertTrue(RunLock.leftByEarlierAttempt(run, second), "attempt 2 continues what attempt 1 started");
+        assertFalse(RunLock.leftByEarlierAttempt(run, first), "an attempt does not follow itself");
+        assertFalse(RunLock.leftByEarlierAttempt(run, new ApplicationAttempt("application_1_0002", 2)), "another application");
+        assertFalse(RunLock.leftByEarlierAttempt(run, null), "no cluster manager: no attempts");
+        try (RunLock taken = RunLock.acquire(run, second)) {
+            assertEquals(second, AtomicFiles.readJson(run.file(RunLock.FILE), RunLock.Owner.class).applicationAttempt());
+        }
+    }
+
+    @Test
+    void anotherApplicationNeverTakesOverALockHeldOnAnotherHost() {
+        RunDirectory run = onHdfs("other-application");
+        AtomicFiles.writeJson(run.file(RunLock.FILE), new RunLock.Owner("yarn", "node-7.example", 1,
+                "2026-01-01T00:00:00Z", "their-token", new ApplicationAttempt("application_1_0001", 1)));
+        EmnistNetException refused = assertThrows(EmnistNetException.class,
+                () -> RunLock.acquire(run, new ApplicationAttempt("application_1_0002", 2)));
+        assertThat(refused.getMessage()).contains("on node-7.example");
     }
 }

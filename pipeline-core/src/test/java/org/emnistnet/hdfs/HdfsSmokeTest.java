@@ -41,4 +41,23 @@ class HdfsSmokeTest {
         Dataset<Row> back = spark.read().parquet(path);
         assertEquals(1000, back.count());
     }
+
+    @Test
+    void aDataFolderGivenAsAPlainPathIsLookedUpOnTheDefaultFilesystemAndTheErrorSaysHowToNameALocalOne() throws Exception {
+        SparkSession spark = SparkTestSession.get();
+        org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+        String before = conf.get("fs.defaultFS");
+        conf.set("fs.defaultFS", HDFS.uri().toString()); // as for a driver inside YARN's ApplicationMaster
+        try {
+            java.nio.file.Path out = java.nio.file.Files.createTempDirectory("emnistnet-ingest-out").resolve("raw");
+            var error = org.junit.jupiter.api.Assertions.assertThrows(org.emnistnet.data.InvalidDataException.class,
+                    () -> new org.emnistnet.data.IdxIngest(spark).ingest(org.emnistnet.data.DatasetDescriptor.named("fashion-mnist"),
+                            new Path("/usr/share/datasets/fashion-mnist"), new Path(out.toUri()), false, false));
+            org.assertj.core.api.Assertions.assertThat(error.getMessage())
+                    .startsWith(HDFS.uri() + "/usr/share/datasets/fashion-mnist: not a directory")
+                    .contains("file:///usr/share/datasets/fashion-mnist");
+        } finally {
+            conf.set("fs.defaultFS", before);
+        }
+    }
 }

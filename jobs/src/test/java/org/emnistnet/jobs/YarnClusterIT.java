@@ -1,0 +1,291 @@
+package org.emnistnet.jobs;
+
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.yarn.api.records.ApplicationId;
+import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.api.records.YarnApplicationState;
+import org.apache.hadoop.yarn.client.api.YarnClient;
+import org.apache.hadoop.yarn.conf.YarnConfiguration;
+import org.emnistnet.artifact.EpochRecord;
+import org.emnistnet.artifact.TrainingHistory;
+import org.emnistnet.data.Sha256;
+import org.emnistnet.model.TrainedModel;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The jobs in YARN's cluster deploy mode (the driver inside the ApplicationMaster), submitted with bin/submit and the
+ * application jar to a real single-node YARN with its own HDFS that bin/yarn starts (ResourceManager, NodeManager,
+ * NameNode, DataNode on 127.0.0.1; every container a real JVM). Data, runs and scores live on that HDFS. Each
+ * application is checked with YARN's own client: its final state, its status and how many attempts it took.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class YarnClusterIT {
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    /** The settings of both training runs: the killed one must end where the uninterrupted one did. */
+    private static final List<String> TRAINING = List.of("--in", "/lake/prepared", "--limit", "2000", "--workers", "2");
+    private static Path dir;
+    private static Path confDir;
+    private static URI hdfs;
+    private static YarnClient yarn;
+
+    @BeforeAll
+    static void startYarn() throws Exception {
+        dir = Files.createTempDirectory("emnistnet-yarn-it");
+        Result started = run(List.of("bin/yarn", "start", "--dir", dir.resolve("yarn").toString(), "--memory-mb", "12288"), 300);
+        assertEquals(0, started.code, started.output);
+        confDir = dir.resolve("yarn/conf");
+        assertThat(started.output).contains("export HADOOP_CONF_DIR=" + confDir);
+        hdfs = URI.create(Files.readString(dir.resolve("yarn/url")).trim());
+        YarnConfiguration conf = new YarnConfiguration();
+        conf.addResource(new org.apache.hadoop.fs.Path(confDir.resolve("yarn-site.xml").toUri()));
+        yarn = YarnClient.createYarnClient();
+        yarn.init(conf);
+        yarn.start();
+        Result status = run(List.of("bin/yarn", "status", "--dir", dir.resolve("yarn").toString()), 30);
+        assertEquals(0, status.code, status.output);
+        assertThat(status.output).contains("resourcemanager: 127.0.0.1:");
+    }
+
+    @AfterAll
+    static void stopYarn() throws Exception {
+        if (yarn != null) {
+            yarn.stop();
+        }
+        Result stopped = run(List.of("bin/yarn", "stop", "--dir", dir.resolve("yarn").toString()), 120);
+        assertEquals(0, stopped.code, stopped.output);
+        assertFalse(run(List.of("bin/yarn", "status", "--dir", dir.resolve("yarn").toString()), 30).code == 0, "status reports it stopped");
+        assertThat(ProcessHandle.allProcesses().map(p -> p.info().commandLine().orElse(""))
+                .filter(c -> c.contains(dir.toString()))).as("processes left from the YARN folder").isEmpty();
+        org.apache.hadoop.fs.FileUtil.fullyDelete(dir.toFile());
+    }
+
+    @Test
+    @Order(1)
+    void everyStageRunsInClusterDeployModeEachApplicationSucceedingInOneAttempt() throws Exception {
+        // the driver runs inside the ApplicationMaster, whose default filesystem is HDFS: local files are file://
+        succeeds("IngestJob", "--dataset", "fashion-mnist", "--data", "file:///usr/share/datasets/fashion-mnist",
+                "--out", "/lake/raw");
+        succeeds("PrepareJob", "--in", "/lake/raw", "--out", "/lake/prepared");
+        Result train = succeeds("TrainJob", concat(TRAINING, "--run", "/runs/r1", "--epochs", "3"));
+        assertThat(train.output).contains("train: epoch 3/3").contains("2 workers");
+        Result score = succeeds("ScoreJob", "--model", "/runs/r1/model.zip", "--in", "/lake/prepared", "--out", "/scores/r1");
+        assertThat(score.output).contains("10000 inputs, 10000 scored");
+        succeeds("EvaluateJob", "--predictions", "/scores/r1", "--labels", "/lake/prepared", "--out", "/reports/r1",
+                "--run", "/runs/r1");
+
+        try (FileSystem fs = fileSystem()) {
+            for (String file : new String[]{"model.zip", "model.onnx"}) { // each with the SHA-256 of its bytes beside it
+                byte[] bytes = read(fs, "/runs/r1/" + file);
+                assertThat(new String(read(fs, "/runs/r1/" + file + ".sha256"), StandardCharsets.UTF_8)).startsWith(Sha256.of(bytes));
+            }
+            assertTrue(fs.isFile(new org.apache.hadoop.fs.Path("/runs/r1/model.json")));
+            assertEquals(3, history(fs, "/runs/r1").size());
+            assertFalse(fs.exists(new org.apache.hadoop.fs.Path("/runs/r1/staging")), "staged minibatches removed");
+            assertTrue(fs.isFile(new org.apache.hadoop.fs.Path("/reports/r1/metrics.json")));
+        }
+        TrainedModel model = TrainedModel.load(hdfs + "/runs/r1/model.zip");
+        assertEquals(10, model.classNames().size());
+        // far above chance (0.1) after 3 epochs on 2,000 images (0.51 measured; the local default reaches ~0.7 there)
+        Matcher accuracy = Pattern.compile("test_accuracy (0\\.\\d+)").matcher(train.output);
+        assertTrue(accuracy.find(), train.output);
+        assertThat(Double.parseDouble(accuracy.group(1))).isGreaterThan(0.35);
+    }
+
+    @Test
+    @Order(2)
+    void anApplicationMasterKilledMidTrainingIsRetriedAndTheRetryResumesFromTheLastHdfsCheckpoint() throws Exception {
+        Path log = dir.resolve("killed-train.log");
+        Set<ApplicationId> before = applications();
+        Process driver = start("TrainJob", concat(TRAINING, "--run", "/runs/killed", "--epochs", "3"), log);
+        String application;
+        try (FileSystem fs = fileSystem()) {
+            waitFor(() -> fs.exists(new org.apache.hadoop.fs.Path("/runs/killed/checkpoints/epoch-01.zip.sha256")), 400,
+                    "epoch 1's checkpoint on HDFS");
+            application = newApplication(before).toString();
+            ProcessHandle applicationMaster = ProcessHandle.allProcesses() // its JVM, not the shell that started it
+                    .filter(p -> p.info().command().orElse("").endsWith("/java"))
+                    .filter(p -> p.info().commandLine().orElse("").contains("org.apache.spark.deploy.yarn.ApplicationMaster"))
+                    .filter(p -> p.info().commandLine().orElse("").contains(application))
+                    .findFirst().orElseThrow(() -> new AssertionError("no ApplicationMaster JVM of " + application));
+            assertTrue(applicationMaster.destroyForcibly(), "kill -9 of the ApplicationMaster (the driver) mid-training");
+        }
+        assertTrue(driver.waitFor(900, TimeUnit.SECONDS), "spark-submit follows the application to its end");
+        Result result = new Result(driver.exitValue(), Files.readString(log));
+        assertEquals(0, result.code, result.output);
+        ApplicationId id = ApplicationId.fromString(application);
+        assertEquals(FinalApplicationStatus.SUCCEEDED, yarn.getApplicationReport(id).getFinalApplicationStatus());
+        assertEquals(2, yarn.getApplicationAttempts(id).size(), "attempt 2 after the kill, no more");
+
+        try (FileSystem fs = fileSystem()) {
+            List<EpochRecord> resumed = history(fs, "/runs/killed");
+            List<EpochRecord> uninterrupted = history(fs, "/runs/r1");
+            assertEquals(3, resumed.size());
+            for (int i = 0; i < 3; i++) { // as TrainingRunTest's resume: the same run, up to float summation order
+                EpochRecord a = uninterrupted.get(i);
+                EpochRecord b = resumed.get(i);
+                assertEquals(a.trainLoss(), b.trainLoss(), 2e-3, "train loss of epoch " + (i + 1));
+                assertEquals(a.valLoss(), b.valLoss(), 2e-3, "val loss of epoch " + (i + 1));
+                assertEquals(a.valAccuracy(), b.valAccuracy(), 0.005, "val accuracy of epoch " + (i + 1));
+                assertEquals(a.learningRate(), b.learningRate(), 1e-12, "learning rate of epoch " + (i + 1));
+                assertEquals(a.iterations(), b.iterations());
+            }
+            assertTrue(fs.isFile(new org.apache.hadoop.fs.Path("/runs/killed/model.json")));
+            assertFalse(fs.exists(new org.apache.hadoop.fs.Path("/runs/killed/_lock.json")), "the lock is released at the end");
+        }
+        // attempt 2 resumed after epoch 1 (its driver log is in YARN's container logs, not spark-submit's output)
+        assertThat(containerLogs(application, 2)).contains("continuing the run an earlier attempt started")
+                .contains("resuming after epoch 1");
+    }
+
+    @Test
+    @Order(3)
+    void aUsageErrorEndsTheApplicationFailedInOneAttemptWithItsMessageAsDiagnostics() throws Exception {
+        Set<ApplicationId> before = applications();
+        Result failed = submit("TrainJob", concat(TRAINING, "--run", "/runs/never", "--epochs", "0"));
+        assertThat(failed.code).isNotZero();
+        ApplicationId id = newApplication(before);
+        ApplicationReport report = yarn.getApplicationReport(id);
+        assertEquals(YarnApplicationState.FINISHED, report.getYarnApplicationState(), report.getDiagnostics());
+        assertEquals(FinalApplicationStatus.FAILED, report.getFinalApplicationStatus());
+        assertEquals(1, yarn.getApplicationAttempts(id).size(), "a usage error is not retried: it would fail the same way");
+        assertThat(report.getDiagnostics()).contains("--epochs").contains("exit code 2");
+    }
+
+    /**
+     * Checks that the application of {@code submitted} SUCCEEDED in one attempt; returns spark-submit's output followed
+     * by what the application's containers printed (in cluster mode the driver's output is the ApplicationMaster's
+     * container log, not spark-submit's).
+     */
+    private static Result succeeds(String job, String... args) throws Exception {
+        Set<ApplicationId> before = applications();
+        Result submitted = submit(job, args);
+        assertEquals(0, submitted.code, submitted.output);
+        ApplicationId id = newApplication(before);
+        String application = id.toString();
+        ApplicationReport report = yarn.getApplicationReport(id);
+        assertEquals(YarnApplicationState.FINISHED, report.getYarnApplicationState());
+        assertEquals(FinalApplicationStatus.SUCCEEDED, report.getFinalApplicationStatus(), report.getDiagnostics());
+        assertEquals(1, yarn.getApplicationAttempts(id).size(), "one attempt: " + id);
+        return new Result(submitted.code, submitted.output + containerLogs(application, 1));
+    }
+
+    private static Set<ApplicationId> applications() throws Exception {
+        return yarn.getApplications().stream().map(ApplicationReport::getApplicationId).collect(Collectors.toSet());
+    }
+
+    /** The one application submitted since {@code before} was taken. */
+    private static ApplicationId newApplication(Set<ApplicationId> before) throws Exception {
+        Set<ApplicationId> added = applications();
+        added.removeAll(before);
+        assertEquals(1, added.size(), "applications submitted: " + added);
+        return added.iterator().next();
+    }
+
+    /** What the containers of {@code attempt} of {@code application} wrote (the NodeManager's log folders). */
+    private static String containerLogs(String application, int attempt) throws IOException {
+        String attemptPart = String.format("_%02d_", attempt); // container_<cluster>_<app>_<attempt>_<n>
+        StringBuilder logs = new StringBuilder();
+        try (var files = Files.walk(dir.resolve("yarn/target"))) {
+            for (Path file : files.filter(p -> p.toString().contains("-logDir-") && p.toString().contains(application))
+                    .filter(p -> p.getFileName().toString().matches("stdout|stderr"))
+                    .filter(p -> p.getParent().getFileName().toString().contains(attemptPart)).toList()) {
+                logs.append(Files.readString(file, StandardCharsets.ISO_8859_1));
+            }
+        }
+        return logs.toString();
+    }
+
+    private static List<EpochRecord> history(FileSystem fs, String run) throws IOException {
+        return TrainingHistory.read(fs.makeQualified(new org.apache.hadoop.fs.Path(run + "/history.json")));
+    }
+
+    private static byte[] read(FileSystem fs, String path) throws IOException {
+        try (InputStream in = fs.open(new org.apache.hadoop.fs.Path(path))) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static FileSystem fileSystem() throws IOException {
+        org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+        conf.setBoolean("fs.hdfs.impl.disable.cache", true);
+        return FileSystem.get(hdfs, conf);
+    }
+
+    private static String[] concat(List<String> settings, String... more) {
+        List<String> all = new ArrayList<>(settings);
+        all.addAll(List.of(more));
+        return all.toArray(new String[0]);
+    }
+
+    private static Result submit(String job, String... args) throws Exception {
+        Path log = Files.createTempFile(dir, job, ".log");
+        Process process = start(job, args, log);
+        assertTrue(process.waitFor(900, TimeUnit.SECONDS), job + " within 15 minutes");
+        return new Result(process.exitValue(), Files.readString(log));
+    }
+
+    private static Process start(String job, String[] args, Path log) throws IOException {
+        List<String> command = new ArrayList<>(List.of("bin/submit", "--master", "yarn", "--deploy-mode", "cluster",
+                "--properties-file", "conf/spark-defaults.cluster.conf", "--driver-memory", "2g",
+                "--num-executors", "2", "--executor-cores", "1",
+                "--conf", "spark.executor.memory=1500m", "--conf", "spark.executor.memoryOverhead=1g",
+                "--class", "org.emnistnet.jobs." + job, appJar()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()); // a pipe nobody reads would block a long-running client
+        builder.environment().put("HADOOP_CONF_DIR", confDir.toString());
+        return builder.start();
+    }
+
+    private static String appJar() throws IOException {
+        try (var jars = Files.list(ROOT.resolve("jobs/target"))) {
+            return jars.filter(p -> p.getFileName().toString().startsWith("emnistnet-app-")).findFirst().orElseThrow().toString();
+        }
+    }
+
+    private static Result run(List<String> command, int seconds) throws Exception {
+        Process process = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(seconds, TimeUnit.SECONDS), String.join(" ", command));
+        return new Result(process.exitValue(), output);
+    }
+
+    private interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    private static void waitFor(Condition condition, int seconds, String what) throws Exception {
+        for (int i = 0; i < seconds * 5 && !condition.holds(); i++) {
+            Thread.sleep(200);
+        }
+        assertTrue(condition.holds(), "waited " + seconds + " s for " + what);
+    }
+
+    private record Result(int code, String output) {
+    }
+}
