@@ -2,7 +2,7 @@
 # Scoring throughput against ONNX Runtime's own, interleaved in one session on an otherwise idle machine, ROUNDS
 # rounds (default 3) of: the inference anchors (ort_infer.py with MODEL=our model.onnx: PyTorch 2.13 eval and
 # frozen on the anchor's network, ONNX Runtime on OUR exported file, batch 1024, 2 threads), Debian's PyTorch 1.13
-# anchor (the old reference, when python3-torch is installed), then benchmark-score on local[2] (3 runs per call,
+# anchor (the old reference, when python3-torch is installed), then benchmark-score on local[2] (3 timed runs after 3 untimed per call,
 # the median printed) for: the Parquet test split (10,000 images) with --engine onnx and --engine dl4j, the
 # Parquet train split (54,000 images: a large set, where a Spark job's fixed cost is amortised) with --engine
 # onnx, and 10,000 PNG files with --engine onnx.
