@@ -8,6 +8,7 @@ import org.apache.hadoop.yarn.api.records.YarnApplicationState;
 import org.apache.hadoop.yarn.client.api.YarnClient;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.emnistnet.artifact.EpochRecord;
+import org.emnistnet.artifact.SameRun;
 import org.emnistnet.artifact.TrainingHistory;
 import org.emnistnet.data.Sha256;
 import org.emnistnet.model.TrainedModel;
@@ -143,17 +144,8 @@ class YarnClusterIT {
 
         try (FileSystem fs = fileSystem()) {
             List<EpochRecord> resumed = history(fs, "/runs/killed");
-            List<EpochRecord> uninterrupted = history(fs, "/runs/r1");
             assertEquals(3, resumed.size());
-            for (int i = 0; i < 3; i++) { // as TrainingRunTest's resume: the same run, up to float summation order
-                EpochRecord a = uninterrupted.get(i);
-                EpochRecord b = resumed.get(i);
-                assertEquals(a.trainLoss(), b.trainLoss(), 2e-3, "train loss of epoch " + (i + 1));
-                assertEquals(a.valLoss(), b.valLoss(), 2e-3, "val loss of epoch " + (i + 1));
-                assertEquals(a.valAccuracy(), b.valAccuracy(), 0.005, "val accuracy of epoch " + (i + 1));
-                assertEquals(a.learningRate(), b.learningRate(), 1e-12, "learning rate of epoch " + (i + 1));
-                assertEquals(a.iterations(), b.iterations());
-            }
+            SameRun.assertSameHistory(history(fs, "/runs/r1"), resumed); // as TrainingRunTest's local resume
             assertTrue(fs.isFile(new org.apache.hadoop.fs.Path("/runs/killed/model.json")));
             assertFalse(fs.exists(new org.apache.hadoop.fs.Path("/runs/killed/_lock.json")), "the lock is released at the end");
         }
