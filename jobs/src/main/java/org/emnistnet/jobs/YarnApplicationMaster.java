@@ -21,11 +21,6 @@ final class YarnApplicationMaster {
     private YarnApplicationMaster() {
     }
 
-    /** True when this JVM is a driver inside Spark's YARN ApplicationMaster. */
-    static boolean isInside() {
-        return master() != null;
-    }
-
     /**
      * Ends this YARN application FAILED with {@code diagnostics}, so that YARN starts no other attempt. Returns false
      * (and does nothing) outside Spark's YARN ApplicationMaster.

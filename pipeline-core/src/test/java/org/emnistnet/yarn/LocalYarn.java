@@ -140,14 +140,6 @@ public final class LocalYarn implements AutoCloseable {
         return confDir;
     }
 
-    /** A client configuration of this YARN (what {@link #confDir()} holds). */
-    public YarnConfiguration clientConfiguration() {
-        YarnConfiguration conf = new YarnConfiguration();
-        conf.addResource(new org.apache.hadoop.fs.Path(confDir.resolve("core-site.xml").toUri()));
-        conf.addResource(new org.apache.hadoop.fs.Path(confDir.resolve("yarn-site.xml").toUri()));
-        return conf;
-    }
-
     public LocalHdfs hdfs() {
         return hdfs;
     }
