@@ -69,6 +69,21 @@ public final class LocalHdfs implements AutoCloseable {
         return cluster.getDataNodes().size();
     }
 
+    /** Stops DataNode {@code index} as a crash would (the NameNode still counts it alive until its heartbeats lapse). */
+    public MiniDFSCluster.DataNodeProperties stopDataNode(int index) {
+        return cluster.stopDataNode(index);
+    }
+
+    /** Starts a stopped DataNode again with its blocks, and waits until the NameNode has it. */
+    public void restartDataNode(MiniDFSCluster.DataNodeProperties dataNode) {
+        try {
+            cluster.restartDataNode(dataNode, true);
+            cluster.waitActive();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Override
     public void close() {
         cluster.shutdown(true);

@@ -8,6 +8,7 @@ import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.emnistnet.PreparedFashionMnist;
 import org.emnistnet.SparkTestSession;
+import org.emnistnet.TaskKiller;
 import org.emnistnet.TinyModel;
 import org.emnistnet.data.ImageSchema;
 import org.emnistnet.model.TrainedModel;
@@ -197,6 +198,26 @@ class BatchScorerTest {
         assertEquals(6000L, summary.inputs());
         assertEquals(org.emnistnet.data.Manifests.sha256(new Path(PreparedFashionMnist.path())), summary.inputManifestSha256());
         assertEquals("val", summary.inputSplit());
+    }
+
+    /**
+     * A write task lost mid-way (a lost executor, or the loser of a speculative pair, which Spark kills the same way)
+     * runs again, and Spark's commit protocol publishes one attempt's file: exactly one row per input, no id twice.
+     */
+    @Test
+    void aScoringTaskKilledMidWayRunsAgainAndEveryInputHasExactlyOneRow() {
+        BatchScorer scorer = new BatchScorer(spark, model, 1, 256);
+        Path out = new Path(tmp.resolve("val").toString());
+        org.emnistnet.artifact.ScoringSummary summary;
+        try (TaskKiller killer = TaskKiller.inStage(spark.sparkContext(), "save at BatchScorer", 1)) {
+            summary = scorer.write(scorer.scoreSplit(PreparedFashionMnist.path(), "val"), out, "parquet", false, "val");
+            assertEquals(1, killer.killed(), "a task of the write was killed and ran again");
+        }
+        Dataset<Row> written = spark.read().parquet(out.toString());
+        assertEquals(6000L, summary.inputs());
+        assertEquals(6000L, written.count());
+        assertEquals(6000L, written.select("id").distinct().count());
+        assertEquals(0L, written.where(col(PredictionSchema.ERROR).isNotNull()).count());
     }
 
     @Test

@@ -4,6 +4,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.emnistnet.SparkTestSession;
+import org.emnistnet.TaskKiller;
 import org.emnistnet.model.EmnistNet;
 import org.emnistnet.model.OneCycleSchedule;
 import org.emnistnet.model.TrainingRecipe;
@@ -16,6 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.nio.file.Path;
 import java.util.stream.IntStream;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Real dl4j-spark parameter averaging on the local test Spark: what one epoch trains on. */
@@ -54,12 +56,53 @@ class ParameterAveragingTrainerTest {
                 "DL4J's iteration count, the schedule's unit, advances by the averaging frequency per round");
     }
 
+    /**
+     * A worker's task lost in the middle of a round (its executor gone) is run again by Spark from the round's
+     * broadcast parameters: the round averages every worker's full result, never a partial round, and the epoch
+     * ends where an undisturbed epoch ends.
+     */
+    @ParameterizedTest(name = "staged {0}, replicas {1}")
+    @CsvSource({"true, 1", "true, 2", "false, 1"})
+    void aWorkerTaskKilledMidRoundIsRunAgainAndTheEpochEqualsAnUndisturbedOne(boolean staged, int replicas) {
+        int minibatches = 60; // 3 rounds of 10 minibatches per worker: long enough tasks for the kill to land mid-way
+        TrainerSettings settings = new TrainerSettings(2, MINIBATCH, 10, staged ? staging.toUri().toString() : null, 7, 1, replicas);
+        long images = (long) minibatches * MINIBATCH;
+        int rounds = settings.roundsPerEpoch(images);
+        TrainingRecipe recipe = TrainingRecipe.reference();
+        MultiLayerNetwork initial = new MultiLayerNetwork(EmnistNet.configuration(10, recipe,
+                OneCycleSchedule.of(recipe, settings.iterationsPerEpoch(images))));
+        initial.init();
+        JavaSparkContext spark = JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext());
+        JavaRDD<DataSet> epoch = spark.parallelize(IntStream.range(0, minibatches).boxed().toList(), 3)
+                .map(ParameterAveragingTrainerTest::randomMinibatch);
+
+        ParameterAveragingTrainer undisturbed = new ParameterAveragingTrainer(spark, initial.clone(), settings, rounds);
+        EpochFit expected = undisturbed.fitEpoch(epoch, 1);
+        ParameterAveragingTrainer disturbed = new ParameterAveragingTrainer(spark, initial.clone(), settings, rounds);
+        EpochFit fit;
+        try (TaskKiller killer = TaskKiller.inStage(spark.sc(), "ParameterAveragingTrainingMaster", 2)) {
+            fit = disturbed.fitEpoch(epoch, 1);
+            assertEquals(1, killer.killed(), "a worker's task of round 2 was killed and ran again");
+        }
+
+        assertEquals(images, fit.images(), "the killed attempt's images are not counted, the retry's are");
+        assertEquals(expected.meanLoss(), fit.meanLoss(), 1e-5);
+        assertEquals(rounds * settings.averagingFrequency(), disturbed.network().getIterationCount());
+        assertThat(disturbed.network().params().sub(undisturbed.network().params()).norm2Number().doubleValue())
+                .as("distance of the parameters from the undisturbed epoch's").isLessThan(1e-4);
+    }
+
+    /** Pixels from {@link java.util.Random}: the same on any thread (tasks run two at a time). */
     private static DataSet randomMinibatch(int seed) {
-        Nd4j.getRandom().setSeed(seed);
+        java.util.Random random = new java.util.Random(seed);
+        float[] pixels = new float[MINIBATCH * 28 * 28];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = random.nextFloat();
+        }
         var labels = Nd4j.zeros(MINIBATCH, 10);
         for (int i = 0; i < MINIBATCH; i++) {
             labels.putScalar(i, (seed + i) % 10, 1);
         }
-        return new DataSet(Nd4j.rand(new int[]{MINIBATCH, 1, 28, 28}), labels);
+        return new DataSet(Nd4j.create(pixels, new long[]{MINIBATCH, 1, 28, 28}, 'c'), labels);
     }
 }
