@@ -37,6 +37,7 @@ stop_services() {
   return 0
 }
 trap stop_services EXIT
+trap 'exit 1' INT TERM HUP # a signal ends the script through its EXIT trap (bash skips it otherwise)
 hdfs_dir="$work/hdfs"
 if [[ "$mode" == "yarn" ]]; then
   rm -rf "$work/yarn"

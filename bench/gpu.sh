@@ -66,6 +66,7 @@ if ! $cpu_only; then
   (cd work/cuda-build && EMNISTNET_SKIP_BUILD=1 bin/cluster start --workers 2 --cores 1 --memory 6g --port 7377 \
       --gpus "$gpus" --gpu-discovery "$PWD/conf/gpu-discovery.sh" --dir "$cluster_dir" >/dev/null)
   trap 'bin/cluster stop --dir "$cluster_dir" >/dev/null 2>&1 || true' EXIT
+  trap 'exit 1' INT TERM HUP # through the EXIT trap on a signal too
   (cd work/cuda-build && EMNISTNET_SKIP_BUILD=1 bin/submit --cluster-dir "$cluster_dir" --master spark://127.0.0.1:7377 \
       --properties-file conf/spark-defaults.gpu.conf --conf spark.executor.cores=1 --conf spark.executor.memory=4g \
       --conf spark.executor.memoryOverhead=4g --conf spark.executor.resource.gpu.discoveryScript="$PWD/conf/gpu-discovery.sh" \

@@ -41,3 +41,26 @@ jvm_opens=(
   -Dorg.eclipse.deeplearning4j.helpers.disable=false
   -Dlog4j2.configurationFile="$root/conf/log4j2.properties"
 )
+
+# --owner PID (bin/cluster, bin/hdfs, bin/yarn start): the service stops when process PID ends, e.g. a test JVM
+# killed before its clean-up, so nothing outlives whoever started it. A watcher outside the service checks both
+# every 2 s and ends with the service; its output goes nowhere (a caller reading the script's output must not wait for it).
+check_owner() { # owner pid, script name
+  [[ -z "$1" ]] && return 0
+  [[ "$1" =~ ^[0-9]+$ ]] && kill -0 "$1" 2>/dev/null && return 0
+  echo "$2: --owner '$1' is no running process" >&2; exit 2
+}
+watch_owner() { # owner pid, service pid, the stop command
+  local owner="$1" service="$2"; shift 2
+  [[ -n "$owner" ]] || return 0
+  nohup bash -c 'owner=$1 service=$2; shift 2
+    while kill -0 "$owner" 2>/dev/null && kill -0 "$service" 2>/dev/null; do sleep 2; done
+    if kill -0 "$service" 2>/dev/null; then exec "$@"; fi' owner-watcher "$owner" "$service" "$@" </dev/null >/dev/null 2>&1 &
+}
+
+# Stops the daemon launched last when a signal came between its launch and the writing of its pid file (bash runs
+# a trap between two commands: after `java ... &`, before `echo $! > PIDFILE`). Call it from the EXIT trap with $!.
+stop_last_launched() {
+  [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null && kill "$1" 2>/dev/null
+  return 0
+}

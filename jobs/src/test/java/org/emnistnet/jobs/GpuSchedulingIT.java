@@ -31,7 +31,7 @@ class GpuSchedulingIT {
         }
         String clusterDir = dir.resolve("cluster").toString();
         try {
-            assertEquals(0, run(List.of("bin/cluster", "start", "--workers", "1", "--cores", "2", "--memory", "3g", "--port",
+            assertEquals(0, run(List.of("bin/cluster", "start", "--owner", Long.toString(ProcessHandle.current().pid()), "--workers", "1", "--cores", "2", "--memory", "3g", "--port",
                     Integer.toString(port), "--gpus", "2", "--gpu-discovery", discovery, "--dir", clusterDir), dir.resolve("start.log")));
             Path log = dir.resolve("gpu-check.log");
             int code = run(List.of("bin/submit", "--cluster-dir", clusterDir, "--master", "spark://127.0.0.1:" + port,

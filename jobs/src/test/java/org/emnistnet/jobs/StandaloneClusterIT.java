@@ -48,7 +48,7 @@ class StandaloneClusterIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        Result started = run(List.of("bin/cluster", "start", "--workers", "2", "--cores", "1", "--memory", "3g",
+        Result started = run(List.of("bin/cluster", "start", "--owner", Long.toString(ProcessHandle.current().pid()), "--workers", "2", "--cores", "1", "--memory", "3g",
                 "--port", Integer.toString(port), "--secret", SECRET, "--dir", dir.resolve("cluster").toString()), 180);
         assertEquals(0, started.code, started.output);
         master = "spark://127.0.0.1:" + port;

@@ -57,7 +57,7 @@ class YarnClusterIT {
     @BeforeAll
     static void startYarn() throws Exception {
         dir = Files.createTempDirectory("emnistnet-yarn-it");
-        Result started = run(List.of("bin/yarn", "start", "--dir", dir.resolve("yarn").toString(), "--memory-mb", "12288"), 300);
+        Result started = run(List.of("bin/yarn", "start", "--owner", Long.toString(ProcessHandle.current().pid()), "--dir", dir.resolve("yarn").toString(), "--memory-mb", "12288"), 300);
         assertEquals(0, started.code, started.output);
         confDir = dir.resolve("yarn/conf");
         assertThat(started.output).contains("export HADOOP_CONF_DIR=" + confDir);
