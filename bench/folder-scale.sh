@@ -24,7 +24,7 @@ if [[ ! -d "$large" ]]; then
 fi
 export EMNISTNET_DRIVER_MEMORY=2g
 score() { # the median of 3 runs, and the peak RSS of the JVM that ran them
-  /usr/bin/time -f "peak-rss-kb %M" bin/emnistnet benchmark-score --model "$model" --master 'local[2]' --engine onnx \
+  /usr/bin/time -f "peak-rss-kb %M" bin/bench benchmark-score --model "$model" --master 'local[2]' --engine onnx \
     --files --in "$1" 2>&1 | grep -E "median|peak-rss-kb" | tr '\n' ' '
 }
 for round in $(seq 1 "$rounds"); do

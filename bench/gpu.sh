@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The GPU check for your own GPU machine (README "GPU executors"): what the machine has, whether every Spark task
+# The GPU check for your own GPU machine (docs/gpu.md): what the machine has, whether every Spark task
 # gets a GPU and ND4J's CUDA backend, and how fast training and scoring run there on the GPU against the CPU build
 # on the same machine's cores. Prints one summary table at the end. Fails loudly (exit 1) on anything missing;
 # never falls back to the CPU without saying so.
@@ -36,8 +36,8 @@ if [[ ! -f "$prepared/_manifest.json" ]]; then
 fi
 
 echo "== CPU build on this machine's cores"
-cpu_train=$(bin/emnistnet benchmark-train --engine local --batch 256 --steps 20 2>/dev/null | grep median)
-cpu_score=$(bin/emnistnet benchmark-score --model models/fashion-mnist/model.zip --in "$prepared" --master "local[*]" 2>/dev/null | grep median)
+cpu_train=$(bin/bench benchmark-train --engine local --batch 256 --steps 20 2>/dev/null | grep median)
+cpu_score=$(bin/bench benchmark-score --model models/fashion-mnist/model.zip --in "$prepared" --master "local[*]" 2>/dev/null | grep median)
 echo "$cpu_train"; echo "$cpu_score"
 row "CPU build, training, one JVM" "$(grep -o 'median [0-9]* images/s' <<<"$cpu_train")"
 row "CPU build, scoring the test split" "$(grep -o 'median [0-9]* images/s' <<<"$cpu_score")"
@@ -78,7 +78,7 @@ if ! $cpu_only; then
   row "GPU cluster, 2 executors, 1 epoch, test accuracy" "$(grep -o '"test_accuracy" : [0-9.]*' work/gpu-cluster-run/model.json)"
   row "GPU cluster, 2 executors, 1 epoch, images/s" "$(grep -o '"images_per_s" : [0-9.]*' work/gpu-cluster-run/history.json | head -1)"
   echo "== scoring the test split on the GPU"
-  gpu_score=$(cd work/cuda-build && EMNISTNET_SKIP_BUILD=1 bin/emnistnet benchmark-score --model "$PWD/../../models/fashion-mnist/model.zip" \
+  gpu_score=$(cd work/cuda-build && EMNISTNET_SKIP_BUILD=1 bin/bench benchmark-score --model "$PWD/../../models/fashion-mnist/model.zip" \
       --in "$PWD/../../$prepared" --master "local[1]" "${gpu_conf[@]}" | grep median)
   row "GPU, scoring the test split" "$(grep -o 'median [0-9]* images/s' <<<"$gpu_score")"
 fi

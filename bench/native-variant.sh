@@ -9,10 +9,10 @@ source "$root/bin/build.sh"
 build_if_needed
 runs="${1:-3}"
 steps="${2:-10}"
-base_cp="$root/jobs/target/classes:$root/pipeline-core/target/classes:$(cat "$classpath_file")"
+base_cp="$root/bench/target/classes:$root/jobs/target/classes:$root/pipeline-core/target/classes:$(cat "$classpath_file")"
 for variant in avx2 avx512 avx2 avx512; do
   cp="${base_cp//linux-x86_64-onednn-avx2.jar/linux-x86_64-onednn-$variant.jar}"
   echo "== oneDNN + $variant"
-  java "${jvm_opens[@]}" -Xmx4g -cp "$cp" org.emnistnet.jobs.EmnistNetCommand benchmark-train --engine local \
+  java "${jvm_opens[@]}" -Xmx4g -cp "$cp" org.emnistnet.bench.BenchCommand benchmark-train --engine local \
       --runs "$runs" --steps "$steps" 2>&1 | grep -E "images/s|backend|median" || true
 done

@@ -17,7 +17,7 @@ rounds=${ROUNDS:-3}
 PY=${PY:-$(../shared/anchors/venv.sh)}
 bin/emnistnet --help >/dev/null
 [[ -d "$pngs" ]] || bin/emnistnet export-png --in "$prepared" --split test --out "$pngs" --n 10000 >/dev/null 2>&1
-score() { bin/emnistnet benchmark-score --model "$model" --master 'local[2]' "$@" 2>/dev/null | grep -E "median"; }
+score() { bin/bench benchmark-score --model "$model" --master 'local[2]' "$@" 2>/dev/null | grep -E "median"; }
 for round in $(seq 1 "$rounds"); do
   echo "== round $round $(date -u +%FT%TZ)"
   echo "ours-in-ort: $(MODEL=models/fashion-mnist/model.onnx "$PY" ../shared/anchors/ort_infer.py 2>/dev/null)"

@@ -1,4 +1,4 @@
-# Sourced by bin/emnistnet, bin/cluster and bin/submit: builds the project when sources changed, and writes the
+# Sourced by bin/emnistnet, bin/bench, bin/cluster, bin/hdfs, bin/yarn and bin/submit: builds the project when sources changed, and writes the
 # classpaths they use. Needs $root.
 mvn_cmd="${MVN:-mvn}"
 # Spark with the project's dependencies: the embedded local Spark, and SPARK_HOME/jars of bin/cluster. (Spark's
@@ -9,7 +9,7 @@ stamp="$root/jobs/target/.emnistnet-built"
 
 needs_build() {
   [[ -f "$stamp" && -f "$classpath_file" ]] || return 0
-  [[ -n "$(find "$root/pom.xml" "$root/pipeline-core" "$root/jobs" "$root/notebooks" \
+  [[ -n "$(find "$root/pom.xml" "$root/pipeline-core" "$root/jobs" "$root/bench" "$root/notebooks" \
       \( -path '*/target' -prune \) -o -newer "$stamp" \( -name '*.java' -o -name '*.xml' -o -name '*.json' -o -name '*.properties' \) -print -quit)" ]]
 }
 

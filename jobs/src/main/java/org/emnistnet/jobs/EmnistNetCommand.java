@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "emnistnet", mixinStandardHelpOptions = true, version = "emnistnet 0.1.0",
         description = "EMNISTNet on Spark: ingest, prepare, train, score and evaluate.",
         subcommands = {PipelineJob.class, FetchJob.class, IngestJob.class, PrepareJob.class, AugmentPreviewJob.class,
-                TrainJob.class, ScoreJob.class, EvaluateJob.class, AugmentBenchmarkJob.class, TrainBenchmarkJob.class,
-                ScoreBenchmarkJob.class, ExportPngJob.class, ExportOnnxJob.class, GpuCheckJob.class, EpochTestJob.class, CommandLine.HelpCommand.class})
+                TrainJob.class, ScoreJob.class, EvaluateJob.class, ExportPngJob.class, ExportOnnxJob.class, GpuCheckJob.class,
+                CommandLine.HelpCommand.class})
 public final class EmnistNetCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

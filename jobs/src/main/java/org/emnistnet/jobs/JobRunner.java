@@ -89,7 +89,7 @@ public final class JobRunner {
      * library can keep it alive after the job. On YARN a usage error ends the application at once (no second
      * attempt: it would fail the same way), see {@link YarnApplicationMaster}.
      */
-    static void main(Object command, String[] args) {
+    public static void main(Object command, String[] args) {
         Outcome outcome = run(command, args);
         if (!"cluster".equals(System.getProperty("spark.submit.deployMode"))) { // set by spark-submit
             System.exit(outcome.code()); // the only System.exit in the project

@@ -7,7 +7,7 @@ import org.emnistnet.data.Manifests;
 import java.util.Map;
 
 /** Checks of option values that picocli's types cannot express; a bad value is a usage error (exit 2). */
-final class Options {
+public final class Options {
     private Options() {
     }
 
@@ -20,14 +20,14 @@ final class Options {
         }
     }
 
-    static void atLeast(String option, long value, long minimum) {
+    public static void atLeast(String option, long value, long minimum) {
         if (value < minimum) {
             throw new UsageException(option + " must be at least " + minimum + ", got " + value);
         }
     }
 
     /** The split must be one the prepared dataset's manifest lists (a typo would otherwise score nothing). */
-    static void checkSplit(String prepared, String split) {
+    public static void checkSplit(String prepared, String split) {
         java.util.Set<String> splits = Manifests.read(new Path(prepared)).rows().keySet();
         if (!splits.contains(split)) {
             throw new UsageException("--split '" + split + "': " + prepared + " has the splits " + splits);

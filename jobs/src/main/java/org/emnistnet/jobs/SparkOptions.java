@@ -29,7 +29,7 @@ public final class SparkOptions {
      * Opens the session. spark-submit passes --master as the system property spark.master; we only fall back to
      * the embedded local[*] when nobody chose a master (setting it unconditionally would override --master).
      */
-    SparkSession open(String appName) {
+    public SparkSession open(String appName) {
         SparkConf sparkConf = new SparkConf();
         if (master != null) {
             sparkConf.setMaster(master);

@@ -26,7 +26,7 @@ class BadInputTest {
     @TempDir
     Path tmp;
 
-    private void assertFailsNaming(IngestJobTest.Run run, String... named) {
+    private void assertFailsNaming(JobOutput.Run run, String... named) {
         System.out.println(run.err()); // the line a user sees, in the test report
         assertEquals(JobRunner.FAILED, run.code(), run.out() + run.err());
         assertThat(run.err().strip().lines()).as("one line, no stack trace").hasSize(1);
@@ -57,7 +57,7 @@ class BadInputTest {
         try (RandomAccessFile file = new RandomAccessFile(part.toFile(), "rw")) {
             file.setLength(file.length() / 2);
         }
-        assertFailsNaming(IngestJobTest.capture(new ScoreJob(), "--model", MODEL.resolve("model.zip").toString(),
+        assertFailsNaming(JobOutput.capture(new ScoreJob(), "--model", MODEL.resolve("model.zip").toString(),
                 "--in", prepared.toString(), "--out", tmp.resolve("out").toString(), "--master", "local[1]"),
                 part.getFileName().toString(), "damaged");
     }
@@ -69,7 +69,7 @@ class BadInputTest {
         SparkTestSession.get().range(10).selectExpr("cast(id as string) as id", "'test' as split")
                 .write().partitionBy("split").parquet(prepared.resolve("data").toString());
         Files.move(prepared.resolve("data/split=test"), prepared.resolve("split=test"));
-        assertFailsNaming(IngestJobTest.capture(new ScoreJob(), "--model", MODEL.resolve("model.zip").toString(),
+        assertFailsNaming(JobOutput.capture(new ScoreJob(), "--model", MODEL.resolve("model.zip").toString(),
                 "--in", prepared.toString(), "--out", tmp.resolve("out").toString(), "--master", "local[1]"),
                 prepared.toString(), "not a prepared dataset with the columns scoring reads", "pixels");
     }
@@ -84,7 +84,7 @@ class BadInputTest {
         String sha = org.emnistnet.artifact.Sidecars.sha256(Files.readAllBytes(model.resolve("model.zip")));
         Files.writeString(model.resolve("model.json"), Files.readString(MODEL.resolve("model.json"))
                 .replaceAll("\"sha256\" : \"[0-9a-f]+\"", "\"sha256\" : \"" + sha + "\""));
-        assertFailsNaming(IngestJobTest.capture(new ScoreJob(), "--model", model.resolve("model.zip").toString(),
+        assertFailsNaming(JobOutput.capture(new ScoreJob(), "--model", model.resolve("model.zip").toString(),
                 "--in", PreparedFashionMnist.path(), "--out", tmp.resolve("out").toString(), "--master", "local[1]"),
                 "model.zip", "not a DL4J model");
     }
@@ -95,7 +95,7 @@ class BadInputTest {
         Files.copy(MODEL.resolve("model.zip"), model.resolve("model.zip"));
         Files.writeString(model.resolve("model.json"), Files.readString(MODEL.resolve("model.json"))
                 .replaceAll("(?s)\"class_names\" : \\[[^\\]]*\\]", "\"class_names\" : \"T-shirt/top\""));
-        assertFailsNaming(IngestJobTest.capture(new ScoreJob(), "--model", model.resolve("model.zip").toString(),
+        assertFailsNaming(JobOutput.capture(new ScoreJob(), "--model", model.resolve("model.zip").toString(),
                 "--in", PreparedFashionMnist.path(), "--out", tmp.resolve("out").toString(), "--master", "local[1]"),
                 "model.json", "field class_names");
     }
@@ -107,7 +107,7 @@ class BadInputTest {
                 .redirectErrorStream(true).start();
         org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor() == 0, "mounting a 64 kB tmpfs needs root");
         try {
-            IngestJobTest.Run run = IngestJobTest.capture(new ScoreJob(), "--model", MODEL.resolve("model.zip").toString(),
+            JobOutput.Run run = JobOutput.capture(new ScoreJob(), "--model", MODEL.resolve("model.zip").toString(),
                     "--in", PreparedFashionMnist.path(), "--out", disk.resolve("scores").toString(), "--master", "local[1]");
             assertEquals(JobRunner.FAILED, run.code(), run.out() + run.err());
             assertThat(run.err().strip().lines()).hasSize(1);
@@ -137,7 +137,7 @@ class BadInputTest {
             acceptor.setDaemon(true);
             acceptor.start();
             String in = "hdfs://127.0.0.1:" + silent.getLocalPort() + "/lake/prepared";
-            assertFailsNaming(IngestJobTest.capture(new ScoreJob(), "--model", MODEL.resolve("model.zip").toString(),
+            assertFailsNaming(JobOutput.capture(new ScoreJob(), "--model", MODEL.resolve("model.zip").toString(),
                     "--in", in, "--out", tmp.resolve("out").toString(), "--master", "local[1]",
                     "--conf", "spark.hadoop.ipc.client.rpc-timeout.ms=5000"), "127.0.0.1:" + silent.getLocalPort());
         }

@@ -26,15 +26,15 @@ class ClusterDirOptionTest {
         }
     }
 
-    private IngestJobTest.Run ingest(String master, Path clusterDir) {
-        return IngestJobTest.capture(new IngestJob(), "--dataset", "fashion-mnist", "--out", tmp.resolve("raw").toString(),
+    private JobOutput.Run ingest(String master, Path clusterDir) {
+        return JobOutput.capture(new IngestJob(), "--dataset", "fashion-mnist", "--out", tmp.resolve("raw").toString(),
                 "--master", master, "--cluster-dir", clusterDir.toString());
     }
 
     @Test
     void aClusterDirWithoutASecretIsOneLineAndNothingIsWritten() throws Exception {
         Path empty = Files.createDirectories(tmp.resolve("not-a-cluster"));
-        IngestJobTest.Run run = ingest("spark://127.0.0.1:" + closedPort(), empty);
+        JobOutput.Run run = ingest("spark://127.0.0.1:" + closedPort(), empty);
         assertEquals(JobRunner.FAILED, run.code(), run.out() + run.err());
         assertThat(run.err().strip().lines()).hasSize(1);
         assertThat(run.err()).contains("--cluster-dir " + empty + " holds no secret").contains("is its cluster running?");
@@ -47,7 +47,7 @@ class ClusterDirOptionTest {
         Files.writeString(cluster.resolve("secret"), "s3cret");
         String port = closedPort();
         // with the secret the job checks the master at once; nobody listens there, so it says that
-        IngestJobTest.Run run = ingest("spark://127.0.0.1:" + port, cluster);
+        JobOutput.Run run = ingest("spark://127.0.0.1:" + port, cluster);
         assertEquals(JobRunner.FAILED, run.code(), run.out() + run.err());
         assertThat(run.err()).contains("no Spark master listens at spark://127.0.0.1:" + port);
         assertFalse(Files.exists(tmp.resolve("raw")));
@@ -55,7 +55,7 @@ class ClusterDirOptionTest {
 
     @Test
     void aClusterDirWithAnotherMasterIsAUsageError() throws Exception {
-        IngestJobTest.Run run = ingest("local[1]", Files.createDirectories(tmp.resolve("cluster")));
+        JobOutput.Run run = ingest("local[1]", Files.createDirectories(tmp.resolve("cluster")));
         assertEquals(JobRunner.USAGE, run.code(), run.out() + run.err());
         assertThat(run.err()).contains("--cluster-dir is for a standalone master (--master spark://...), not local[1]");
     }

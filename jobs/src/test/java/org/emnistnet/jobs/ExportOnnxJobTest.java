@@ -20,18 +20,18 @@ class ExportOnnxJobTest {
     @Test
     void exportsTheCommittedModelWithItsCardAndRefusesToReplaceWhatItDidNotWrite() throws Exception {
         Path out = tmp.resolve("fashion.onnx");
-        IngestJobTest.Run exported = IngestJobTest.capture(new ExportOnnxJob(), "--model", MODEL, "--out", out.toString());
+        JobOutput.Run exported = JobOutput.capture(new ExportOnnxJob(), "--model", MODEL, "--out", out.toString());
         assertEquals(0, exported.code(), exported.err());
         Map<?, ?> card = org.emnistnet.artifact.Json.MAPPER.readValue(Path.of("../models/fashion-mnist/model.json").toFile(), Map.class);
         assertEquals(card.get("sha256"), OnnxModelFile.card(out.toString(), Files.readAllBytes(out)).get("sha256"));
         assertThat(Files.readString(out.resolveSibling("fashion.onnx.sha256"))).startsWith(card.get("onnx_sha256").toString());
 
-        IngestJobTest.Run again = IngestJobTest.capture(new ExportOnnxJob(), "--model", MODEL, "--out", out.toString());
+        JobOutput.Run again = JobOutput.capture(new ExportOnnxJob(), "--model", MODEL, "--out", out.toString());
         assertEquals(JobRunner.FAILED, again.code());
         assertThat(again.err()).contains(out.toString()).contains("already exists");
 
         Path mine = Files.writeString(tmp.resolve("mine.onnx"), "my own file");
-        IngestJobTest.Run overwrite = IngestJobTest.capture(new ExportOnnxJob(), "--model", MODEL, "--out", mine.toString(), "--overwrite");
+        JobOutput.Run overwrite = JobOutput.capture(new ExportOnnxJob(), "--model", MODEL, "--out", mine.toString(), "--overwrite");
         assertEquals(JobRunner.USAGE, overwrite.code());
         assertThat(overwrite.err()).contains("not an ONNX export of emnistnet");
         assertEquals("my own file", Files.readString(mine));
@@ -39,7 +39,7 @@ class ExportOnnxJobTest {
 
     @Test
     void anUnknownEngineIsAUsageErrorNamingTheChoices() {
-        IngestJobTest.Run run = IngestJobTest.capture(new ScoreJob(), "--model", MODEL, "--in", tmp.resolve("in").toString(),
+        JobOutput.Run run = JobOutput.capture(new ScoreJob(), "--model", MODEL, "--in", tmp.resolve("in").toString(),
                 "--out", tmp.resolve("out").toString(), "--engine", "tensorflow", "--master", "local[1]");
         assertEquals(JobRunner.USAGE, run.code(), run.out() + run.err());
         assertThat(run.err()).contains("--engine 'tensorflow': expected one of [onnx, dl4j]");

@@ -42,11 +42,11 @@ class HdfsPipelineTest {
         fs.close();
     }
 
-    private static IngestJobTest.Run job(Object job, String... args) {
+    private static JobOutput.Run job(Object job, String... args) {
         String[] withMaster = Arrays.copyOf(args, args.length + 2);
         withMaster[args.length] = "--master";
         withMaster[args.length + 1] = "local[2]";
-        return IngestJobTest.capture(job, withMaster);
+        return JobOutput.capture(job, withMaster);
     }
 
     private static boolean isFile(String path) throws Exception {
@@ -58,12 +58,12 @@ class HdfsPipelineTest {
         String raw = HDFS.url("/lake/raw");
         String prepared = HDFS.url("/lake/prepared");
         String run = HDFS.url("/runs/r1");
-        IngestJobTest.Run ingest = job(new IngestJob(), "--dataset", "fashion-mnist", "--data", HDFS.url("/data/fashion-mnist"), "--out", raw);
+        JobOutput.Run ingest = job(new IngestJob(), "--dataset", "fashion-mnist", "--data", HDFS.url("/data/fashion-mnist"), "--out", raw);
         assertEquals(0, ingest.code(), ingest.err());
         assertTrue(isFile(raw + "/_manifest.json"));
         assertEquals(0, job(new PrepareJob(), "--in", raw, "--out", prepared).code());
 
-        IngestJobTest.Run train = job(new TrainJob(), "--in", prepared, "--run", run, "--epochs", "2", "--limit", "1500");
+        JobOutput.Run train = job(new TrainJob(), "--in", prepared, "--run", run, "--epochs", "2", "--limit", "1500");
         assertEquals(0, train.code(), train.err());
         assertThat(train.out()).contains("train: epoch 2/2").contains(run + "/model.zip");
         for (String file : List.of("run.json", "history.json", "curves.png", "model.zip", "model.zip.sha256", "model.json",
@@ -73,7 +73,7 @@ class HdfsPipelineTest {
         assertFalse(fs.exists(new Path("/runs/r1/staging")), "staged minibatches are removed at the end");
         assertEquals(2, new ObjectMapper().readValue((java.io.InputStream) fs.open(new Path("/runs/r1/history.json")), List.class).size());
 
-        IngestJobTest.Run score = job(new ScoreJob(), "--model", run + "/model.zip", "--in", prepared, "--out", HDFS.url("/scores/test"));
+        JobOutput.Run score = job(new ScoreJob(), "--model", run + "/model.zip", "--in", prepared, "--out", HDFS.url("/scores/test"));
         assertEquals(0, score.code(), score.err());
         assertThat(score.out()).contains("10000 inputs, 10000 scored");
         assertTrue(isFile(HDFS.url("/scores/test/_SUCCESS")));
@@ -85,13 +85,13 @@ class HdfsPipelineTest {
                 out.write(png.toByteArray());
             }
         }
-        IngestJobTest.Run files = job(new ScoreJob(), "--model", run + "/model.zip", "--in", HDFS.url("/images"),
+        JobOutput.Run files = job(new ScoreJob(), "--model", run + "/model.zip", "--in", HDFS.url("/images"),
                 "--out", HDFS.url("/scores/images"), "--format", "csv");
         assertEquals(0, files.code(), files.err());
         assertThat(files.out()).contains("3 inputs, 3 scored, 0 failed");
 
         String report = HDFS.url("/reports/test");
-        IngestJobTest.Run evaluate = job(new EvaluateJob(), "--predictions", HDFS.url("/scores/test"), "--labels", prepared,
+        JobOutput.Run evaluate = job(new EvaluateJob(), "--predictions", HDFS.url("/scores/test"), "--labels", prepared,
                 "--out", report, "--run", run);
         assertEquals(0, evaluate.code(), evaluate.err());
         for (String file : List.of("metrics.json", "confusion.png", "worst_errors.png", "curves.png", "report.html")) {

@@ -3,8 +3,6 @@ package org.emnistnet.jobs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -21,9 +19,9 @@ class IngestJobTest {
     @Test
     void ingestsFashionMnistAndPrintsASummary() {
         Path out = tmp.resolve("raw");
-        Run run = run("--dataset", "fashion-mnist", "--out", out.toString(), "--master", "local[2]");
-        assertEquals(0, run.code, run.err);
-        assertThat(run.out).contains("fashion-mnist {train=60000, test=10000}");
+        JobOutput.Run run = run("--dataset", "fashion-mnist", "--out", out.toString(), "--master", "local[2]");
+        assertEquals(0, run.code(), run.err());
+        assertThat(run.out()).contains("fashion-mnist {train=60000, test=10000}");
         assertTrue(Files.isRegularFile(out.resolve("_manifest.json")));
         assertTrue(Files.isRegularFile(out.resolve("_SUCCESS")));
     }
@@ -31,47 +29,28 @@ class IngestJobTest {
     @Test
     void badInputIsOneLineOnStderrAndExitCodeOne() throws Exception {
         Path notADirectory = Files.writeString(tmp.resolve("file"), "x");
-        Run run = run("--dataset", "fashion-mnist", "--data", notADirectory.toString(), "--out", tmp.resolve("raw").toString());
-        assertEquals(JobRunner.FAILED, run.code);
-        assertThat(run.err.strip()).startsWith("emnistnet ingest: error: ").contains(notADirectory.toString())
+        JobOutput.Run run = run("--dataset", "fashion-mnist", "--data", notADirectory.toString(), "--out", tmp.resolve("raw").toString());
+        assertEquals(JobRunner.FAILED, run.code());
+        assertThat(run.err().strip()).startsWith("emnistnet ingest: error: ").contains(notADirectory.toString())
                 .contains("not a directory").doesNotContain("\n").doesNotContain("Exception");
         assertFalse(Files.exists(tmp.resolve("raw")));
     }
 
     @Test
     void anUnknownDatasetListsTheKnownOnes() {
-        Run run = run("--dataset", "mnist", "--out", tmp.resolve("raw").toString());
-        assertEquals(JobRunner.FAILED, run.code);
-        assertThat(run.err).contains("unknown dataset 'mnist'").contains("emnist-letters").contains("fashion-mnist");
+        JobOutput.Run run = run("--dataset", "mnist", "--out", tmp.resolve("raw").toString());
+        assertEquals(JobRunner.FAILED, run.code());
+        assertThat(run.err()).contains("unknown dataset 'mnist'").contains("emnist-letters").contains("fashion-mnist");
     }
 
     @Test
     void missingOptionsAreAUsageErrorWithHelp() {
-        Run run = run("--dataset", "fashion-mnist");
-        assertEquals(2, run.code);
-        assertThat(run.err).contains("Missing required option").contains("--out");
+        JobOutput.Run run = run("--dataset", "fashion-mnist");
+        assertEquals(2, run.code());
+        assertThat(run.err()).contains("Missing required option").contains("--out");
     }
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        return capture(new IngestJob(), args);
-    }
-
-    static Run capture(Object job, String... args) {
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true));
-            System.setErr(new PrintStream(err, true));
-            int code = JobRunner.execute(job, args);
-            return new Run(code, out.toString(), err.toString());
-        } finally {
-            System.setOut(originalOut);
-            System.setErr(originalErr);
-        }
+    static JobOutput.Run run(String... args) {
+        return JobOutput.capture(new IngestJob(), args);
     }
 }

@@ -19,7 +19,7 @@ class OverlappingOutputTest {
     @TempDir
     Path tmp;
 
-    private static void assertRefused(IngestJobTest.Run run, Path in, String relation) {
+    private static void assertRefused(JobOutput.Run run, Path in, String relation) {
         assertEquals(JobRunner.USAGE, run.code(), run.err());
         assertThat(run.err()).contains(relation + " the input " + in);
     }
@@ -28,7 +28,7 @@ class OverlappingOutputTest {
     void scoringAnImageFolderIntoItselfIsRefusedAndTheImagesStay() throws Exception {
         Path images = Files.createDirectories(tmp.resolve("images"));
         Files.writeString(images.resolve("a.png"), "an image");
-        IngestJobTest.Run run = IngestJobTest.capture(new ScoreJob(), "--model", "../models/fashion-mnist/model.zip",
+        JobOutput.Run run = JobOutput.capture(new ScoreJob(), "--model", "../models/fashion-mnist/model.zip",
                 "--in", images.toString(), "--out", images.toString(), "--overwrite", "--master", "local[1]");
         assertRefused(run, images, "is");
         assertTrue(Files.isRegularFile(images.resolve("a.png")));
@@ -38,11 +38,11 @@ class OverlappingOutputTest {
     void preparingIntoTheRawDataOrBelowItIsRefused() throws Exception {
         Path raw = Files.createDirectories(tmp.resolve("raw"));
         Files.writeString(raw.resolve("_manifest.json"), "{}");
-        assertRefused(IngestJobTest.capture(new PrepareJob(), "--in", raw.toString(), "--out", raw.toString(),
+        assertRefused(JobOutput.capture(new PrepareJob(), "--in", raw.toString(), "--out", raw.toString(),
                 "--overwrite", "--master", "local[1]"), raw, "is");
-        assertRefused(IngestJobTest.capture(new PrepareJob(), "--in", raw.toString(), "--out", raw.resolve("nested").toString(),
+        assertRefused(JobOutput.capture(new PrepareJob(), "--in", raw.toString(), "--out", raw.resolve("nested").toString(),
                 "--master", "local[1]"), raw, "lies inside");
-        assertRefused(IngestJobTest.capture(new PrepareJob(), "--in", raw.toString(), "--out", tmp.toString(),
+        assertRefused(JobOutput.capture(new PrepareJob(), "--in", raw.toString(), "--out", tmp.toString(),
                 "--overwrite", "--master", "local[1]"), raw, "contains");
         assertTrue(Files.isRegularFile(raw.resolve("_manifest.json")));
     }
@@ -50,14 +50,14 @@ class OverlappingOutputTest {
     @Test
     void aRunDirectoryInsideTheTrainingDataIsRefused() {
         Path prepared = tmp.resolve("prepared");
-        assertRefused(IngestJobTest.capture(new TrainJob(), "--in", prepared.toString(), "--run", prepared.resolve("run").toString(),
+        assertRefused(JobOutput.capture(new TrainJob(), "--in", prepared.toString(), "--run", prepared.resolve("run").toString(),
                 "--master", "local[1]"), prepared, "lies inside");
     }
 
     @Test
     void siblingsWithACommonPrefixAreNotNested() {
         // "raw2" is not inside "raw": the check compares path segments, not strings
-        IngestJobTest.Run run = IngestJobTest.capture(new PrepareJob(), "--in", tmp.resolve("raw").toString(),
+        JobOutput.Run run = JobOutput.capture(new PrepareJob(), "--in", tmp.resolve("raw").toString(),
                 "--out", tmp.resolve("raw2").toString(), "--master", "local[1]");
         assertEquals(JobRunner.FAILED, run.code(), "fails later, on the missing input, not as an overlap: " + run.err());
         assertThat(run.err()).doesNotContain("the input");
@@ -68,7 +68,7 @@ class OverlappingOutputTest {
         Path work = tmp.resolve("work");
         Path theirs = Files.createDirectories(work.resolve("run"));
         Files.writeString(theirs.resolve("notes.txt"), "not a training run");
-        IngestJobTest.Run run = IngestJobTest.capture(new PipelineJob(), "--dataset", "fashion-mnist", "--work",
+        JobOutput.Run run = JobOutput.capture(new PipelineJob(), "--dataset", "fashion-mnist", "--work",
                 work.toString(), "--epochs", "1", "--limit", "500", "--overwrite", "--master", "local[1]");
         assertEquals(JobRunner.USAGE, run.code(), run.out() + run.err());
         assertThat(run.err()).contains("is not a training run of emnistnet");

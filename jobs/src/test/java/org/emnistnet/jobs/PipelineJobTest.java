@@ -25,7 +25,7 @@ class PipelineJobTest {
     @Test
     void runsEveryStageAndEndsWithTheReport() throws Exception {
         Path work = tmp.resolve("work");
-        IngestJobTest.Run pipeline = IngestJobTest.capture(new PipelineJob(), "--work", work.toString(), "--epochs", "1",
+        JobOutput.Run pipeline = JobOutput.capture(new PipelineJob(), "--work", work.toString(), "--epochs", "1",
                 "--limit", "1500", "--master", "local[2]");
         assertEquals(0, pipeline.code(), pipeline.err());
         assertThat(pipeline.out()).contains("ingest: {train=60000, test=10000}").contains("train: epoch 1/1")
@@ -39,7 +39,7 @@ class PipelineJobTest {
         Path images = Files.createDirectories(tmp.resolve("images"));
         ImageIO.write(new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB), "png", images.resolve("black.png").toFile());
         Files.writeString(images.resolve("broken.jpg"), "no jpeg here");
-        IngestJobTest.Run score = IngestJobTest.capture(new ScoreJob(), "--model", work.resolve("run/model.zip").toString(),
+        JobOutput.Run score = JobOutput.capture(new ScoreJob(), "--model", work.resolve("run/model.zip").toString(),
                 "--in", images.toString(), "--out", tmp.resolve("scores").toString(), "--format", "csv", "--master", "local[2]");
         assertEquals(0, score.code(), score.err());
         assertThat(score.out()).contains("2 inputs, 1 scored, 1 failed {not a decodable image=1}");
@@ -47,7 +47,7 @@ class PipelineJobTest {
         assertEquals(2, summary.get("inputs"));
 
         // evaluate straight from the model
-        IngestJobTest.Run evaluate = IngestJobTest.capture(new EvaluateJob(), "--model", work.resolve("run/model.zip").toString(),
+        JobOutput.Run evaluate = JobOutput.capture(new EvaluateJob(), "--model", work.resolve("run/model.zip").toString(),
                 "--labels", work.resolve("prepared").toString(), "--split", "val", "--out", tmp.resolve("report").toString(),
                 "--master", "local[2]");
         assertEquals(0, evaluate.code(), evaluate.err());
@@ -60,7 +60,7 @@ class PipelineJobTest {
         Path run = Files.createDirectories(tmp.resolve("run"));
         Files.writeString(run.resolve("model.zip"), "not the model that was trained");
         Files.writeString(run.resolve("model.json"), "{\"sha256\": \"" + "a".repeat(64) + "\", \"dataset\": \"fashion-mnist\", \"class_names\": [\"x\"]}");
-        IngestJobTest.Run score = IngestJobTest.capture(new ScoreJob(), "--model", run.resolve("model.zip").toString(),
+        JobOutput.Run score = JobOutput.capture(new ScoreJob(), "--model", run.resolve("model.zip").toString(),
                 "--in", Files.createDirectories(tmp.resolve("images")).toString(), "--out", tmp.resolve("out").toString());
         assertEquals(JobRunner.FAILED, score.code());
         assertThat(score.err()).contains("model.zip: SHA-256 mismatch");

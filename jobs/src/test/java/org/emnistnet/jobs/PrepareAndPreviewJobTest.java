@@ -23,13 +23,13 @@ class PrepareAndPreviewJobTest {
         Path prepared = tmp.resolve("prepared");
         assertEquals(0, IngestJobTest.run("--dataset", "fashion-mnist", "--out", raw.toString(), "--master", "local[2]").code());
 
-        IngestJobTest.Run prepare = IngestJobTest.capture(new PrepareJob(), "--in", raw.toString(), "--out", prepared.toString(),
+        JobOutput.Run prepare = JobOutput.capture(new PrepareJob(), "--in", raw.toString(), "--out", prepared.toString(),
                 "--val-fraction", "0.2", "--master", "local[2]");
         assertEquals(0, prepare.code(), prepare.err());
         assertThat(prepare.out()).contains("train=48000").contains("val=12000").contains("test=10000");
         assertTrue(Files.isRegularFile(prepared.resolve("_manifest.json")));
 
-        IngestJobTest.Run preview = IngestJobTest.capture(new AugmentPreviewJob(), "--in", prepared.toString(),
+        JobOutput.Run preview = JobOutput.capture(new AugmentPreviewJob(), "--in", prepared.toString(),
                 "--out", tmp.resolve("preview").toString(), "--n", "16", "--master", "local[2]");
         assertEquals(0, preview.code(), preview.err());
         BufferedImage grid = ImageIO.read(tmp.resolve("preview/preview.png").toFile());
@@ -39,7 +39,7 @@ class PrepareAndPreviewJobTest {
 
     @Test
     void preparingARawPathWithoutAManifestFailsWithOneLine() {
-        IngestJobTest.Run run = IngestJobTest.capture(new PrepareJob(), "--in", tmp.resolve("raw").toString(), "--out", tmp.resolve("p").toString());
+        JobOutput.Run run = JobOutput.capture(new PrepareJob(), "--in", tmp.resolve("raw").toString(), "--out", tmp.resolve("p").toString());
         assertEquals(JobRunner.FAILED, run.code());
         assertThat(run.err()).startsWith("emnistnet prepare: error: ").contains("_manifest.json");
     }

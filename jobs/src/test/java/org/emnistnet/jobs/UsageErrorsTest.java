@@ -16,27 +16,19 @@ class UsageErrorsTest {
     @TempDir
     Path tmp;
 
-    private void assertUsageError(IngestJobTest.Run run, String message) {
+    private void assertUsageError(JobOutput.Run run, String message) {
         assertEquals(JobRunner.USAGE, run.code(), run.out() + run.err());
         assertThat(run.err()).contains(message);
     }
 
     /** {@code dir/prepared} holding only a prepare stage's manifest: splits test, train, val; classes a, b. */
-    static Path tinyPreparedManifest(Path dir) throws java.io.IOException {
-        Path prepared = Files.createDirectories(dir.resolve("prepared"));
-        Files.writeString(prepared.resolve("_manifest.json"),
-                "{\"stage\": \"prepare\", \"dataset\": \"tiny\", \"rows\": {\"test\": 1, \"train\": 8, \"val\": 1},"
-                        + " \"class_names\": [\"a\", \"b\"]}");
-        return prepared;
-    }
-
     @Test
     void trainingOptionsOutOfRangeAreRefusedBeforeAnyWork() {
         String[][] cases = {{"--epochs", "0"}, {"--batch", "0"}, {"--workers", "-1"}, {"--averaging-frequency", "-2"},
                 {"--limit", "-5"}, {"--max-lr", "0"}};
         for (String[] option : cases) {
             Path run = tmp.resolve("run" + option[0]);
-            assertUsageError(IngestJobTest.capture(new TrainJob(), "--in", tmp.resolve("prepared").toString(), "--run",
+            assertUsageError(JobOutput.capture(new TrainJob(), "--in", tmp.resolve("prepared").toString(), "--run",
                     run.toString(), option[0], option[1], "--master", "local[1]"), option[0]);
             assertFalse(Files.exists(run), "nothing written for " + option[0]);
         }
@@ -47,7 +39,7 @@ class UsageErrorsTest {
         Path run = Files.createDirectories(tmp.resolve("run"));
         Files.writeString(run.resolve("run.json"), org.emnistnet.artifact.Json.MAPPER.writeValueAsString(
                 new org.emnistnet.train.TrainingOptions(org.emnistnet.model.TrainingRecipe.reference().withEpochs(3), 2, 128, 1, 500)));
-        IngestJobTest.Run resumed = IngestJobTest.capture(new TrainJob(), "--in", tmp.resolve("prepared").toString(),
+        JobOutput.Run resumed = JobOutput.capture(new TrainJob(), "--in", tmp.resolve("prepared").toString(),
                 "--run", run.toString(), "--resume", "--epochs", "5", "--seed", "7", "--limit", "500", "--master", "local[1]");
         assertUsageError(resumed, "--epochs 5 was given, the run has 3");
         assertThat(resumed.err()).contains("--seed 7 was given, the run has 42").doesNotContain("--limit");
@@ -60,7 +52,7 @@ class UsageErrorsTest {
     void aStageGivenAnotherStagesOutputNamesBothAndWritesNothing() throws Exception {
         Path prepared = Files.createDirectories(tmp.resolve("prepared"));
         Files.writeString(prepared.resolve("_manifest.json"), "{\"stage\": \"prepare\", \"class_names\": [\"a\", \"b\"]}");
-        IngestJobTest.Run again = IngestJobTest.capture(new PrepareJob(), "--in", prepared.toString(), "--out",
+        JobOutput.Run again = JobOutput.capture(new PrepareJob(), "--in", prepared.toString(), "--out",
                 tmp.resolve("twice").toString(), "--master", "local[1]");
         assertEquals(1, again.code(), again.err());
         assertThat(again.err()).contains(prepared + ": is the output of 'prepare'").contains("expected the output of 'ingest'");
@@ -68,39 +60,32 @@ class UsageErrorsTest {
 
         Path raw = Files.createDirectories(tmp.resolve("raw"));
         Files.writeString(raw.resolve("_manifest.json"), "{\"stage\": \"ingest\", \"class_names\": [\"a\", \"b\"]}");
-        IngestJobTest.Run unprepared = IngestJobTest.capture(new TrainJob(), "--in", raw.toString(), "--run",
+        JobOutput.Run unprepared = JobOutput.capture(new TrainJob(), "--in", raw.toString(), "--run",
                 tmp.resolve("run").toString(), "--master", "local[1]");
         assertEquals(1, unprepared.code(), unprepared.err());
         assertThat(unprepared.err()).contains("is the output of 'ingest'").contains("expected the output of 'prepare'");
     }
 
     @Test
-    void aMisspeltEngineIsRefusedInsteadOfRunningAnother() {
-        IngestJobTest.Run run = IngestJobTest.capture(new TrainBenchmarkJob(), "--engine", "sprak");
-        assertEquals(JobRunner.USAGE, run.code());
-        assertThat(run.err()).contains("--engine").contains("local, spark, profile");
-    }
-
-    @Test
     void aValidationFractionOutsideZeroToOneIsRefused() {
-        assertUsageError(IngestJobTest.capture(new PrepareJob(), "--in", tmp.resolve("raw").toString(), "--out",
+        assertUsageError(JobOutput.capture(new PrepareJob(), "--in", tmp.resolve("raw").toString(), "--out",
                 tmp.resolve("prepared").toString(), "--val-fraction", "1.5", "--master", "local[1]"), "--val-fraction");
     }
 
     @Test
     void anUnknownFormatAndANonPositiveTopKAreRefused() {
-        IngestJobTest.Run xml = IngestJobTest.capture(new ScoreJob(), "--model", MODEL, "--in", tmp.toString(),
+        JobOutput.Run xml = JobOutput.capture(new ScoreJob(), "--model", MODEL, "--in", tmp.toString(),
                 "--out", tmp.resolve("out").toString(), "--format", "xml");
         assertEquals(JobRunner.USAGE, xml.code());
         assertThat(xml.err()).contains("--format").contains("parquet, csv, json");
-        assertUsageError(IngestJobTest.capture(new ScoreJob(), "--model", MODEL, "--in", tmp.resolve("images").toString(),
+        assertUsageError(JobOutput.capture(new ScoreJob(), "--model", MODEL, "--in", tmp.resolve("images").toString(),
                 "--out", tmp.resolve("out").toString(), "--top-k", "0", "--master", "local[1]"), "--top-k");
     }
 
     @Test
     void aMisspeltSplitNamesTheSplitsThePreparedDataHas() throws Exception {
-        Path prepared = tinyPreparedManifest(tmp);
-        assertUsageError(IngestJobTest.capture(new ScoreJob(), "--model", MODEL, "--in", prepared.toString(),
+        Path prepared = JobOutput.tinyPreparedManifest(tmp);
+        assertUsageError(JobOutput.capture(new ScoreJob(), "--model", MODEL, "--in", prepared.toString(),
                 "--split", "tset", "--out", tmp.resolve("out").toString(), "--master", "local[1]"),
                 "--split 'tset': " + prepared + " has the splits [test, train, val]");
         assertFalse(Files.exists(tmp.resolve("out")));
@@ -111,7 +96,7 @@ class UsageErrorsTest {
         Path letters = Files.createDirectories(tmp.resolve("letters"));
         Files.writeString(letters.resolve("_manifest.json"), "{\"stage\": \"prepare\", \"dataset\": \"letters\", \"rows\": {\"test\": 1},"
                 + " \"class_names\": [\"a\", \"b\", \"c\"]}");
-        IngestJobTest.Run run = IngestJobTest.capture(new ScoreJob(), "--model", MODEL, "--in", letters.toString(),
+        JobOutput.Run run = JobOutput.capture(new ScoreJob(), "--model", MODEL, "--in", letters.toString(),
                 "--out", tmp.resolve("out").toString(), "--master", "local[1]");
         assertEquals(JobRunner.FAILED, run.code(), run.err());
         assertThat(run.err()).contains("was trained on the classes [T-shirt/top").contains("has the classes [a, b, c]");

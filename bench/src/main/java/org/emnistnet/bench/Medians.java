@@ -1,4 +1,4 @@
-package org.emnistnet.jobs;
+package org.emnistnet.bench;
 
 import java.util.List;
 

@@ -1,4 +1,7 @@
-package org.emnistnet.jobs;
+package org.emnistnet.bench;
+
+import org.emnistnet.jobs.JobOutput;
+import org.emnistnet.jobs.JobRunner;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,9 +19,9 @@ class EpochTestJobTest {
 
     @Test
     void aFolderWithoutATrainingHistoryIsNamedAndRefused() throws Exception {
-        Path prepared = UsageErrorsTest.tinyPreparedManifest(tmp);
+        Path prepared = JobOutput.tinyPreparedManifest(tmp);
         Path notARun = Files.createDirectories(tmp.resolve("holiday-photos"));
-        IngestJobTest.Run run = IngestJobTest.capture(new EpochTestJob(), "--run", notARun.toString(),
+        JobOutput.Run run = JobOutput.capture(new EpochTestJob(), "--run", notARun.toString(),
                 "--labels", prepared.toString(), "--master", "local[1]");
         assertEquals(JobRunner.FAILED, run.code(), run.out() + run.err());
         assertThat(run.err()).contains("holiday-photos/history.json: no epochs recorded");

@@ -1,4 +1,4 @@
-package org.emnistnet.jobs;
+package org.emnistnet.bench;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.InputPreProcessor;

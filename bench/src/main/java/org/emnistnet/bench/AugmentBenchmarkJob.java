@@ -1,5 +1,7 @@
-package org.emnistnet.jobs;
+package org.emnistnet.bench;
 
+import org.emnistnet.jobs.JobRunner;
+import org.emnistnet.jobs.SparkOptions;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;

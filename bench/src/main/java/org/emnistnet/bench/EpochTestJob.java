@@ -1,5 +1,8 @@
-package org.emnistnet.jobs;
+package org.emnistnet.bench;
 
+import org.emnistnet.jobs.Options;
+import org.emnistnet.jobs.JobRunner;
+import org.emnistnet.jobs.SparkOptions;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.emnistnet.artifact.HadoopFiles;

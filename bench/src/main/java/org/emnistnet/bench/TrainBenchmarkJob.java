@@ -1,12 +1,15 @@
-package org.emnistnet.jobs;
+package org.emnistnet.bench;
 
+import org.emnistnet.jobs.Options;
+import org.emnistnet.jobs.JobRunner;
+import org.emnistnet.jobs.SparkOptions;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.emnistnet.runtime.ComputeBackend;
 import org.emnistnet.model.EmnistNet;
-import org.emnistnet.jobs.LayerProfile;
+
 import org.emnistnet.model.OneCycleSchedule;
 import org.emnistnet.model.TrainingRecipe;
 import org.emnistnet.train.DistributedTrainer;
