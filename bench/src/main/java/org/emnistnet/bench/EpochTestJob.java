@@ -1,5 +1,6 @@
 package org.emnistnet.bench;
 
+import org.emnistnet.data.Split;
 import org.emnistnet.jobs.Options;
 import org.emnistnet.jobs.JobRunner;
 import org.emnistnet.jobs.SparkOptions;
@@ -7,7 +8,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.emnistnet.artifact.HadoopFiles;
 import org.emnistnet.artifact.RunDirectory;
-import org.emnistnet.data.ImageSchema;
 import org.emnistnet.data.Manifests;
 import org.emnistnet.train.EpochTests;
 import picocli.CommandLine.Command;
@@ -17,7 +17,6 @@ import picocli.CommandLine.Option;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import static org.apache.spark.sql.functions.col;
 
 /**
  * Test accuracy of every epoch's checkpoint of a finished (or stopped) run, after the fact: for comparisons that
@@ -37,7 +36,7 @@ public final class EpochTestJob implements Callable<Integer> {
     @Option(names = "--labels", required = true, paramLabel = "PREPARED", description = "The prepared dataset the run trained on.")
     String labels;
 
-    @Option(names = "--split", defaultValue = "test", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--split", defaultValue = Split.TEST_ID, description = "Default: ${DEFAULT-VALUE}.")
     String split;
 
     @Mixin
@@ -50,12 +49,12 @@ public final class EpochTestJob implements Callable<Integer> {
     @Override
     public Integer call() {
         try (SparkSession session = spark.open("epoch-tests")) {
-            Options.checkSplit(labels, split);
+            Split tested = Options.checkSplit(labels, split);
             RunDirectory runDirectory = RunDirectory.at(run);
             EpochTests.history(runDirectory); // a folder that is no run is named before Spark reads anything
             int classes = Manifests.read(new Path(labels)).classNames().size();
             List<EpochTests.EpochTest> tests = EpochTests.of(session, runDirectory,
-                    session.read().parquet(HadoopFiles.literal(labels)).where(col(ImageSchema.SPLIT).equalTo(split)), classes);
+                    tested.of(session.read().parquet(HadoopFiles.literal(labels))), classes);
             for (EpochTests.EpochTest t : tests) {
                 System.out.printf("epoch-tests: epoch %2d  val %.4f  %s %.4f%s%n", t.epoch(), t.valAccuracy(), split,
                         t.testAccuracy(), t.emaTestAccuracy() == null ? ""

@@ -1,5 +1,6 @@
 package org.emnistnet.bench;
 
+import org.emnistnet.data.Split;
 import org.emnistnet.jobs.EngineOption;
 import org.emnistnet.jobs.JobRunner;
 import org.emnistnet.jobs.SparkOptions;
@@ -7,7 +8,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.emnistnet.artifact.HadoopFiles;
-import org.emnistnet.data.ImageSchema;
 import org.emnistnet.model.TrainedModel;
 import org.emnistnet.score.BatchScorer;
 import picocli.CommandLine.Command;
@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import static org.apache.spark.sql.functions.col;
 
 /**
  * Benchmark: scoring throughput of a prepared split (cached first, so Parquet reading is not measured) or of a
@@ -33,7 +32,7 @@ public final class ScoreBenchmarkJob implements Callable<Integer> {
     @Option(names = "--in", required = true, description = "Prepared Parquet or a directory of image files.")
     String in;
 
-    @Option(names = "--split", defaultValue = "test")
+    @Option(names = "--split", defaultValue = Split.TEST_ID)
     String split;
 
     @Option(names = "--files", description = "--in is a directory of image files.")
@@ -67,7 +66,7 @@ public final class ScoreBenchmarkJob implements Callable<Integer> {
         try (SparkSession session = spark.open("benchmark-score")) {
             BatchScorer scorer = new BatchScorer(session, TrainedModel.load(model), 3, batch).withEngine(engine.engine());
             Dataset<Row> images = files ? null
-                    : session.read().parquet(HadoopFiles.literal(in)).where(col(ImageSchema.SPLIT).equalTo(split)).repartition(session.sparkContext().defaultParallelism()).cache();
+                    : Split.named(split).of(session.read().parquet(HadoopFiles.literal(in))).repartition(session.sparkContext().defaultParallelism()).cache();
             long count = files ? session.read().format("binaryFile").option("recursiveFileLookup", "true").load(in).count() : images.count();
             List<Double> rates = new ArrayList<>();
             for (int run = -warmup; run < runs; run++) { // runs below 0 warm up

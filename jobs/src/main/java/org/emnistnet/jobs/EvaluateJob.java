@@ -1,12 +1,13 @@
 package org.emnistnet.jobs;
 
+import org.emnistnet.score.OutputFormat;
+import org.emnistnet.data.Split;
 import org.emnistnet.artifact.OutputPaths;
 import org.emnistnet.artifact.HadoopFiles;
 import org.emnistnet.artifact.RunDirectory;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.emnistnet.EmnistNetException;
-import org.emnistnet.data.ImageSchema;
 import org.emnistnet.eval.EvaluationReport;
 import org.emnistnet.eval.Metrics;
 import org.emnistnet.model.TrainedModel;
@@ -17,7 +18,6 @@ import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
 
-import static org.apache.spark.sql.functions.col;
 
 /**
  * Evaluate: predictions (from score) against the labels of the split they came from, or a model scored on the
@@ -41,7 +41,7 @@ public final class EvaluateJob implements Callable<Integer> {
     @Option(names = "--labels", required = true, paramLabel = "PREPARED", description = "The prepared dataset with the true labels.")
     String labels;
 
-    @Option(names = "--split", defaultValue = "test", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--split", defaultValue = Split.TEST_ID, description = "Default: ${DEFAULT-VALUE}.")
     String split;
 
     @Option(names = "--out", required = true, paramLabel = "REPORT", description = "Report directory: a path or URI (hdfs:, s3a:, file:).")
@@ -71,19 +71,19 @@ public final class EvaluateJob implements Callable<Integer> {
         }
         try (SparkSession session = spark.open("evaluate")) {
             OutputPaths.checkApart("--out", out, predictions, labels, run, model);
-            Options.checkSplit(labels, split);
+            Split labelled = Options.checkSplit(labels, split);
             String scored = predictions;
             if (model != null) {
                 scored = HadoopFiles.qualified(out) + ".predictions";
                 TrainedModel trained = TrainedModel.load(model);
                 Options.checkClasses(labels, model, trained.classNames());
                 BatchScorer scorer = new BatchScorer(session, trained, 3, 1024).withEngine(forwardPass);
-                scorer.write(scorer.scoreImages(session.read().parquet(HadoopFiles.literal(labels)).where(col(ImageSchema.SPLIT).equalTo(split))),
-                        new Path(scored), "parquet", overwrite, labels + " (split " + split + ")");
+                scorer.write(scorer.scoreImages(labelled.of(session.read().parquet(HadoopFiles.literal(labels)))),
+                        new Path(scored), OutputFormat.parquet, overwrite, labels + " (split " + split + ")");
             }
             RunDirectory runDir = run != null ? RunDirectory.at(run)
                     : model != null ? new RunDirectory(HadoopFiles.qualified(model).getParent()) : null;
-            Metrics metrics = new EvaluationReport(session).write(scored, labels, split, out, runDir, overwrite);
+            Metrics metrics = new EvaluationReport(session).write(scored, labels, labelled, out, runDir, overwrite);
             System.out.printf("evaluate: accuracy %.4f, top-%d %.4f, macro F1 %.4f on %d images -> %s%n", metrics.accuracy(),
                     metrics.topK(), metrics.topKAccuracy(), metrics.macroF1(), metrics.total(), out + "/report.html");
         }

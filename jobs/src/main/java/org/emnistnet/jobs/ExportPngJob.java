@@ -1,5 +1,6 @@
 package org.emnistnet.jobs;
 
+import org.emnistnet.data.Split;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.emnistnet.artifact.OutputPaths;
@@ -20,7 +21,7 @@ public final class ExportPngJob implements Callable<Integer> {
     @Option(names = "--in", required = true, paramLabel = "PREPARED")
     String in;
 
-    @Option(names = "--split", defaultValue = "test")
+    @Option(names = "--split", defaultValue = Split.TEST_ID)
     String split;
 
     @Option(names = "--out", required = true, paramLabel = "DIR")
@@ -43,8 +44,8 @@ public final class ExportPngJob implements Callable<Integer> {
     public Integer call() {
         try (SparkSession session = spark.open("export-png")) {
             OutputPaths.checkApart("--out", out, in);
-            Options.checkSplit(in, split);
-            long count = PngExport.export(session, new Path(in), split, new Path(out), n, overwrite);
+            Split exported = Options.checkSplit(in, split);
+            long count = PngExport.export(session, new Path(in), exported, new Path(out), n, overwrite);
             System.out.printf("export-png: %d images -> %s%n", count, out);
         }
         return 0;

@@ -4,7 +4,6 @@ import org.apache.hadoop.fs.Path;
 import org.emnistnet.UsageException;
 import org.emnistnet.data.Manifests;
 
-import java.util.Map;
 
 /** Checks of option values that picocli's types cannot express; a bad value is a usage error (exit 2). */
 public final class Options {
@@ -26,12 +25,13 @@ public final class Options {
         }
     }
 
-    /** The split must be one the prepared dataset's manifest lists (a typo would otherwise score nothing). */
-    public static void checkSplit(String prepared, String split) {
+    /** The split, which must be one the prepared dataset's manifest lists (a typo would otherwise score nothing). */
+    public static org.emnistnet.data.Split checkSplit(String prepared, String split) {
         java.util.Set<String> splits = Manifests.read(new Path(prepared)).rows().keySet();
         if (!splits.contains(split)) {
             throw new UsageException("--split '" + split + "': " + prepared + " has the splits " + splits);
         }
+        return org.emnistnet.data.Split.named(split);
     }
 
     /**

@@ -1,5 +1,7 @@
 package org.emnistnet.jobs;
 
+import org.emnistnet.score.OutputFormat;
+import org.emnistnet.data.Split;
 import org.emnistnet.artifact.OutputPaths;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -13,7 +15,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 
@@ -39,7 +40,7 @@ public final class ScoreJob implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "OUT", description = "Output directory.")
     String out;
 
-    @Option(names = "--split", defaultValue = "test", description = "Split of a prepared input. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--split", defaultValue = Split.TEST_ID, description = "Split of a prepared input. Default: ${DEFAULT-VALUE}.")
     String split;
 
     @Option(names = "--top-k", description = "Default: ${DEFAULT-VALUE}.")
@@ -48,11 +49,9 @@ public final class ScoreJob implements Callable<Integer> {
     @Option(names = "--batch", description = "Images per inference batch. Default: ${DEFAULT-VALUE}.")
     int batch;
 
-    @Option(names = "--format", defaultValue = "parquet", description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--format", defaultValue = OutputFormat.DEFAULT_NAME, description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
     OutputFormat format;
 
-    /** The output formats of score. */
-    enum OutputFormat { parquet, csv, json }
 
     @Option(names = "--max-file-bytes", paramLabel = "BYTES",
             description = "Image files larger than this get an error row and are not read. Default: ${DEFAULT-VALUE} (64 MiB).")
@@ -86,8 +85,9 @@ public final class ScoreJob implements Callable<Integer> {
             Options.atLeast("--max-file-bytes", maxFileBytes, 1);
             TrainedModel trained = TrainedModel.load(model);
             boolean prepared = DataFiles.exists(new Path(in, Manifests.FILE_NAME));
+            Split splitToScore = null;
             if (prepared) {
-                Options.checkSplit(in, split);
+                splitToScore = Options.checkSplit(in, split);
                 Options.checkClasses(in, model, trained.classNames());
             }
             // more than the model's classes would only add empty columns
@@ -95,9 +95,9 @@ public final class ScoreJob implements Callable<Integer> {
                     .withEngine(forwardPass)
                     .withProgress(line -> System.out.println("score: " + line), java.time.Duration.ofSeconds(10));
             Dataset<Row> predictions = prepared
-                    ? scorer.scoreSplit(in, split)
+                    ? scorer.scoreSplit(in, splitToScore)
                     : scorer.scoreFiles(in, maxFileBytes, followLinks);
-            org.emnistnet.artifact.ScoringSummary summary = scorer.write(predictions, new Path(out), format.name(), overwrite,
+            org.emnistnet.artifact.ScoringSummary summary = scorer.write(predictions, new Path(out), format, overwrite,
                     prepared ? in + " (split " + split + ")" : in);
             System.out.printf("score: %s inputs, %s scored, %s failed %s -> %s%n", summary.inputs(),
                     summary.scored(), summary.failed(), summary.failedByReason(), out);

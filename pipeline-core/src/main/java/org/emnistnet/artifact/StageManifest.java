@@ -48,7 +48,7 @@ public record StageManifest(@JsonProperty(value = "stage", required = true) Stri
                                        List<String> classNames, boolean transposed, ImageFileRecipe imageFileRecipe,
                                        Map<String, String> inputSha256, boolean checksumsVerified, double seconds,
                                        Map<String, String> versions) {
-        return new StageManifest("ingest", dataset, rows, classCounts, classNames, transposed, imageFileRecipe, null, null,
+        return new StageManifest(Stage.INGEST.id(), dataset, rows, classCounts, classNames, transposed, imageFileRecipe, null, null,
                 null, inputSha256, checksumsVerified, java.time.Instant.now().toString(), rounded(seconds), versions);
     }
 
@@ -56,7 +56,7 @@ public record StageManifest(@JsonProperty(value = "stage", required = true) Stri
     public static StageManifest prepare(StageManifest input, String inputPath, String inputManifestSha256, Map<String, Long> rows,
                                         Map<String, Map<String, Long>> classCounts, Map<String, Object> parameters,
                                         double seconds, Map<String, String> versions) {
-        return new StageManifest("prepare", input.dataset(), rows, classCounts, input.classNames(), null, input.imageFileRecipe(),
+        return new StageManifest(Stage.PREPARE.id(), input.dataset(), rows, classCounts, input.classNames(), null, input.imageFileRecipe(),
                 parameters, inputPath, inputManifestSha256, input.inputSha256(), null, java.time.Instant.now().toString(),
                 rounded(seconds), versions);
     }

@@ -36,18 +36,18 @@ public final class Manifests {
     }
 
     /**
-     * The manifest of {@code directory}, which must be the output of {@code stage} ("ingest", "prepare"): given
+     * The manifest of {@code directory}, which must be the output of {@code stage}: given
      * another stage's output, a job would re-split prepared data or train on unoriented images without a word.
      */
-    public static StageManifest readOfStage(Path directory, String stage) {
+    public static StageManifest readOfStage(Path directory, org.emnistnet.artifact.Stage stage) {
         checkStage(directory, stage);
         return read(directory);
     }
 
     /** Only that {@code directory} is {@code stage}'s output, whatever else its manifest holds: the useful error first. */
-    public static void checkStage(Path directory, String stage) {
+    public static void checkStage(Path directory, org.emnistnet.artifact.Stage stage) {
         String actual = readNamed(directory, FILE_NAME, com.fasterxml.jackson.databind.JsonNode.class).path("stage").asText(null);
-        if (!stage.equals(actual)) {
+        if (!stage.id().equals(actual)) {
             throw new InvalidDataException(directory + ": is the output of " + (actual == null ? "no known stage" : "'" + actual + "'")
                     + " (" + FILE_NAME + " says stage " + actual + "), expected the output of '" + stage + "'");
         }

@@ -1,5 +1,6 @@
 package org.emnistnet.eval;
 
+import org.emnistnet.data.Split;
 import org.emnistnet.artifact.AtomicFiles;
 import org.emnistnet.artifact.HadoopFiles;
 import org.emnistnet.artifact.RunDirectory;
@@ -15,7 +16,6 @@ import org.apache.spark.sql.SparkSession;
 import org.emnistnet.EmnistNetException;
 import org.emnistnet.data.AtomicOutputDirectory;
 import org.emnistnet.data.BuildInfo;
-import org.emnistnet.data.ImageSchema;
 import org.emnistnet.data.Manifests;
 import org.emnistnet.artifact.EpochRecord;
 import org.emnistnet.artifact.TrainingHistory;
@@ -44,7 +44,7 @@ public final class EvaluationReport {
     /**
      * @param runDirectory the training run (for curves, history and model.json), or null
      */
-    public Metrics write(String predictionsPath, String preparedPath, String split, String reportDirectory,
+    public Metrics write(String predictionsPath, String preparedPath, Split split, String reportDirectory,
                          RunDirectory runDirectory, boolean overwrite) {
         Path report = HadoopFiles.qualified(reportDirectory);
         AtomicOutputDirectory.checkWritable(report, overwrite);
@@ -52,7 +52,7 @@ public final class EvaluationReport {
         List<String> classNames = labelsManifest.classNames();
         ScoringSummary summary = Manifests.readNamed(new Path(predictionsPath), ScoringSummary.FILE_NAME, ScoringSummary.class);
         Dataset<Row> predictions = spark.read().parquet(HadoopFiles.literal(predictionsPath));
-        Dataset<Row> labelled = spark.read().parquet(HadoopFiles.literal(preparedPath)).where(col(ImageSchema.SPLIT).equalTo(split));
+        Dataset<Row> labelled = split.of(spark.read().parquet(HadoopFiles.literal(preparedPath)));
         int topK = predictions.select(org.apache.spark.sql.functions.max(org.apache.spark.sql.functions.size(col("top_k")))).first().getInt(0);
         Evaluation.Outcome outcome = Evaluation.evaluate(predictions, labelled, classNames, Math.max(1, topK));
         if (outcome.metrics().total() == 0) {
@@ -81,7 +81,7 @@ public final class EvaluationReport {
         provenance.put("versions", BuildInfo.versions());
 
         Map<String, Object> metricsJson = new LinkedHashMap<>(metrics.toMap());
-        metricsJson.put("split", split);
+        metricsJson.put("split", split.id());
         metricsJson.put("unscored", outcome.unscored());
         metricsJson.put("unlabelled", outcome.unlabelled());
         metricsJson.putAll(provenance);

@@ -1,5 +1,6 @@
 package org.emnistnet.ml;
 
+import org.emnistnet.data.Split;
 import org.emnistnet.artifact.StageManifest;
 import org.emnistnet.artifact.AtomicFiles;
 import org.emnistnet.artifact.RunDirectory;
@@ -34,7 +35,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -148,8 +148,8 @@ public final class EmnistNetClassifier extends Estimator<EmnistNetModel> impleme
         Dataset<Row> split = Preparation.withValidationSplit(rows, (Double) getOrDefault(valFraction), seedValue);
         List<String> names = Arrays.asList(getOrDefault(classNames));
         TrainingData data = new TrainingData("Spark ML DataFrame " + uid, names, StageManifest.ofDataFrame("spark-ml", names),
-                "n/a (DataFrame input)", split.where(col(ImageSchema.SPLIT).equalTo("train")),
-                split.where(col(ImageSchema.SPLIT).equalTo(Preparation.VAL)), null);
+                "n/a (DataFrame input)", Split.TRAIN.of(split),
+                Split.VAL.of(split), null);
         TrainingRecipe recipe = TrainingRecipe.reference().withEpochs((Integer) getOrDefault(epochs))
                 .withBatchSize((Integer) getOrDefault(batchSize)).withSeed(seedValue);
         TrainingOptions options = new TrainingOptions(recipe, (Integer) getOrDefault(workers), 0, (Integer) getOrDefault(averagingFrequency), 0);

@@ -1,5 +1,7 @@
 package org.emnistnet.pipeline;
 
+import org.emnistnet.data.Split;
+import org.emnistnet.score.OutputFormat;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.emnistnet.artifact.AtomicFiles;
@@ -16,7 +18,6 @@ import org.emnistnet.train.TrainingOptions;
 import org.emnistnet.train.TrainingRun;
 import org.emnistnet.transform.Preparation;
 
-import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -73,10 +74,10 @@ public final class Pipeline {
         progress.accept(String.format("train: best epoch %d, val_accuracy %.4f, test_accuracy %.4f",
                 trained.bestEpoch(), trained.valAccuracy(), trained.testAccuracy()));
         BatchScorer scorer = new BatchScorer(spark, TrainedModel.load(run.model()), TOP_K, SCORING_BATCH);
-        step("score", () -> (scorer.write(scorer.scoreSplit(prepared.toString(), "test"), scores, "parquet",
-                overwrite, prepared + " (split test)").line()));
+        step("score", () -> (scorer.write(scorer.scoreSplit(prepared.toString(), Split.TEST), scores, OutputFormat.parquet,
+                overwrite, prepared + " (split " + Split.TEST + ")").line()));
         Path report = new Path(root, "report");
-        Metrics metrics = new EvaluationReport(spark).write(scores.toString(), prepared.toString(), "test",
+        Metrics metrics = new EvaluationReport(spark).write(scores.toString(), prepared.toString(), Split.TEST,
                 report.toString(), run, overwrite);
         progress.accept(String.format("evaluate: accuracy %.4f, macro F1 %.4f on %d test images", metrics.accuracy(),
                 metrics.macroF1(), metrics.total()));

@@ -1,5 +1,6 @@
 package org.emnistnet.score;
 
+import org.emnistnet.data.Split;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -25,7 +26,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,10 +94,10 @@ public final class BatchScorer {
      * Scores one split of a prepared dataset; the summary records the SHA-256 of the dataset's manifest, so that
      * the scores name exactly the data they came from.
      */
-    public Dataset<Row> scoreSplit(String prepared, String split) {
+    public Dataset<Row> scoreSplit(String prepared, Split split) {
         Dataset<Row> scored;
         try {
-            scored = scoreImages(spark.read().parquet(HadoopFiles.literal(prepared)).where(col(ImageSchema.SPLIT).equalTo(split)));
+            scored = scoreImages(split.of(spark.read().parquet(HadoopFiles.literal(prepared))));
         } catch (Exception e) { // Spark's AnalysisException is checked in Scala's eyes only
             if (e instanceof org.apache.spark.sql.AnalysisException analysis) {
                 throw new EmnistNetException(prepared + ": not a prepared dataset with the columns scoring reads ("
@@ -106,7 +106,7 @@ public final class BatchScorer {
             }
             throw e;
         }
-        lastInput = ScoringSummary.Input.split(Manifests.sha256(new Path(prepared)), split);
+        lastInput = ScoringSummary.Input.split(Manifests.sha256(new Path(prepared)), split.id());
         return scored;
     }
 
@@ -187,21 +187,18 @@ public final class BatchScorer {
      * Writes predictions atomically as parquet (default), csv (top-k flattened to columns) or json (lines), with
      * {@code _summary.json} (counts and provenance), and returns the summary.
      */
-    public ScoringSummary write(Dataset<Row> predictions, Path out, String format, boolean overwrite, String input) {
-        if (!List.of("parquet", "csv", "json").contains(format)) {
-            throw new EmnistNetException("--format " + format + ": expected parquet, csv or json");
-        }
+    public ScoringSummary write(Dataset<Row> predictions, Path out, OutputFormat format, boolean overwrite, String input) {
         ScoringSummary[] summary = new ScoringSummary[1];
         AtomicOutputDirectory.write(out, overwrite, temporary -> {
-            Dataset<Row> shaped = format.equals("csv") ? OutputFormats.flattenTopK(predictions, topK) : predictions;
+            Dataset<Row> shaped = format.shape(predictions, topK);
             // try-with-resources skips a null resource: no timer when nobody asked for progress
             try (ScoringProgress running = progress == null ? null : new ScoringProgress(scored, inputCount, progressEvery, progress)) {
-                shaped.write().format(format).options(OutputFormats.options(format)).save(temporary.toString());
+                shaped.write().format(format.name()).options(format.options()).save(temporary.toString());
             }
             // Counted from the written data (read back as written: a CSV field may hold a line break), not re-scored.
-            ScoringSummary.Counts counts = summarize(spark.read().format(format).schema(shaped.schema())
-                    .options(OutputFormats.options(format)).load(HadoopFiles.literal(temporary.toString())));
-            summary[0] = ScoringSummary.of(counts, input, lastInput, model.sha256(), model.dataset(), format,
+            ScoringSummary.Counts counts = summarize(spark.read().format(format.name()).schema(shaped.schema())
+                    .options(format.options()).load(HadoopFiles.literal(temporary.toString())));
+            summary[0] = ScoringSummary.of(counts, input, lastInput, model.sha256(), model.dataset(), format.name(),
                     engine + " on " + ComputeBackend.describe(), BuildInfo.versions());
             Manifests.writeNamed(temporary, ScoringSummary.FILE_NAME, summary[0]);
         });

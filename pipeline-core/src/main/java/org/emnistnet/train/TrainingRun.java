@@ -1,5 +1,6 @@
 package org.emnistnet.train;
 
+import org.emnistnet.data.Split;
 import org.emnistnet.artifact.HadoopFiles;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -8,7 +9,6 @@ import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.emnistnet.EmnistNetException;
 import org.emnistnet.artifact.ApplicationAttempt;
-import org.emnistnet.artifact.AtomicFiles;
 import org.emnistnet.artifact.EpochRecord;
 import org.emnistnet.artifact.RunDirectory;
 import org.emnistnet.artifact.RunLock;
@@ -67,10 +67,10 @@ public final class TrainingRun {
     public Result train(String prepared, RunDirectory run, TrainingOptions requested, boolean resume, String staging,
                         Consumer<String> progress) {
         org.apache.hadoop.fs.Path preparedPath = new org.apache.hadoop.fs.Path(prepared);
-        StageManifest manifest = Manifests.readOfStage(preparedPath, "prepare");
+        StageManifest manifest = Manifests.readOfStage(preparedPath, org.emnistnet.artifact.Stage.PREPARE);
         Dataset<Row> all = spark.read().parquet(HadoopFiles.literal(prepared));
         TrainingData data = new TrainingData(prepared, manifest.classNames(), manifest,
-                Manifests.sha256(preparedPath), split(all, "train"), split(all, "val"), split(all, "test"));
+                Manifests.sha256(preparedPath), Split.TRAIN.of(all), Split.VAL.of(all), Split.TEST.of(all));
         return train(data, run, requested, resume, staging, progress);
     }
 
@@ -182,10 +182,6 @@ public final class TrainingRun {
         LOG.info("best epoch {} (val_accuracy {}), test_accuracy {} -> {}", best.epoch(), best.bestValAccuracy(), test.accuracy(),
                 run.model());
         return new Result(run, best.epoch(), best.bestValAccuracy(), test.accuracy(), modelSha, history.epochs());
-    }
-
-    static Dataset<Row> split(Dataset<Row> all, String name) {
-        return all.where(col(ImageSchema.SPLIT).equalTo(name));
     }
 
     /** At most {@code limit} rows (0 = all), chosen by a hash of (seed, id): the same rows on every run. */

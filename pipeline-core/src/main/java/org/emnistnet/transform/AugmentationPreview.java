@@ -1,5 +1,6 @@
 package org.emnistnet.transform;
 
+import org.emnistnet.data.Split;
 import org.emnistnet.artifact.HadoopFiles;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.Path;
@@ -45,7 +46,7 @@ public final class AugmentationPreview {
 
     /** The grid for the first {@code n} training images (by id) of a prepared dataset. */
     public static BufferedImage render(Dataset<Row> prepared, int n, Augmentation augmentation, int epoch) {
-        Dataset<Row> sample = prepared.where(col(ImageSchema.SPLIT).equalTo("train")).orderBy(ImageSchema.ID).limit(n)
+        Dataset<Row> sample = Split.TRAIN.of(prepared).orderBy(ImageSchema.ID).limit(n)
                 .withColumn("original", col(ImageSchema.PIXELS));
         return render(augmentation.apply(sample, epoch).select("original", ImageSchema.PIXELS).collectAsList());
     }

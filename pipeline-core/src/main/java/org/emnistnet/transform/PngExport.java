@@ -1,5 +1,6 @@
 package org.emnistnet.transform;
 
+import org.emnistnet.data.Split;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -15,7 +16,6 @@ import org.emnistnet.data.Sha256;
 import javax.imageio.ImageIO;
 import java.nio.charset.StandardCharsets;
 
-import static org.apache.spark.sql.functions.col;
 
 /**
  * A prepared split's images as 28x28 greyscale PNG files, named by id, in the dataset's convention (so scoring
@@ -27,10 +27,10 @@ public final class PngExport {
     }
 
     /** Writes at most {@code limit} images (0 = all) of {@code split}; returns how many. */
-    public static long export(SparkSession spark, Path prepared, String split, Path out, int limit, boolean overwrite) {
-        Manifests.checkStage(prepared, "prepare");
+    public static long export(SparkSession spark, Path prepared, Split split, Path out, int limit, boolean overwrite) {
+        Manifests.checkStage(prepared, org.emnistnet.artifact.Stage.PREPARE);
         Dataset<Row> rows = spark.read().parquet(HadoopFiles.literal(prepared.toString()))
-                .where(col(ImageSchema.SPLIT).equalTo(split)).orderBy(ImageSchema.ID);
+                .where(split.column()).orderBy(ImageSchema.ID);
         Dataset<Row> chosen = (limit > 0 ? rows.limit(limit) : rows).select(ImageSchema.ID, ImageSchema.PIXELS);
         long[] count = {0};
         AtomicOutputDirectory.write(out, overwrite, temporary -> {

@@ -1,5 +1,6 @@
 package org.emnistnet.transform;
 
+import org.emnistnet.data.Split;
 import org.emnistnet.artifact.HadoopFiles;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
@@ -16,7 +17,6 @@ import org.emnistnet.data.Manifests;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +40,6 @@ import static org.apache.spark.sql.functions.xxhash64;
  */
 public final class Preparation {
     private static final Logger LOG = LoggerFactory.getLogger(Preparation.class);
-    public static final String VAL = "val";
 
     private final SparkSession spark;
 
@@ -56,7 +55,7 @@ public final class Preparation {
             throw new InvalidDataException("--val-fraction must be in [0, 1), got " + valFraction);
         }
         long started = System.nanoTime();
-        StageManifest input = Manifests.readOfStage(raw, "ingest");
+        StageManifest input = Manifests.readOfStage(raw, org.emnistnet.artifact.Stage.INGEST);
         AtomicOutputDirectory.checkWritable(output, overwrite);
         List<String> classNames = input.classNames();
         boolean transposed = Boolean.TRUE.equals(input.transposed());
@@ -80,11 +79,11 @@ public final class Preparation {
 
     /** Assigns "val" to a stratified, seed-determined fraction of the "train" rows; other rows keep their split. */
     public static Dataset<Row> withValidationSplit(Dataset<Row> images, double valFraction, long seed) {
-        Column isTrain = col(ImageSchema.SPLIT).equalTo("train");
+        Column isTrain = Split.TRAIN.column();
         WindowSpec byClass = Window.partitionBy(isTrain, col(ImageSchema.LABEL));
         WindowSpec ranked = byClass.orderBy(xxhash64(lit(seed), col(ImageSchema.ID)), col(ImageSchema.ID));
         Column isVal = isTrain.and(row_number().over(ranked).leq(round(count(lit(1)).over(byClass).multiply(valFraction))));
-        return images.withColumn(ImageSchema.SPLIT, when(isVal, lit(VAL)).otherwise(col(ImageSchema.SPLIT)));
+        return images.withColumn(ImageSchema.SPLIT, when(isVal, lit(Split.VAL.id())).otherwise(col(ImageSchema.SPLIT)));
     }
 
     /** One scan before any writing: a row the model cannot use stops the stage with the rows named. */

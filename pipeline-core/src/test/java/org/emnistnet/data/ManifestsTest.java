@@ -17,7 +17,7 @@ class ManifestsTest {
 
     private InvalidDataException refused(String json) throws Exception {
         Files.writeString(tmp.resolve(Manifests.FILE_NAME), json);
-        return assertThrows(InvalidDataException.class, () -> Manifests.readOfStage(new Path(tmp.toUri()), "prepare"));
+        return assertThrows(InvalidDataException.class, () -> Manifests.readOfStage(new Path(tmp.toUri()), org.emnistnet.artifact.Stage.PREPARE));
     }
 
     @Test
@@ -49,7 +49,7 @@ class ManifestsTest {
     void fieldsOfALaterVersionAreIgnoredAndThoseOfTheOtherStageLeftOut() throws Exception {
         Files.writeString(tmp.resolve(Manifests.FILE_NAME),
                 "{\"stage\":\"prepare\",\"dataset\":\"d\",\"rows\":{\"train\":3},\"class_names\":[\"a\"],\"new_field\":1}");
-        assertEquals(3L, Manifests.readOfStage(new Path(tmp.toUri()), "prepare").rowsOf("train"));
+        assertEquals(3L, Manifests.readOfStage(new Path(tmp.toUri()), org.emnistnet.artifact.Stage.PREPARE).rowsOf("train"));
         Manifests.write(new Path(tmp.resolve("out").toUri()), Manifests.read(new Path(tmp.toUri())));
         assertThat(Files.readString(tmp.resolve("out").resolve(Manifests.FILE_NAME))).doesNotContain("transposed").doesNotContain("null");
     }

@@ -38,10 +38,10 @@ class EvaluationReportTest {
         TrainedModel model = TrainedModel.load(TinyModel.save(TinyModel.network(), tmp.resolve("run")).toString());
         BatchScorer scorer = new BatchScorer(spark, model, 3, 256);
         Dataset<Row> test = spark.read().parquet(prepared).where(col(ImageSchema.SPLIT).equalTo("test")).orderBy(ImageSchema.ID).limit(400);
-        scorer.write(scorer.scoreImages(test), new Path(tmp.resolve("scores").toString()), "parquet", false, "test");
+        scorer.write(scorer.scoreImages(test), new Path(tmp.resolve("scores").toString()), org.emnistnet.score.OutputFormat.parquet, false, "test");
 
         java.nio.file.Path report = tmp.resolve("report");
-        Metrics metrics = new EvaluationReport(spark).write(tmp.resolve("scores").toString(), prepared, "test", report.toString(), null, false);
+        Metrics metrics = new EvaluationReport(spark).write(tmp.resolve("scores").toString(), prepared, org.emnistnet.data.Split.TEST, report.toString(), null, false);
 
         long correct = spark.read().parquet(tmp.resolve("scores").toString()).join(test, "id")
                 .where(col("label_index").equalTo(col("label"))).count();

@@ -37,7 +37,7 @@ class EvaluationTest {
         labelled = spark.read().parquet(PreparedFashionMnist.path()).where(col(ImageSchema.SPLIT).equalTo("test"))
                 .orderBy(ImageSchema.ID).limit(50).cache();
         BatchScorer scorer = new BatchScorer(spark, model, 2, 64);
-        scorer.write(scorer.scoreImages(labelled), new Path(tmp.resolve("scores").toString()), "parquet", false, "test");
+        scorer.write(scorer.scoreImages(labelled), new Path(tmp.resolve("scores").toString()), org.emnistnet.score.OutputFormat.parquet, false, "test");
         predictions = spark.read().parquet(tmp.resolve("scores").toString());
     }
 

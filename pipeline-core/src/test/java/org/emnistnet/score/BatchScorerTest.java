@@ -86,7 +86,7 @@ class BatchScorerTest {
         Dataset<Row> scored = scorer.scoreImages(spark.read().parquet(input.toString()));
         java.nio.file.Path out = tmp.resolve("out");
         Exception failure = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
-                () -> scorer.write(scored, new Path(out.toString()), "parquet", false, "no-id"));
+                () -> scorer.write(scored, new Path(out.toString()), org.emnistnet.score.OutputFormat.parquet, false, "no-id"));
         Throwable known = failure;
         while (known != null && !(known instanceof org.emnistnet.data.InvalidDataException)) {
             known = known.getCause();
@@ -117,7 +117,7 @@ class BatchScorerTest {
         List<String> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
         BatchScorer scorer = new BatchScorer(spark, model, 2, 16).withProgress(progress::add, java.time.Duration.ofMillis(50));
         org.emnistnet.artifact.ScoringSummary summary = scorer.write(scorer.scoreFiles(tmp.resolve("images").toString()),
-                new Path(tmp.resolve("out").toString()), "parquet", false, "images");
+                new Path(tmp.resolve("out").toString()), org.emnistnet.score.OutputFormat.parquet, false, "images");
 
         assertThat(progress).as("a line while scoring and one at the end").hasSizeGreaterThan(1);
         assertThat(progress.get(progress.size() - 1)).startsWith("scored 8 of 8 inputs (100 %)");
@@ -159,12 +159,12 @@ class BatchScorerTest {
 
         BatchScorer scorer = new BatchScorer(spark, model, 2, 16);
         org.emnistnet.artifact.ScoringSummary skipping = scorer.write(scorer.scoreFiles(folder.toString()),
-                new Path(tmp.resolve("skipping").toString()), "parquet", false, "images");
+                new Path(tmp.resolve("skipping").toString()), org.emnistnet.score.OutputFormat.parquet, false, "images");
         assertEquals(2L, skipping.inputs(), "a.png and sub/b.png, nothing through a link");
         assertEquals(Map.of(ImageFolder.LINK_NOT_FOLLOWED, 7L), skipping.skippedLinks());
 
         org.emnistnet.artifact.ScoringSummary following = scorer.write(scorer.scoreFiles(folder.toString(), 100_000, true),
-                new Path(tmp.resolve("following").toString()), "parquet", false, "images");
+                new Path(tmp.resolve("following").toString()), org.emnistnet.score.OutputFormat.parquet, false, "images");
         assertEquals(3L, following.inputs(), "a.png, sub/b.png and the link inner.png to it");
         assertEquals(Map.of(ImageFolder.LINK_OUTSIDE, 2L, ImageFolder.LINK_LOOP, 3L, ImageFolder.LINK_BROKEN, 1L),
                 following.skippedLinks());
@@ -185,7 +185,7 @@ class BatchScorerTest {
 
         BatchScorer scorer = new BatchScorer(spark, model, 2, 16);
         org.emnistnet.artifact.ScoringSummary summary = scorer.write(scorer.scoreFiles(folder.toString()),
-                new Path(tmp.resolve("out").toString()), "parquet", false, "images");
+                new Path(tmp.resolve("out").toString()), org.emnistnet.score.OutputFormat.parquet, false, "images");
         assertEquals(2L, summary.inputs());
         assertEquals(Map.of(ImageFolder.NOT_A_FILE, 1L), summary.failedByReason());
     }
@@ -193,8 +193,8 @@ class BatchScorerTest {
     @Test
     void scoringASplitOfAPreparedDatasetNamesItsManifestInTheSummary() {
         BatchScorer scorer = new BatchScorer(spark, model, 1, 256);
-        org.emnistnet.artifact.ScoringSummary summary = scorer.write(scorer.scoreSplit(PreparedFashionMnist.path(), "val"),
-                new Path(tmp.resolve("val").toString()), "parquet", false, "val");
+        org.emnistnet.artifact.ScoringSummary summary = scorer.write(scorer.scoreSplit(PreparedFashionMnist.path(), org.emnistnet.data.Split.VAL),
+                new Path(tmp.resolve("val").toString()), org.emnistnet.score.OutputFormat.parquet, false, "val");
         assertEquals(6000L, summary.inputs());
         assertEquals(org.emnistnet.data.Manifests.sha256(new Path(PreparedFashionMnist.path())), summary.inputManifestSha256());
         assertEquals("val", summary.inputSplit());
@@ -210,7 +210,7 @@ class BatchScorerTest {
         Path out = new Path(tmp.resolve("val").toString());
         org.emnistnet.artifact.ScoringSummary summary;
         try (TaskKiller killer = TaskKiller.inStage(spark.sparkContext(), "save at BatchScorer", 1)) {
-            summary = scorer.write(scorer.scoreSplit(PreparedFashionMnist.path(), "val"), out, "parquet", false, "val");
+            summary = scorer.write(scorer.scoreSplit(PreparedFashionMnist.path(), org.emnistnet.data.Split.VAL), out, org.emnistnet.score.OutputFormat.parquet, false, "val");
             assertEquals(1, killer.killed(), "a task of the write was killed and ran again");
         }
         Dataset<Row> written = spark.read().parquet(out.toString());
@@ -224,8 +224,8 @@ class BatchScorerTest {
     void csvAndJsonOutputsCarryTheSameRows() {
         BatchScorer scorer = new BatchScorer(spark, model, 3, 128);
         Dataset<Row> predictions = scorer.scoreImages(testRows.limit(20));
-        scorer.write(predictions, new Path(tmp.resolve("csv").toString()), "csv", false, "test");
-        scorer.write(predictions, new Path(tmp.resolve("json").toString()), "json", false, "test");
+        scorer.write(predictions, new Path(tmp.resolve("csv").toString()), org.emnistnet.score.OutputFormat.csv, false, "test");
+        scorer.write(predictions, new Path(tmp.resolve("json").toString()), org.emnistnet.score.OutputFormat.json, false, "test");
         Dataset<Row> csv = spark.read().option("header", "true").csv(tmp.resolve("csv").toString());
         assertThat(csv.columns()).contains("id", "prediction", "top1_label", "top3_probability", "model_sha256", "error");
         assertEquals(20, csv.count());
@@ -260,7 +260,7 @@ class BatchScorerTest {
         BatchScorer scorer = new BatchScorer(spark, model, 2, 16);
         java.nio.file.Path out = tmp.resolve("out");
         org.emnistnet.artifact.ScoringSummary summary = scorer.write(scorer.scoreFiles(folder.toString(), 100_000, false),
-                new Path(out.toString()), "csv", false, "images");
+                new Path(out.toString()), org.emnistnet.score.OutputFormat.csv, false, "images");
 
         assertEquals(3L, summary.inputs(), "one row per file, a line break in a name included");
         assertEquals(2L, summary.scored());

@@ -183,7 +183,7 @@ class TrainingRunTest {
     private static void theTestAccuracyOfEveryEpochIsThereAfterTheFact(Path run, TrainingOptions options,
                                                                        List<EpochRecord> history) throws Exception {
         var all = SparkTestSession.get().read().parquet(PreparedFashionMnist.path());
-        var test = TrainingRun.limited(TrainingRun.split(all, "test"), options.trainLimit() / 4, options.recipe().seed());
+        var test = TrainingRun.limited(org.emnistnet.data.Split.TEST.of(all), options.trainLimit() / 4, options.recipe().seed());
         List<EpochTests.EpochTest> tests = EpochTests.of(SparkTestSession.get(), runDirectory(run), test, 10);
         assertEquals(history.size(), tests.size());
         assertThat(tests).allSatisfy(epoch -> {
@@ -289,7 +289,7 @@ class TrainingRunTest {
     void labelsThatAreNoClassIndexAreRefusedBeforeTrainingNamingAnImage() {
         org.apache.spark.sql.SparkSession spark = SparkTestSession.get();
         org.apache.hadoop.fs.Path prepared = new org.apache.hadoop.fs.Path(PreparedFashionMnist.path());
-        org.emnistnet.artifact.StageManifest manifest = org.emnistnet.data.Manifests.readOfStage(prepared, "prepare");
+        org.emnistnet.artifact.StageManifest manifest = org.emnistnet.data.Manifests.readOfStage(prepared, org.emnistnet.artifact.Stage.PREPARE);
         org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> all = spark.read().parquet(PreparedFashionMnist.path());
         org.apache.spark.sql.Column label = org.apache.spark.sql.functions.col("label");
         for (Integer wrong : java.util.Arrays.asList(99, -1, null)) {

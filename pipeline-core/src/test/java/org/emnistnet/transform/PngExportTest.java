@@ -44,7 +44,7 @@ class PngExportTest {
         Files.writeString(prepared.resolve("_manifest.json"), "{\"stage\": \"prepare\"}");
         java.nio.file.Path out = tmp.resolve("data/pngs");
 
-        assertEquals(2, PngExport.export(spark, new Path(prepared.toString()), "test", new Path(out.toString()), 0, false));
+        assertEquals(2, PngExport.export(spark, new Path(prepared.toString()), org.emnistnet.data.Split.TEST, new Path(out.toString()), 0, false));
         try (Stream<java.nio.file.Path> files = Files.list(out)) {
             assertThat(files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".png")))
                     .hasSize(2).contains("test-000002.png");
@@ -52,7 +52,7 @@ class PngExportTest {
         assertFalse(Files.exists(tmp.resolve("escape.png")));
         assertFalse(Files.exists(tmp.resolve("data/escape.png")));
         assertThrows(EmnistNetException.class,
-                () -> PngExport.export(spark, new Path(prepared.toString()), "test", new Path(out.toString()), 0, false));
+                () -> PngExport.export(spark, new Path(prepared.toString()), org.emnistnet.data.Split.TEST, new Path(out.toString()), 0, false));
         assertThat(out.resolve("test-000002.png")).exists();
     }
 }
