@@ -71,7 +71,7 @@ public final class ScoreBenchmarkJob implements Callable<Integer> {
             List<Double> rates = new ArrayList<>();
             for (int run = -warmup; run < runs; run++) { // runs below 0 warm up
                 long start = System.nanoTime();
-                (files ? scorer.scoreFiles(in) : scorer.scoreImages(images)).write().format("noop").mode("overwrite").save();
+                (files ? scorer.scoreFiles(in) : scorer.scoreImages(images)).predictions().write().format("noop").mode("overwrite").save();
                 double rate = count / ((System.nanoTime() - start) / 1e9);
                 if (run >= 0) {
                     rates.add(rate);

@@ -1,5 +1,6 @@
 package org.emnistnet.jobs;
 
+import org.emnistnet.score.ScoringResult;
 import org.emnistnet.score.OutputFormat;
 import org.emnistnet.data.Split;
 import org.emnistnet.artifact.OutputPaths;
@@ -94,7 +95,7 @@ public final class ScoreJob implements Callable<Integer> {
             BatchScorer scorer = new BatchScorer(session, trained, Math.min(topK, trained.classNames().size()), batch)
                     .withEngine(forwardPass)
                     .withProgress(line -> System.out.println("score: " + line), java.time.Duration.ofSeconds(10));
-            Dataset<Row> predictions = prepared
+            ScoringResult predictions = prepared
                     ? scorer.scoreSplit(in, splitToScore)
                     : scorer.scoreFiles(in, maxFileBytes, followLinks);
             org.emnistnet.artifact.ScoringSummary summary = scorer.write(predictions, new Path(out), format, overwrite,

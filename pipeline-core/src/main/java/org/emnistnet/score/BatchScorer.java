@@ -49,12 +49,9 @@ public final class BatchScorer {
     private final TrainedModel model;
     private final int topK;
     private final int batchSize;
-    private final LongAccumulator scored;
     private Engine engine = Engine.DEFAULT;
     private Consumer<String> progress; // null: nobody asked, so no counting job and no timer
     private Duration progressEvery = Duration.ofSeconds(10);
-    private long inputCount;
-    private ScoringSummary.Input lastInput = ScoringSummary.Input.rows(); // what the last input was, for the summary
 
     public BatchScorer(SparkSession spark, TrainedModel model, int topK, int batchSize) {
         if (topK < 1 || batchSize < 1) {
@@ -64,7 +61,6 @@ public final class BatchScorer {
         this.model = model;
         this.topK = topK;
         this.batchSize = batchSize;
-        this.scored = spark.sparkContext().longAccumulator("emnistnet.scored");
         ComputeBackend.configure();
         LOG.info("scoring with model {} ({}) on {}", model.sha256(), model.dataset(), ComputeBackend.describe());
     }
@@ -94,8 +90,8 @@ public final class BatchScorer {
      * Scores one split of a prepared dataset; the summary records the SHA-256 of the dataset's manifest, so that
      * the scores name exactly the data they came from.
      */
-    public Dataset<Row> scoreSplit(String prepared, Split split) {
-        Dataset<Row> scored;
+    public ScoringResult scoreSplit(String prepared, Split split) {
+        ScoringResult scored;
         try {
             scored = scoreImages(split.of(spark.read().parquet(HadoopFiles.literal(prepared))));
         } catch (Exception e) { // Spark's AnalysisException is checked in Scala's eyes only
@@ -106,14 +102,13 @@ public final class BatchScorer {
             }
             throw e;
         }
-        lastInput = ScoringSummary.Input.split(Manifests.sha256(new Path(prepared)), split.id());
-        return scored;
+        return new ScoringResult(scored.predictions(), ScoringSummary.Input.split(Manifests.sha256(new Path(prepared)), split.id()),
+                scored.inputCount(), scored.scored());
     }
 
     /** Scores rows with {@code id} and {@code pixels} (e.g. one split of a prepared dataset). */
-    public Dataset<Row> scoreImages(Dataset<Row> rows) {
-        inputCount = progress == null ? 0 : rows.count(); // the total for progress: a Spark job, only when asked
-        lastInput = ScoringSummary.Input.rows();
+    public ScoringResult scoreImages(Dataset<Row> rows) {
+        long inputCount = progress == null ? 0 : rows.count(); // the total for progress: a Spark job, only when asked
         JavaRDD<Row> inputs = rows.select(col(ImageSchema.ID), col(ImageSchema.PIXELS), input_file_name()).javaRDD()
                 .map(row -> {
                     if (row.isNullAt(0)) { // a prediction is keyed by its id: one without an id would be no answer
@@ -122,7 +117,7 @@ public final class BatchScorer {
                     }
                     return RowFactory.create(row.getString(0), row.get(1), badLength(row.get(1)));
                 });
-        return score(inputs, ImageSchema.ID);
+        return score(inputs, ImageSchema.ID, ScoringSummary.Input.rows(), inputCount);
     }
 
     /**
@@ -131,11 +126,9 @@ public final class BatchScorer {
      * Symbolic links are skipped unless {@code followLinks}, and then followed only inside the folder; the links
      * skipped are counted by reason in the summary ({@link ImageFolder}).
      */
-    public Dataset<Row> scoreFiles(String directory, long maxFileBytes, boolean followLinks) {
+    public ScoringResult scoreFiles(String directory, long maxFileBytes, boolean followLinks) {
         ImageFileDecoder decoder = new ImageFileDecoder(model.imageFileRecipe());
         ImageFolder.Listing listing = ImageFolder.list(new Path(directory), maxFileBytes, followLinks);
-        inputCount = listing.files();
-        lastInput = ScoringSummary.Input.folder(listing.files(), listing.bytes(), listing.skippedLinks());
         if (!listing.skippedLinks().isEmpty()) {
             LOG.warn("{}: symbolic links skipped, by reason: {}", directory, listing.skippedLinks());
         }
@@ -148,18 +141,20 @@ public final class BatchScorer {
                     ImageFileDecoder.Decoded decoded = decoder.decode((byte[]) row.get(1));
                     return RowFactory.create(row.getString(0), decoded.pixels(), decoded.error());
                 });
-        return score(listing.notRead().isEmpty() ? inputs : inputs.union(context.parallelize(listing.notRead(), 1)), "path");
+        return score(listing.notRead().isEmpty() ? inputs : inputs.union(context.parallelize(listing.notRead(), 1)), "path",
+                ScoringSummary.Input.folder(listing.files(), listing.bytes(), listing.skippedLinks()), listing.files());
     }
 
     /** {@link #scoreFiles(String, long, boolean)} with files up to {@link #DEFAULT_MAX_FILE_BYTES}, links not followed. */
-    public Dataset<Row> scoreFiles(String directory) {
+    public ScoringResult scoreFiles(String directory) {
         return scoreFiles(directory, DEFAULT_MAX_FILE_BYTES, false);
     }
 
-    private Dataset<Row> score(JavaRDD<Row> inputs, String key) {
+    private ScoringResult score(JavaRDD<Row> inputs, String key, ScoringSummary.Input input, long inputCount) {
         Broadcast<ModelBytes> broadcast = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(model.bytes());
+        LongAccumulator scored = spark.sparkContext().longAccumulator("emnistnet.scored"); // this input's progress alone
         JavaRDD<Row> predictions = inputs.mapPartitions(new PartitionScorer(broadcast, engine, model.classNames(), topK, batchSize, scored));
-        return spark.createDataFrame(predictions, PredictionSchema.withKey(key));
+        return new ScoringResult(spark.createDataFrame(predictions, PredictionSchema.withKey(key)), input, inputCount, scored);
     }
 
     private static String badLength(Object pixels) {
@@ -187,18 +182,18 @@ public final class BatchScorer {
      * Writes predictions atomically as parquet (default), csv (top-k flattened to columns) or json (lines), with
      * {@code _summary.json} (counts and provenance), and returns the summary.
      */
-    public ScoringSummary write(Dataset<Row> predictions, Path out, OutputFormat format, boolean overwrite, String input) {
+    public ScoringSummary write(ScoringResult result, Path out, OutputFormat format, boolean overwrite, String input) {
         ScoringSummary[] summary = new ScoringSummary[1];
         AtomicOutputDirectory.write(out, overwrite, temporary -> {
-            Dataset<Row> shaped = format.shape(predictions, topK);
+            Dataset<Row> shaped = format.shape(result.predictions(), topK);
             // try-with-resources skips a null resource: no timer when nobody asked for progress
-            try (ScoringProgress running = progress == null ? null : new ScoringProgress(scored, inputCount, progressEvery, progress)) {
+            try (ScoringProgress running = progress == null ? null : new ScoringProgress(result.scored(), result.inputCount(), progressEvery, progress)) {
                 shaped.write().format(format.name()).options(format.options()).save(temporary.toString());
             }
             // Counted from the written data (read back as written: a CSV field may hold a line break), not re-scored.
             ScoringSummary.Counts counts = summarize(spark.read().format(format.name()).schema(shaped.schema())
                     .options(format.options()).load(HadoopFiles.literal(temporary.toString())));
-            summary[0] = ScoringSummary.of(counts, input, lastInput, model.sha256(), model.dataset(), format.name(),
+            summary[0] = ScoringSummary.of(counts, input, result.input(), model.sha256(), model.dataset(), format.name(),
                     engine + " on " + ComputeBackend.describe(), BuildInfo.versions());
             Manifests.writeNamed(temporary, ScoringSummary.FILE_NAME, summary[0]);
         });

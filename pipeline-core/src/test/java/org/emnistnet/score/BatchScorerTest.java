@@ -62,7 +62,7 @@ class BatchScorerTest {
 
     @Test
     void scoringASplitGivesOneRowPerImageAndTheInProcessPredictions() {
-        List<Row> predictions = new BatchScorer(spark, model, 3, 64).scoreImages(testRows.repartition(3)).collectAsList();
+        List<Row> predictions = new BatchScorer(spark, model, 3, 64).scoreImages(testRows.repartition(3)).predictions().collectAsList();
         assertEquals(300, predictions.size());
         Map<String, byte[]> pixels = new HashMap<>();
         testRows.collectAsList().forEach(r -> pixels.put(r.getAs(ImageSchema.ID), r.getAs(ImageSchema.PIXELS)));
@@ -83,7 +83,7 @@ class BatchScorerTest {
                         .equalTo(testRows.first().<String>getAs(ImageSchema.ID)), null).otherwise(col(ImageSchema.ID)))
                 .coalesce(1).write().parquet(input.toString());
         BatchScorer scorer = new BatchScorer(spark, model, 2, 64);
-        Dataset<Row> scored = scorer.scoreImages(spark.read().parquet(input.toString()));
+        ScoringResult scored = scorer.scoreImages(spark.read().parquet(input.toString()));
         java.nio.file.Path out = tmp.resolve("out");
         Exception failure = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
                 () -> scorer.write(scored, new Path(out.toString()), org.emnistnet.score.OutputFormat.parquet, false, "no-id"));
@@ -220,10 +220,30 @@ class BatchScorerTest {
         assertEquals(0L, written.where(col(PredictionSchema.ERROR).isNotNull()).count());
     }
 
+    /** A scoring result is a value: two inputs scored by one scorer and written in either order keep their own summaries. */
+    @Test
+    void twoInputsScoredByOneScorerAreWrittenEachWithItsOwnSummary() throws Exception {
+        BatchScorer scorer = new BatchScorer(spark, model, 1, 256);
+        java.nio.file.Path folder = Files.createDirectories(tmp.resolve("images"));
+        ImageIO.write(AugmentationPreview.toImage(testRows.first().getAs(ImageSchema.PIXELS)), "png", folder.resolve("a.png").toFile());
+        ScoringResult split = scorer.scoreSplit(PreparedFashionMnist.path(), org.emnistnet.data.Split.VAL);
+        ScoringResult files = scorer.scoreFiles(folder.toString());
+
+        org.emnistnet.artifact.ScoringSummary ofSplit = scorer.write(split, new Path(tmp.resolve("val").toString()),
+                OutputFormat.parquet, false, "val");
+        org.emnistnet.artifact.ScoringSummary ofFiles = scorer.write(files, new Path(tmp.resolve("files").toString()),
+                OutputFormat.parquet, false, "images");
+
+        assertEquals(6000L, ofSplit.inputs());
+        assertEquals("val", ofSplit.inputSplit());
+        assertEquals(1L, ofFiles.inputs());
+        assertNull(ofFiles.inputSplit(), "a folder is no split of a prepared dataset");
+    }
+
     @Test
     void csvAndJsonOutputsCarryTheSameRows() {
         BatchScorer scorer = new BatchScorer(spark, model, 3, 128);
-        Dataset<Row> predictions = scorer.scoreImages(testRows.limit(20));
+        ScoringResult predictions = scorer.scoreImages(testRows.limit(20));
         scorer.write(predictions, new Path(tmp.resolve("csv").toString()), org.emnistnet.score.OutputFormat.csv, false, "test");
         scorer.write(predictions, new Path(tmp.resolve("json").toString()), org.emnistnet.score.OutputFormat.json, false, "test");
         Dataset<Row> csv = spark.read().option("header", "true").csv(tmp.resolve("csv").toString());
