@@ -1,5 +1,6 @@
 package org.emnistnet.bench;
 
+import org.emnistnet.Defaults;
 import org.emnistnet.data.Split;
 import org.emnistnet.jobs.EngineOption;
 import org.emnistnet.jobs.JobRunner;
@@ -38,8 +39,8 @@ public final class ScoreBenchmarkJob implements Callable<Integer> {
     @Option(names = "--files", description = "--in is a directory of image files.")
     boolean files;
 
-    @Option(names = "--batch", defaultValue = "1024")
-    int batch;
+    @Option(names = "--batch")
+    int batch = Defaults.INFERENCE_BATCH;
 
     @Option(names = "--runs", defaultValue = "3")
     int runs;

@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
  * bin/emnistnet augment-preview --in lake/fashion-mnist/prepared --out out/preview --n 64
  * </pre>
  */
-@Command(name = "augment-preview", mixinStandardHelpOptions = true,
+@Command(name = "augment-preview", mixinStandardHelpOptions = true, defaultValueProvider = ReferenceDefaults.class,
         description = "PNG grid of training images before (left) and after (right) augmentation.")
 public final class AugmentPreviewJob implements Callable<Integer> {
     @Option(names = "--in", required = true, paramLabel = "PREPARED", description = "Output of prepare.")
@@ -32,13 +32,13 @@ public final class AugmentPreviewJob implements Callable<Integer> {
     @Option(names = "--epoch", defaultValue = "0", description = "Epoch whose augmentation to show. Default: ${DEFAULT-VALUE}.")
     int epoch;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Augmentation seed. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--seed", description = "Augmentation seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--max-degrees", defaultValue = "10", description = "Largest rotation. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--max-degrees", description = "Largest rotation. Default: ${DEFAULT-VALUE}.")
     double maxDegrees;
 
-    @Option(names = "--noise-std", defaultValue = "0.05", description = "Noise std in [0,1] units. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--noise-std", description = "Noise std in [0,1] units. Default: ${DEFAULT-VALUE}.")
     double noiseStd;
 
     @Mixin

@@ -1,5 +1,6 @@
 package org.emnistnet.jobs;
 
+import org.emnistnet.Defaults;
 import org.emnistnet.score.OutputFormat;
 import org.emnistnet.data.Split;
 import org.emnistnet.artifact.OutputPaths;
@@ -77,7 +78,7 @@ public final class EvaluateJob implements Callable<Integer> {
                 scored = HadoopFiles.qualified(out) + ".predictions";
                 TrainedModel trained = TrainedModel.load(model);
                 Options.checkClasses(labels, model, trained.classNames());
-                BatchScorer scorer = new BatchScorer(session, trained, 3, 1024).withEngine(forwardPass);
+                BatchScorer scorer = new BatchScorer(session, trained, Defaults.TOP_K, Defaults.INFERENCE_BATCH).withEngine(forwardPass);
                 scorer.write(scorer.scoreImages(labelled.of(session.read().parquet(HadoopFiles.literal(labels)))),
                         new Path(scored), OutputFormat.parquet, overwrite, labels + " (split " + split + ")");
             }

@@ -1,7 +1,7 @@
 package org.emnistnet.jobs;
 
 import org.emnistnet.model.TrainingRecipe;
-import org.emnistnet.pipeline.Pipeline;
+import org.emnistnet.Defaults;
 import org.emnistnet.score.BatchScorer;
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Model.ArgSpec;
@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * The defaults of the options that set the training recipe, the split and scoring, taken from the one place that
- * holds each ({@link TrainingRecipe#reference()}, {@link Pipeline}'s constants, {@link BatchScorer}) instead of
+ * holds each ({@link TrainingRecipe#reference()}, {@link Defaults}, {@link BatchScorer}) instead of
  * copied into annotations, where they would drift apart. {@code ${DEFAULT-VALUE}} in help shows these values.
  */
 public final class ReferenceDefaults implements IDefaultValueProvider {
@@ -20,9 +20,11 @@ public final class ReferenceDefaults implements IDefaultValueProvider {
             "train", Map.of("--epochs", REFERENCE.epochs(), "--batch", REFERENCE.batchSize(),
                     "--max-lr", REFERENCE.maxLearningRate(), "--seed", REFERENCE.seed(), "--ema-decay", REFERENCE.emaDecay()),
             "pipeline", Map.of("--epochs", REFERENCE.epochs()),
-            "prepare", Map.of("--val-fraction", Pipeline.VAL_FRACTION, "--seed", Pipeline.SPLIT_SEED),
-            "score", Map.of("--top-k", Pipeline.TOP_K, "--batch", Pipeline.SCORING_BATCH,
-                    "--max-file-bytes", BatchScorer.DEFAULT_MAX_FILE_BYTES));
+            "prepare", Map.of("--val-fraction", Defaults.VAL_FRACTION, "--seed", Defaults.SPLIT_SEED),
+            "score", Map.of("--top-k", Defaults.TOP_K, "--batch", Defaults.INFERENCE_BATCH,
+                    "--max-file-bytes", BatchScorer.DEFAULT_MAX_FILE_BYTES),
+            "augment-preview", Map.of("--seed", Defaults.SEED, "--max-degrees", Defaults.ROTATION_DEGREES,
+                    "--noise-std", Defaults.NOISE_STD));
 
     @Override
     public String defaultValue(ArgSpec argument) {

@@ -1,5 +1,6 @@
 package org.emnistnet.ml;
 
+import org.emnistnet.Defaults;
 import org.emnistnet.data.Split;
 import org.emnistnet.artifact.StageManifest;
 import org.emnistnet.artifact.AtomicFiles;
@@ -94,7 +95,7 @@ public final class EmnistNetClassifier extends Estimator<EmnistNetModel> impleme
         setDefault(workers, 0);
         setDefault(averagingFrequency, 0);
         setDefault(seed, reference.seed());
-        setDefault(valFraction, 0.1);
+        setDefault(valFraction, Defaults.VAL_FRACTION);
         setDefault(runDirectory, "");
     }
 

@@ -1,5 +1,6 @@
 package org.emnistnet.ml;
 
+import org.emnistnet.Defaults;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -39,7 +40,7 @@ import java.util.Iterator;
  * {@code mapPartitions} with the model broadcast once. Saves and loads with {@code MLWritable}/{@code MLReadable}.
  */
 public final class EmnistNetModel extends Model<EmnistNetModel> implements EmnistNetParams, MLWritable {
-    private static final int BATCH = 1024;
+    private static final int BATCH = Defaults.INFERENCE_BATCH;
     private final String uid;
     private final Param<String> featuresCol;
     private final Param<String> predictionCol;

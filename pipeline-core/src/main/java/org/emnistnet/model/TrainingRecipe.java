@@ -1,5 +1,6 @@
 package org.emnistnet.model;
 
+import org.emnistnet.Defaults;
 import org.emnistnet.EmnistNetException;
 
 import java.io.Serializable;
@@ -26,7 +27,7 @@ public record TrainingRecipe(int epochs, int batchSize, double maxLearningRate, 
 
     public static TrainingRecipe reference() {
         return new TrainingRecipe(15, 256, 3e-3, 1e-4, 0.3, 25, 1e4, 0.1,
-                new double[]{0.1, 0.2, 0.3, 0.4}, 10, 0.05, 42, 0);
+                new double[]{0.1, 0.2, 0.3, 0.4}, Defaults.ROTATION_DEGREES, Defaults.NOISE_STD, Defaults.SEED, 0);
     }
 
     public TrainingRecipe {

@@ -1,5 +1,6 @@
 package org.emnistnet.pipeline;
 
+import org.emnistnet.Defaults;
 import org.emnistnet.data.Split;
 import org.emnistnet.score.OutputFormat;
 import org.apache.hadoop.fs.Path;
@@ -29,10 +30,10 @@ import java.util.function.Supplier;
  * validated the data, just before training starts.
  */
 public final class Pipeline {
-    public static final double VAL_FRACTION = 0.1;
-    public static final long SPLIT_SEED = 42;
-    public static final int TOP_K = 3;
-    public static final int SCORING_BATCH = 1024;
+    public static final double VAL_FRACTION = Defaults.VAL_FRACTION;
+    public static final long SPLIT_SEED = Defaults.SPLIT_SEED;
+    public static final int TOP_K = Defaults.TOP_K;
+    public static final int SCORING_BATCH = Defaults.INFERENCE_BATCH;
 
     private final SparkSession spark;
     private final Consumer<String> progress;

@@ -1,5 +1,6 @@
 package org.emnistnet.train;
 
+import org.emnistnet.Defaults;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -21,7 +22,7 @@ import java.util.List;
  * curves are comparable.
  */
 public final class Evaluator {
-    private static final int BATCH = 1024;
+    private static final int BATCH = Defaults.INFERENCE_BATCH;
     private static final double LOG_FLOOR = 1e-12;
 
     private Evaluator() {

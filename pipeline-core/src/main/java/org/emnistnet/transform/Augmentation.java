@@ -1,5 +1,6 @@
 package org.emnistnet.transform;
 
+import org.emnistnet.Defaults;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -12,7 +13,7 @@ import org.apache.spark.sql.Row;
  */
 public record Augmentation(double maxDegrees, double noiseStd, long seed) implements java.io.Serializable {
     public static Augmentation reference(long seed) {
-        return new Augmentation(10.0, 0.05, seed);
+        return new Augmentation(Defaults.ROTATION_DEGREES, Defaults.NOISE_STD, seed);
     }
 
     public RandomRotation rotation(int epoch) {

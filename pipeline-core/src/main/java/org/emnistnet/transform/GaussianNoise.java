@@ -1,5 +1,6 @@
 package org.emnistnet.transform;
 
+import org.emnistnet.Defaults;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.ParamValidators;
@@ -31,7 +32,7 @@ public final class GaussianNoise extends RandomPixelTransformer {
 
     public GaussianNoise(String uid) {
         super(uid);
-        setDefault(std, 0.05);
+        setDefault(std, Defaults.NOISE_STD);
     }
 
     public GaussianNoise setStd(double value) {

@@ -1,5 +1,6 @@
 package org.emnistnet.transform;
 
+import org.emnistnet.Defaults;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.ParamValidators;
@@ -31,7 +32,7 @@ public final class RandomRotation extends RandomPixelTransformer {
 
     public RandomRotation(String uid) {
         super(uid);
-        setDefault(maxDegrees, 10.0);
+        setDefault(maxDegrees, Defaults.ROTATION_DEGREES);
     }
 
     public RandomRotation setMaxDegrees(double value) {
