@@ -1,7 +1,7 @@
 package org.emnistnet;
 
 import org.apache.spark.sql.SparkSession;
-import org.emnistnet.train.NdArrayKryoRegistrator;
+import org.emnistnet.pipeline.SparkSessions;
 
 /**
  * One real local[2] SparkSession shared by the tests of a JVM (starting Spark costs seconds); a new one when a job
@@ -16,13 +16,12 @@ public final class SparkTestSession {
     public static synchronized SparkSession get() {
         if (session == null || session.sparkContext().isStopped()) {
             session = SparkSession.builder()
-                    .master("local[2]")
-                    .appName("emnistnet-tests")
-                    .config("spark.ui.enabled", "false")
-                    .config("spark.sql.shuffle.partitions", "4")
-                    .config("spark.driver.host", "127.0.0.1")
-                    .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-                    .config("spark.kryo.registrator", NdArrayKryoRegistrator.REGISTRATORS)
+                    .config(SparkSessions.configure(new org.apache.spark.SparkConf(false)
+                            .setMaster("local[2]")
+                            .setAppName("emnistnet-tests")
+                            .set("spark.ui.enabled", "false")
+                            .set("spark.sql.shuffle.partitions", "4")
+                            .set("spark.driver.host", "127.0.0.1")))
                     .getOrCreate();
         }
         return session;

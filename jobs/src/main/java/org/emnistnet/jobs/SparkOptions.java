@@ -2,7 +2,7 @@ package org.emnistnet.jobs;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
-import org.emnistnet.train.NdArrayKryoRegistrator;
+import org.emnistnet.pipeline.SparkSessions;
 import picocli.CommandLine.Option;
 
 import java.util.LinkedHashMap;
@@ -36,15 +36,8 @@ public final class SparkOptions {
         } else if (!sparkConf.contains("spark.master")) {
             sparkConf.setMaster("local[*]");
         }
-        sparkConf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
-        sparkConf.setIfMissing("spark.kryo.registrator", NdArrayKryoRegistrator.REGISTRATORS);
-        sparkConf.setIfMissing("spark.ui.showConsoleProgress", "false");
-        sparkConf.setIfMissing("spark.sql.shuffle.partitions", "8");
-        // Hadoop waits for ever on a server that accepts and never answers (a wrong hdfs:// port), and retries a
-        // connect timeout 45 times (15 min): give up after 2 min without an answer, and after 3 connect timeouts.
-        sparkConf.setIfMissing("spark.hadoop.ipc.client.rpc-timeout.ms", "120000");
-        sparkConf.setIfMissing("spark.hadoop.ipc.client.connect.max.retries.on.timeouts", "3");
         conf.forEach(sparkConf::set);
+        SparkSessions.configure(sparkConf);
         ClusterSecretCheck.useClusterSecret(sparkConf, clusterDir, System.getenv(DEFAULT_CLUSTER_DIR_VARIABLE));
         ClusterSecretCheck.check(sparkConf);
         return SparkSession.builder().appName("emnistnet " + appName).config(sparkConf).getOrCreate();

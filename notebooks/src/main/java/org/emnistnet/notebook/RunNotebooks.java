@@ -2,7 +2,7 @@ package org.emnistnet.notebook;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.emnistnet.PipelineLayout;
-import org.emnistnet.train.NdArrayKryoRegistrator;
+import org.emnistnet.pipeline.SparkSessions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -66,10 +66,9 @@ public final class RunNotebooks implements Callable<Integer> {
             Map<String, String> conf = new LinkedHashMap<>();
             conf.put("spark.master", master);
             conf.put("spark.ui.enabled", "false");
-            conf.put("spark.ui.showConsoleProgress", "false");
-            conf.put("spark.sql.shuffle.partitions", "8");
-            conf.put("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
-            conf.put("spark.kryo.registrator", NdArrayKryoRegistrator.REGISTRATORS);
+            for (scala.Tuple2<String, String> setting : SparkSessions.configure(new org.apache.spark.SparkConf(false)).getAll()) {
+                conf.put(setting._1(), setting._2());
+            }
             conf.put(WORK_SPARK_CONF, layout.root().toString());
             return new ZeppelinRunner(classpath, conf).run(notebook);
         }
