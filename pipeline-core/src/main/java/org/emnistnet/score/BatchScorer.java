@@ -1,5 +1,7 @@
 package org.emnistnet.score;
 
+import org.emnistnet.data.ImageFolder;
+import org.emnistnet.data.ImageFileReader;
 import org.emnistnet.data.Split;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -133,7 +135,7 @@ public final class BatchScorer {
             LOG.warn("{}: symbolic links skipped, by reason: {}", directory, listing.skippedLinks());
         }
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        JavaRDD<Row> inputs = ImageFolder.read(context, listing.toRead(), 4 * batchSize)
+        JavaRDD<Row> inputs = ImageFileReader.read(context, listing.toRead(), 4 * batchSize)
                 .map(row -> {
                     if (row.isNullAt(1)) {
                         return row; // unreadable: its error row as it is

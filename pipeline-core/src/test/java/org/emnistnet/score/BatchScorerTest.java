@@ -1,5 +1,6 @@
 package org.emnistnet.score;
 
+import org.emnistnet.data.ImageFolder;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;

@@ -1,18 +1,12 @@
-package org.emnistnet.score;
+package org.emnistnet.data;
 
-import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.util.SerializableConfiguration;
 import org.emnistnet.EmnistNetException;
 import org.emnistnet.artifact.HadoopFiles;
-import org.emnistnet.data.ImageFileDecoder;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -30,33 +24,33 @@ import java.util.TreeMap;
  * the driver walks the tree once (sizes only), decides what is read, and the executors read exactly those files
  * (Spark's {@code binaryFile} source would list the tree again by its own rules, following every link). Files that
  * are empty or larger than {@code maxFileBytes} get an error row from the listing; a file that cannot be read, or
- * is no longer the regular file of the size listed, gets one from its executor. Hidden names ({@code .x}, {@code _x}) are
+ * is no longer the regular file of the size listed, gets one from its executor ({@link ImageFileReader}). Hidden names ({@code .x}, {@code _x}) are
  * skipped, as Spark's file sources skip them.
  */
-final class ImageFolder {
-    static final String FILE_TOO_LARGE = "file too large";
-    static final String UNREADABLE = "unreadable";
-    static final String NOT_A_FILE = "not a regular file";
-    static final String LINK_NOT_FOLLOWED = "link not followed (--follow-links follows links that stay inside --in)";
-    static final String LINK_OUTSIDE = "link leads outside --in";
-    static final String LINK_LOOP = "link to a folder already listed (a loop or a second way in)";
-    static final String LINK_BROKEN = "link to nothing";
+public final class ImageFolder {
+    public static final String FILE_TOO_LARGE = "file too large";
+    public static final String UNREADABLE = "unreadable";
+    public static final String NOT_A_FILE = "not a regular file";
+    public static final String LINK_NOT_FOLLOWED = "link not followed (--follow-links follows links that stay inside --in)";
+    public static final String LINK_OUTSIDE = "link leads outside --in";
+    public static final String LINK_LOOP = "link to a folder already listed (a loop or a second way in)";
+    public static final String LINK_BROKEN = "link to nothing";
 
     private ImageFolder() {
     }
 
     /** A file the executors read: its path and its size from the listing. */
-    record FileEntry(String path, long length) {
+    public record FileEntry(String path, long length) {
     }
 
     /** What the walk found: files to read, error rows of files not read, and links skipped, counted by reason. */
-    record Listing(List<FileEntry> toRead, List<Row> notRead, long notReadBytes, Map<String, Long> skippedLinks) {
-        long files() {
+    public record Listing(List<FileEntry> toRead, List<Row> notRead, long notReadBytes, Map<String, Long> skippedLinks) {
+        public long files() {
             return toRead.size() + notRead.size();
         }
 
         /** The bytes of the files listed, read or not (a file too large counts with its size). */
-        long bytes() {
+        public long bytes() {
             return toRead.stream().mapToLong(FileEntry::length).sum() + notReadBytes;
         }
     }
@@ -66,7 +60,7 @@ final class ImageFolder {
      * {@code followLinks}; then only those whose target stays inside the folder are followed, and a folder already
      * listed (a loop, or two links to one folder) is not listed again.
      */
-    static Listing list(Path root, long maxFileBytes, boolean followLinks) {
+    public static Listing list(Path root, long maxFileBytes, boolean followLinks) {
         Path directory = HadoopFiles.fileSystem(root).makeQualified(root);
         List<FileEntry> toRead = new ArrayList<>();
         List<Row> notRead = new ArrayList<>();
@@ -121,90 +115,6 @@ final class ImageFolder {
                 : null;
     }
 
-    /**
-     * The listed files as rows (path, content, error), read on the executors in partitions of about
-     * {@code filesPerPartition} files: enough for full inference batches per task, at least two tasks per core.
-     */
-    static JavaRDD<Row> read(JavaSparkContext spark, List<FileEntry> files, int filesPerPartition) {
-        int partitions = (int) Math.max(1, Math.min(files.size(),
-                Math.max(2L * spark.defaultParallelism(), files.size() / Math.max(1, filesPerPartition))));
-        Broadcast<SerializableConfiguration> hadoop = spark.broadcast(new SerializableConfiguration(spark.hadoopConfiguration()));
-        // as (path, length) tuples: Spark's Kryo knows Scala's tuples, not Java records
-        List<scala.Tuple2<String, Long>> pathsAndLengths = files.stream().map(f -> new scala.Tuple2<>(f.path(), f.length())).toList();
-        return spark.parallelize(pathsAndLengths, partitions).map(file -> {
-            Path path = new Path(file._1());
-            try {
-                byte[] content = "file".equals(path.toUri().getScheme()) ? readLocal(path, file._2()) : readHadoop(path, file._2(), hadoop.value().value());
-                return RowFactory.create(file._1(), content, null);
-            } catch (ChangedSinceListing e) {
-                return RowFactory.create(file._1(), null, e.getMessage());
-            } catch (IOException | RuntimeException e) { // gone, shrunk or unreadable since the listing
-                return RowFactory.create(file._1(), null, UNREADABLE + ": " + e.getMessage());
-            }
-        });
-    }
-
-    /**
-     * A local file, read only if it is still the regular file the listing saw: a link or a named pipe put in its
-     * place since then would lead the job out of {@code --in} or block it for ever. The name is checked without
-     * following links and opened with {@code O_NOFOLLOW}, and the bytes read must be exactly the size listed. (A
-     * swap in the microseconds between the check and the open is not caught; the open still refuses a link.)
-     * java.nio also costs a fraction of Hadoop's local filesystem per small file (no .crc lookup, no statistics).
-     */
-    static byte[] readLocal(Path path, long listedLength) throws IOException {
-        java.nio.file.Path file = java.nio.file.Path.of(path.toUri());
-        var now = java.nio.file.Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class,
-                java.nio.file.LinkOption.NOFOLLOW_LINKS);
-        if (now.isSymbolicLink()) {
-            throw new ChangedSinceListing(LINK_NOT_FOLLOWED + ": became a link after the listing");
-        }
-        if (!now.isRegularFile()) {
-            throw new ChangedSinceListing(NOT_A_FILE + ": replaced after the listing");
-        }
-        try (var channel = java.nio.file.Files.newByteChannel(file, java.nio.file.StandardOpenOption.READ,
-                java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return readExactly(channel, listedLength);
-        }
-    }
-
-    private static byte[] readExactly(java.nio.channels.SeekableByteChannel channel, long listedLength) throws IOException {
-        java.nio.ByteBuffer content = java.nio.ByteBuffer.allocate(Math.toIntExact(listedLength));
-        while (content.hasRemaining()) {
-            if (channel.read(content) < 0) {
-                throw new ChangedSinceListing(UNREADABLE + ": " + changedSize(content.position(), listedLength));
-            }
-        }
-        if (channel.size() != listedLength) {
-            throw new ChangedSinceListing(UNREADABLE + ": " + changedSize(channel.size(), listedLength));
-        }
-        return content.array();
-    }
-
-    private static String changedSize(long now, long listed) {
-        return String.format(Locale.ROOT, "changed after the listing: %,d bytes, listed with %,d", now, listed);
-    }
-
-    /** A file on HDFS and the like (no links or pipes there to worry about): exactly the bytes listed. */
-    private static byte[] readHadoop(Path path, long listedLength, org.apache.hadoop.conf.Configuration hadoop) throws IOException {
-        try (FSDataInputStream in = path.getFileSystem(hadoop).open(path)) {
-            byte[] content = new byte[Math.toIntExact(listedLength)];
-            in.readFully(0, content);
-            if (in.read(listedLength, new byte[1], 0, 1) > 0) {
-                throw new ChangedSinceListing(UNREADABLE + ": changed after the listing: more than the "
-                        + String.format(Locale.ROOT, "%,d", listedLength) + " bytes listed");
-            }
-            return content;
-        }
-    }
-
-    /** A listed file that is no longer what the listing saw; its message is the row's whole error. */
-    private static final class ChangedSinceListing extends IOException {
-        ChangedSinceListing(String message) {
-            super(message);
-        }
-    }
-
-    /** One name in a folder; for a link, {@code directory}, {@code regular} and {@code length} are its target's. */
     private record Entry(Path path, boolean link, boolean directory, boolean regular, long length) {
     }
 

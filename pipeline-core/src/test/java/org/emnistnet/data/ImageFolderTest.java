@@ -1,4 +1,4 @@
-package org.emnistnet.score;
+package org.emnistnet.data;
 
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -88,7 +88,7 @@ class ImageFolderTest {
     private Map<String, Row> readAfter(java.nio.file.Path folder, Change change) throws Exception {
         ImageFolder.Listing listing = ImageFolder.list(new Path(folder.toString()), 1 << 20, false);
         change.run();
-        return ImageFolder.read(spark, listing.toRead(), 16).collect().stream()
+        return ImageFileReader.read(spark, listing.toRead(), 16).collect().stream()
                 .collect(Collectors.toMap(row -> new Path(row.getString(0)).getName(), Function.identity()));
     }
 
