@@ -18,9 +18,19 @@ class PackageLayersTest {
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("org.emnistnet");
 
+    /** A layer's sub-packages (train.paramavg, model.layers) belong to it: a cycle is between layers. */
     @Test
     void noPackageCycle() {
-        slices().matching("org.emnistnet.(**)").should().beFreeOfCycles().check(CORE);
+        slices().matching("org.emnistnet.(*)..").should().beFreeOfCycles().check(CORE);
+    }
+
+    /** dl4j-spark (unmaintained upstream) is one package's business: the rest of training sees ParameterAveragingTrainer. */
+    @Test
+    void onlyTheParameterAveragingPackageTouchesDl4jSpark() {
+        noClasses().that().resideOutsideOfPackage("org.emnistnet.train.paramavg")
+                .should().dependOnClassesThat().resideInAPackage("org.deeplearning4j.spark..").check(CORE);
+        noClasses().that().resideOutsideOfPackage("org.emnistnet.train..")
+                .should().dependOnClassesThat().resideInAPackage("org.emnistnet.train.paramavg").check(CORE);
     }
 
     @Test

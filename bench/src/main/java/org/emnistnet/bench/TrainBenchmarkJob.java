@@ -14,7 +14,7 @@ import org.emnistnet.model.OneCycleSchedule;
 import org.emnistnet.model.TrainingRecipe;
 import org.emnistnet.train.DistributedTrainer;
 import org.emnistnet.train.EpochFit;
-import org.emnistnet.train.ParameterAveragingTrainer;
+import org.emnistnet.train.paramavg.ParameterAveragingTrainer;
 import org.emnistnet.train.ReplicaFit;
 import org.emnistnet.train.TrainerSettings;
 import org.nd4j.linalg.dataset.DataSet;

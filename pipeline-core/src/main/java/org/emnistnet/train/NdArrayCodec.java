@@ -22,7 +22,7 @@ import java.nio.ByteOrder;
  * cost left outside the workers' {@code fit}. Arrays this format does not cover (compressed or string arrays,
  * arrays in GPU memory) are written in ND4J's format behind their own marker, as DL4J's serializer would.
  */
-final class NdArrayCodec {
+public final class NdArrayCodec {
     private static final byte BULK = 1;
     private static final byte ND4J = 2;
     private static final int CHUNK = 1 << 16;
@@ -30,7 +30,7 @@ final class NdArrayCodec {
     private NdArrayCodec() {
     }
 
-    static void write(INDArray array, OutputStream stream) throws IOException {
+    public static void write(INDArray array, OutputStream stream) throws IOException {
         DataOutputStream out = new DataOutputStream(stream);
         if (!bulkCopyable(array)) {
             out.writeByte(ND4J);
@@ -64,7 +64,7 @@ final class NdArrayCodec {
         out.flush();
     }
 
-    static INDArray read(InputStream stream) throws IOException {
+    public static INDArray read(InputStream stream) throws IOException {
         DataInputStream in = new DataInputStream(stream);
         byte format = in.readByte();
         if (format == ND4J) {

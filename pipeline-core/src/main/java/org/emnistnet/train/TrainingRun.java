@@ -1,5 +1,6 @@
 package org.emnistnet.train;
 
+import org.emnistnet.train.paramavg.ParameterAveragingTrainer;
 import org.emnistnet.data.Split;
 import org.emnistnet.artifact.HadoopFiles;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -117,7 +118,7 @@ public final class TrainingRun {
         OneCycleSchedule schedule = OneCycleSchedule.of(recipe, plan.totalSteps());
         JavaSparkContext sparkContext = JavaSparkContext.fromSparkContext(spark.sparkContext());
         if (plan.staging() != null) {
-            DataSetFiles.delete(sparkContext, plan.staging()); // a killed run's leftovers
+            ParameterAveragingTrainer.deleteStaging(sparkContext, plan.staging()); // a killed run's leftovers
         }
 
         CheckpointStore checkpoints = new CheckpointStore(run);
@@ -146,7 +147,7 @@ public final class TrainingRun {
             train.unpersist();
             val.unpersist();
             if (plan.staging() != null) {
-                DataSetFiles.delete(sparkContext, plan.staging());
+                ParameterAveragingTrainer.deleteStaging(sparkContext, plan.staging());
             }
         }
         return finish(run, data, history, checkpoints, recipe, settings, limit, trainImages);

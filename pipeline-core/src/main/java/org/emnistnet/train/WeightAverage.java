@@ -11,7 +11,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * updates (as TensorFlow's ExponentialMovingAverage with num_updates), so the first epochs' random start fades
  * out quickly instead of over the decay's full horizon.
  */
-final class WeightAverage {
+public final class WeightAverage {
     private final double decay;
     private final INDArray average;
     private long updates;
@@ -24,7 +24,7 @@ final class WeightAverage {
     }
 
     /** After a round: blends the driver's new parameters into the average. */
-    void update(INDArray parameters) {
+    public void update(INDArray parameters) {
         updates++;
         double d = Math.min(decay, (1.0 + updates) / (10.0 + updates));
         average.muli(d).addi(parameters.mul(1 - d));

@@ -1,6 +1,5 @@
-package org.emnistnet.train;
+package org.emnistnet.train.paramavg;
 
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.emnistnet.SparkTestSession;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,9 @@
-package org.emnistnet.train;
+package org.emnistnet.train.paramavg;
 
+import org.emnistnet.train.DistributedTrainer;
+import org.emnistnet.train.EpochFit;
+import org.emnistnet.train.TrainerSettings;
+import org.emnistnet.train.WeightAverage;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.util.DoubleAccumulator;
@@ -17,8 +21,9 @@ import java.util.UUID;
  * Synchronous data-parallel training with dl4j-spark's parameter averaging: every worker fits
  * {@code averagingFrequency} minibatches from the same parameters, then the driver averages parameters and
  * Adam's moments ({@code saveUpdater(true)}: M2's default false would reset them each round).
- * dl4j-spark is touched only here and by this class's two helpers, {@link ExactRoundsTrainingMaster} (exact
- * averaging rounds) and {@link WorkerHook} (what runs on the workers around each minibatch).
+ * dl4j-spark is touched only in this package (an ArchUnit rule): here, {@link ExactRoundsTrainingMaster} (exact
+ * averaging rounds), {@link ReplicaTrainingWorker} (a worker's minibatch over single-core replicas) and
+ * {@link WorkerHook} (what runs on the workers around each minibatch); the rest of training sees this class alone.
  */
 public final class ParameterAveragingTrainer implements DistributedTrainer {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ParameterAveragingTrainer.class);
@@ -82,6 +87,11 @@ public final class ParameterAveragingTrainer implements DistributedTrainer {
         network.incrementEpochCount();
         return new EpochFit(steps.value() == 0 ? Double.NaN : lossSum.value() / steps.value(), fitNanos.value() / 1e9,
                 images.value());
+    }
+
+    /** Removes a run's staged minibatches (a killed run's leftovers, or this run's at its end); a missing folder is fine. */
+    public static void deleteStaging(JavaSparkContext spark, String directory) {
+        DataSetFiles.delete(spark, directory);
     }
 
     /** Keeps a moving average of the weights over every round from now on (see {@link WeightAverage}). */

@@ -1,5 +1,7 @@
-package org.emnistnet.train;
+package org.emnistnet.train.paramavg;
 
+import org.emnistnet.train.TrainerSettings;
+import org.emnistnet.train.EpochFit;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;

@@ -1,5 +1,6 @@
-package org.emnistnet.train;
+package org.emnistnet.train.paramavg;
 
+import org.emnistnet.train.TrainerSettings;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
