@@ -74,10 +74,16 @@ public final class LocalHdfs implements AutoCloseable {
         return cluster.stopDataNode(index);
     }
 
-    /** Starts a stopped DataNode again with its blocks, and waits until the NameNode has it. */
-    public void restartDataNode(MiniDFSCluster.DataNodeProperties dataNode) {
+    /**
+     * Starts stopped DataNodes again with their blocks, then waits until the NameNode has them. All at once: the
+     * NameNode still counts a stopped DataNode alive until its heartbeats lapse (10.5 min), and the minicluster waits
+     * for the NameNode's count to equal the running DataNodes', so restarting one of two stopped would wait that long.
+     */
+    public void restartDataNodes(MiniDFSCluster.DataNodeProperties... dataNodes) {
         try {
-            cluster.restartDataNode(dataNode, true);
+            for (MiniDFSCluster.DataNodeProperties dataNode : dataNodes) {
+                cluster.restartDataNode(dataNode, true);
+            }
             cluster.waitActive();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -65,8 +65,7 @@ class CheckpointOnHdfsTest {
 
         assertEquals(Optional.of(1), checkpoints.latest(), "resume continues after epoch 1");
         assertThat(names()).containsExactlyInAnyOrder("epoch-01.zip", "epoch-01.zip.sha256");
-        hdfs.restartDataNode(first);
-        hdfs.restartDataNode(second);
+        hdfs.restartDataNodes(first, second);
         checkpoints.save(network, 2);                    // the next attempt, once HDFS has DataNodes again
         assertEquals(Optional.of(2), checkpoints.latest());
         assertEquals(network.params(), checkpoints.load(2).params());
