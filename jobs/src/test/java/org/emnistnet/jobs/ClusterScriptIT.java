@@ -1,5 +1,6 @@
 package org.emnistnet.jobs;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (Spark alone would move its master to the next port, and the workers would dial whatever listens on this one), a
  * start that fails or is interrupted half-way stops what it started, and status says what runs where.
  */
+@Tag("cluster")
 class ClusterScriptIT {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     @TempDir

@@ -1,5 +1,6 @@
 package org.emnistnet.jobs;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * (conf/fake-gpu-discovery.sh), an executor takes both, and two concurrent tasks must each receive a different
  * address, which our pinning code picks up (and, on the CPU backend, only logs).
  */
+@Tag("cluster")
 class GpuSchedulingIT {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 

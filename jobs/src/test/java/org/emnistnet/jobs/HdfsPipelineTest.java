@@ -1,5 +1,6 @@
 package org.emnistnet.jobs;
 
+import org.junit.jupiter.api.Tag;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * on local[2]: ingest from IDX files on HDFS, prepare, train with {@code --run hdfs://...}, score a Parquet split
  * and a folder of PNG files on HDFS, evaluate with the report on HDFS. Nothing touches the local disk.
  */
+@Tag("hdfs")
 class HdfsPipelineTest {
     @RegisterExtension
     static final HdfsExtension HDFS = new HdfsExtension();

@@ -1,5 +1,6 @@
 package org.emnistnet.jobs;
 
+import org.junit.jupiter.api.Tag;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The README's main command on a small budget: ingest -> prepare -> train -> score -> evaluate through the
  * command line, then the score and evaluate jobs on their own, on real Fashion-MNIST.
  */
+@Tag("slow")
 class PipelineJobTest {
     @TempDir
     Path tmp;

@@ -1,5 +1,6 @@
 package org.emnistnet.jobs;
 
+import org.junit.jupiter.api.Tag;
 import org.apache.hadoop.fs.FileSystem;
 import org.emnistnet.hdfs.HdfsExtension;
 import org.emnistnet.model.TrainedModel;
@@ -33,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and a real HDFS (NameNode + 2 DataNodes on 127.0.0.1) for the runs whose data and artifacts live there.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Tag("cluster")
 class StandaloneClusterIT {
     @RegisterExtension
     static final HdfsExtension HDFS = new HdfsExtension();

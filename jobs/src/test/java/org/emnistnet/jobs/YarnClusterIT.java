@@ -1,5 +1,6 @@
 package org.emnistnet.jobs;
 
+import org.junit.jupiter.api.Tag;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
@@ -45,6 +46,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * application is checked with YARN's own client: its final state, its status and how many attempts it took.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Tag("cluster")
 class YarnClusterIT {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     /** The settings of both training runs: the killed one must end where the uninterrupted one did. */

@@ -1,5 +1,6 @@
 package org.emnistnet.notebook;
 
+import org.junit.jupiter.api.Tag;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * "java"), then {@code bin/notebooks run} against the committed model, no training. The Jupyter notebook is executed
  * by Jupyter itself (nbclient talking to the kernel over its protocol), the Zeppelin note by its Scala-REPL runner.
  */
+@Tag("notebooks")
 class NotebooksIT {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Path EXECUTED = Path.of(System.getProperty("notebooks.executed", "target/executed")).toAbsolutePath();

@@ -1,5 +1,6 @@
 package org.emnistnet.notebook;
 
+import org.junit.jupiter.api.Tag;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The Zeppelin runner: %spark paragraphs in Spark's Scala REPL sharing one session (with closures that run on
  * executors), %sql paragraphs as tables, %html output as HTML; the first failing paragraph stops the run.
  */
+@Tag("notebooks")
 class ZeppelinRunnerTest {
     private static final Map<String, String> LOCAL = Map.of("spark.master", "local[2]", "spark.ui.enabled", "false");
 

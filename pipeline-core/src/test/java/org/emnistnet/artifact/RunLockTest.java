@@ -1,5 +1,6 @@
 package org.emnistnet.artifact;
 
+import org.junit.jupiter.api.Tag;
 import org.emnistnet.EmnistNetException;
 import org.emnistnet.hdfs.HdfsExtension;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** One training run per run directory, on a local disk and on HDFS alike. */
+@Tag("hdfs")
 class RunLockTest {
     @RegisterExtension
     static final HdfsExtension HDFS = new HdfsExtension();

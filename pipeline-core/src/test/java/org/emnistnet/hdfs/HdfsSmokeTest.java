@@ -1,5 +1,6 @@
 package org.emnistnet.hdfs;
 
+import org.junit.jupiter.api.Tag;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The test HDFS is a real one: Hadoop's client and Spark's Parquet writer both reach it over hdfs://. */
+@Tag("hdfs")
 class HdfsSmokeTest {
     @RegisterExtension
     static final HdfsExtension HDFS = new HdfsExtension();

@@ -1,5 +1,6 @@
 package org.emnistnet.ml;
 
+import org.junit.jupiter.api.Tag;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The Spark ML API: a Pipeline with the classifier fits, saves, loads and transforms identically. */
+@Tag("slow")
 class EmnistNetEstimatorTest {
     private final SparkSession spark = SparkTestSession.get();
     @TempDir

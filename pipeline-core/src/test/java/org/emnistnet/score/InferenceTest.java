@@ -1,5 +1,6 @@
 package org.emnistnet.score;
 
+import org.junit.jupiter.api.Tag;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  * The one inference path, on both engines: folded BatchNorm (and the ONNX export) keep the trained network's
  * outputs, the engines agree with each other, batches stream, model caches are bounded.
  */
+@Tag("slow")
 class InferenceTest {
     private static final Path COMMITTED_MODEL = Path.of("../models/fashion-mnist/model.zip");
     private static List<Row> testSplit;

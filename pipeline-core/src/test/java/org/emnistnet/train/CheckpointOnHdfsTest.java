@@ -1,5 +1,6 @@
 package org.emnistnet.train;
 
+import org.junit.jupiter.api.Tag;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * A checkpoint on HDFS while DataNodes are lost: it is complete (every byte, its sidecar, loadable) or absent (no
  * file under its name, no temporary left, the run resumes from the one before), never half.
  */
+@Tag("hdfs")
 class CheckpointOnHdfsTest {
     @TempDir
     java.nio.file.Path base;

@@ -1,5 +1,6 @@
 package org.emnistnet.train;
 
+import org.junit.jupiter.api.Tag;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.emnistnet.EmnistNetException;
 import org.emnistnet.PreparedFashionMnist;
@@ -28,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Real DL4J training with parameter averaging on local[2] over a few thousand real Fashion-MNIST images:
  * it learns, it writes its files, and a killed run resumes to the same history as an uninterrupted one.
  */
+@Tag("slow")
 class TrainingRunTest {
     private static final TrainingOptions SHORT = new TrainingOptions(TrainingRecipe.reference().withEpochs(3), 2, 64, 5, 2000);
     @TempDir

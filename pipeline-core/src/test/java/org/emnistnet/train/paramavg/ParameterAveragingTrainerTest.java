@@ -1,5 +1,6 @@
 package org.emnistnet.train.paramavg;
 
+import org.junit.jupiter.api.Tag;
 import org.emnistnet.train.TrainerSettings;
 import org.emnistnet.train.EpochFit;
 import org.apache.spark.api.java.JavaRDD;
@@ -23,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Real dl4j-spark parameter averaging on the local test Spark: what one epoch trains on. */
+@Tag("slow")
 class ParameterAveragingTrainerTest {
     private static final int MINIBATCH = 8;
     @TempDir
