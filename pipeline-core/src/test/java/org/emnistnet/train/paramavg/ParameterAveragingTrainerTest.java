@@ -44,13 +44,9 @@ class ParameterAveragingTrainerTest {
         long images = (long) minibatches * MINIBATCH;
         int rounds = settings.roundsPerEpoch(images);
         assertEquals(2, rounds);
-        TrainingRecipe recipe = TrainingRecipe.reference();
-        MultiLayerNetwork network = new MultiLayerNetwork(EmnistNet.configuration(10, recipe,
-                OneCycleSchedule.of(recipe, settings.iterationsPerEpoch(images))));
-        network.init();
+        MultiLayerNetwork network = freshNetwork(settings, images);
         JavaSparkContext spark = JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext());
-        JavaRDD<DataSet> epoch = spark.parallelize(IntStream.range(0, minibatches).boxed().toList(), 3)
-                .map(ParameterAveragingTrainerTest::randomMinibatch);
+        JavaRDD<DataSet> epoch = epochOf(spark, minibatches);
 
         ParameterAveragingTrainer trainer = new ParameterAveragingTrainer(spark, network, settings, rounds);
         EpochFit fit = trainer.fitEpoch(epoch, 1);
@@ -72,13 +68,9 @@ class ParameterAveragingTrainerTest {
         TrainerSettings settings = new TrainerSettings(2, MINIBATCH, 10, staged ? staging.toUri().toString() : null, 7, 1, replicas);
         long images = (long) minibatches * MINIBATCH;
         int rounds = settings.roundsPerEpoch(images);
-        TrainingRecipe recipe = TrainingRecipe.reference();
-        MultiLayerNetwork initial = new MultiLayerNetwork(EmnistNet.configuration(10, recipe,
-                OneCycleSchedule.of(recipe, settings.iterationsPerEpoch(images))));
-        initial.init();
+        MultiLayerNetwork initial = freshNetwork(settings, images);
         JavaSparkContext spark = JavaSparkContext.fromSparkContext(SparkTestSession.get().sparkContext());
-        JavaRDD<DataSet> epoch = spark.parallelize(IntStream.range(0, minibatches).boxed().toList(), 3)
-                .map(ParameterAveragingTrainerTest::randomMinibatch);
+        JavaRDD<DataSet> epoch = epochOf(spark, minibatches);
 
         ParameterAveragingTrainer undisturbed = new ParameterAveragingTrainer(spark, initial.clone(), settings, rounds);
         EpochFit expected = undisturbed.fitEpoch(epoch, 1);
@@ -94,6 +86,20 @@ class ParameterAveragingTrainerTest {
         assertEquals(rounds * settings.averagingFrequency(), disturbed.network().getIterationCount());
         assertThat(disturbed.network().params().sub(undisturbed.network().params()).norm2Number().doubleValue())
                 .as("distance of the parameters from the undisturbed epoch's").isLessThan(1e-4);
+    }
+
+    /** EMNISTNet with the reference recipe, its schedule sized for epochs of {@code images}. */
+    private static MultiLayerNetwork freshNetwork(TrainerSettings settings, long images) {
+        TrainingRecipe recipe = TrainingRecipe.reference();
+        MultiLayerNetwork network = new MultiLayerNetwork(EmnistNet.configuration(10, recipe,
+                OneCycleSchedule.of(recipe, settings.iterationsPerEpoch(images))));
+        network.init();
+        return network;
+    }
+
+    /** An epoch of random minibatches in 3 partitions. */
+    private static JavaRDD<DataSet> epochOf(JavaSparkContext spark, int minibatches) {
+        return spark.parallelize(IntStream.range(0, minibatches).boxed().toList(), 3).map(ParameterAveragingTrainerTest::randomMinibatch);
     }
 
     /** Pixels from {@link java.util.Random}: the same on any thread (tasks run two at a time). */
