@@ -35,7 +35,6 @@ import java.util.function.Consumer;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.input_file_name;
-import static org.apache.spark.sql.functions.regexp_extract;
 
 /**
  * Distributed batch scoring: the model's bytes are broadcast once, each executor deserialises them once, and
@@ -161,7 +160,7 @@ public final class BatchScorer {
 
     private static String badLength(Object pixels) {
         int length = pixels == null ? 0 : ((byte[]) pixels).length;
-        return length == ImageSchema.PIXEL_COUNT ? null : "pixels has " + length + " bytes, expected " + ImageSchema.PIXEL_COUNT;
+        return length == ImageSchema.PIXEL_COUNT ? null : "wrong image size: pixels has " + length + " bytes, expected " + ImageSchema.PIXEL_COUNT;
     }
 
     /** Counts of a scoring output: inputs, scored, failed, and failures by kind. */
@@ -169,7 +168,7 @@ public final class BatchScorer {
         Map<String, Long> byReason = new LinkedHashMap<>();
         long inputs = 0;
         long failed = 0;
-        for (Row row : predictions.groupBy(regexp_extract(col(PredictionSchema.ERROR), "^([^:]*)", 1).as("reason"))
+        for (Row row : predictions.groupBy(col(PredictionSchema.ERROR_KIND))
                 .count().collectAsList()) {
             inputs += row.getLong(1);
             if (!row.isNullAt(0)) {

@@ -42,7 +42,8 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
                 (row, probabilities) -> {
                     scored.add(1);
                     return probabilities == null
-                            ? RowFactory.create(row.getString(0), null, null, null, null, sha, row.getString(2))
+                            ? RowFactory.create(row.getString(0), null, null, null, null, sha, row.getString(2),
+                            PredictionSchema.kindOf(row.getString(2)))
                             : prediction(row.getString(0), probabilities, sha);
                 });
     }
@@ -54,6 +55,6 @@ final class PartitionScorer implements FlatMapFunction<Iterator<Row>, Row> {
             top[k] = RowFactory.create(classNames.get(order[k]), (double) p[order[k]]);
         }
         return RowFactory.create(key, classNames.get(order[0]), order[0], (double) p[order[0]],
-                scala.collection.JavaConverters.asScalaBuffer(Arrays.asList(top)).toSeq(), sha, null);
+                scala.collection.JavaConverters.asScalaBuffer(Arrays.asList(top)).toSeq(), sha, null, null);
     }
 }

@@ -139,6 +139,10 @@ class BatchScorerTest {
         assertEquals(inProcessPrediction(pixels), (int) exact.getAs(PredictionSchema.LABEL_INDEX),
                 "the PNG of a dataset image scores as its Parquet row");
         assertThat(written.where(col("error").isNotNull().and(col("prediction").isNotNull())).count()).isZero();
+        Row empty = written.where(col("path").endsWith("/empty.png")).first();
+        assertEquals("empty file", empty.getAs(PredictionSchema.ERROR_KIND), "the kind beside the message: " + empty.getAs("error"));
+        assertThat(written.where(col(PredictionSchema.ERROR).isNull().and(col(PredictionSchema.ERROR_KIND).isNotNull())).count())
+                .as("a scored row has no error kind").isZero();
         assertThat(Files.readString(tmp.resolve("out/_summary.json"))).contains("\"failed_by_reason\"");
     }
 
@@ -248,7 +252,7 @@ class BatchScorerTest {
         scorer.write(predictions, new Path(tmp.resolve("csv").toString()), org.emnistnet.score.OutputFormat.csv, false, "test");
         scorer.write(predictions, new Path(tmp.resolve("json").toString()), org.emnistnet.score.OutputFormat.json, false, "test");
         Dataset<Row> csv = spark.read().option("header", "true").csv(tmp.resolve("csv").toString());
-        assertThat(csv.columns()).contains("id", "prediction", "top1_label", "top3_probability", "model_sha256", "error");
+        assertThat(csv.columns()).contains("id", "prediction", "top1_label", "top3_probability", "model_sha256", "error", "error_kind");
         assertEquals(20, csv.count());
         assertEquals(20, spark.read().json(tmp.resolve("json").toString()).count());
     }
