@@ -1,12 +1,12 @@
 package org.emnistnet.bench;
 
+import org.emnistnet.data.Split;
 import org.emnistnet.jobs.JobRunner;
 import org.emnistnet.jobs.SparkOptions;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.emnistnet.artifact.HadoopFiles;
-import org.emnistnet.data.ImageSchema;
 import org.emnistnet.transform.Augmentation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import static org.apache.spark.sql.functions.col;
 
 /**
  * Benchmark: augmentation throughput (rotation + noise) over a prepared training split, cached in memory first
@@ -42,7 +41,7 @@ public final class AugmentBenchmarkJob implements Callable<Integer> {
     @Override
     public Integer call() {
         try (SparkSession session = spark.open("benchmark-augment")) {
-            Dataset<Row> train = session.read().parquet(HadoopFiles.literal(in)).where(col(ImageSchema.SPLIT).equalTo("train")).cache();
+            Dataset<Row> train = Split.TRAIN.of(session.read().parquet(HadoopFiles.literal(in))).cache();
             long images = train.count();
             Augmentation augmentation = Augmentation.reference(42);
             augmentation.apply(train, 99).write().format("noop").mode("overwrite").save(); // warm-up: JIT, codegen

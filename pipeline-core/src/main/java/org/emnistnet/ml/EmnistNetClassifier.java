@@ -145,7 +145,7 @@ public final class EmnistNetClassifier extends Estimator<EmnistNetModel> impleme
         Dataset<Row> rows = dataset.toDF().select(col(getOrDefault(idCol)).as(ImageSchema.ID),
                         ClassLabels.checked(dataset.toDF(), getOrDefault(idCol), getOrDefault(labelCol), getOrDefault(classNames).length)
                                 .as(ImageSchema.LABEL),
-                        col(getOrDefault(featuresCol)).as(ImageSchema.PIXELS)).withColumn(ImageSchema.SPLIT, lit("train"));
+                        col(getOrDefault(featuresCol)).as(ImageSchema.PIXELS)).withColumn(ImageSchema.SPLIT, lit(Split.TRAIN.id()));
         Dataset<Row> split = Preparation.withValidationSplit(rows, (Double) getOrDefault(valFraction), seedValue);
         List<String> names = Arrays.asList(getOrDefault(classNames));
         TrainingData data = new TrainingData("Spark ML DataFrame " + uid, names, StageManifest.ofDataFrame("spark-ml", names),
