@@ -127,8 +127,10 @@ class YarnClusterIT {
         Process driver = start("TrainJob", concat(TRAINING, "--run", "/runs/killed", "--epochs", "3"), log);
         String application;
         try (FileSystem fs = fileSystem()) {
-            waitFor(() -> fs.exists(new org.apache.hadoop.fs.Path("/runs/killed/checkpoints/epoch-01.zip.sha256")), 400,
-                    "epoch 1's checkpoint on HDFS");
+            // history.json appears with epoch 1's line, written after its checkpoint: killed between the two (the
+            // checkpoint's sidecar alone, as this waited for before), attempt 2 rightly trains epoch 1 again
+            waitFor(() -> fs.exists(new org.apache.hadoop.fs.Path("/runs/killed/history.json")), 400,
+                    "epoch 1's checkpoint and history line on HDFS");
             application = newApplication(before).toString();
             ProcessHandle applicationMaster = ProcessHandle.allProcesses() // its JVM, not the shell that started it
                     .filter(p -> p.info().command().orElse("").endsWith("/java"))
