@@ -12,11 +12,11 @@ import org.emnistnet.model.EmnistNet;
 
 import org.emnistnet.model.OneCycleSchedule;
 import org.emnistnet.model.TrainingRecipe;
-import org.emnistnet.train.DistributedTrainer;
-import org.emnistnet.train.EpochFit;
+import org.emnistnet.train.paramavg.DistributedTrainer;
+import org.emnistnet.train.paramavg.EpochFit;
 import org.emnistnet.train.paramavg.ParameterAveragingTrainer;
-import org.emnistnet.train.ReplicaFit;
-import org.emnistnet.train.TrainerSettings;
+import org.emnistnet.train.paramavg.ReplicaFit;
+import org.emnistnet.train.paramavg.TrainerSettings;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;

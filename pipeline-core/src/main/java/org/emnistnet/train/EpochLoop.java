@@ -1,5 +1,9 @@
 package org.emnistnet.train;
 
+import org.emnistnet.train.paramavg.WeightAverage;
+import org.emnistnet.train.paramavg.TrainerSettings;
+import org.emnistnet.train.paramavg.EpochFit;
+import org.emnistnet.train.paramavg.DistributedTrainer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;

@@ -1,5 +1,6 @@
 package org.emnistnet.train;
 
+import org.emnistnet.train.paramavg.NdArrayCodec;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;

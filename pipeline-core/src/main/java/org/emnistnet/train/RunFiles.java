@@ -1,5 +1,6 @@
 package org.emnistnet.train;
 
+import org.emnistnet.train.paramavg.TrainerSettings;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.emnistnet.EmnistNetException;

@@ -1,5 +1,8 @@
 package org.emnistnet.train;
 
+import org.emnistnet.train.paramavg.WeightAverage;
+import org.emnistnet.train.paramavg.TrainerSettings;
+import org.emnistnet.train.paramavg.DistributedTrainer;
 import org.emnistnet.train.paramavg.ParameterAveragingTrainer;
 import org.emnistnet.data.Split;
 import org.emnistnet.artifact.HadoopFiles;

@@ -1,5 +1,6 @@
 package org.emnistnet.train;
 
+import org.emnistnet.train.paramavg.NdArrayCodec;
 import com.esotericsoftware.kryo.Kryo;
 import org.apache.spark.SparkConf;
 import org.apache.spark.serializer.KryoSerializer;

@@ -1,5 +1,7 @@
 package org.emnistnet.train;
 
+import org.emnistnet.train.paramavg.ReplicaFit;
+import org.emnistnet.train.paramavg.TrainerSettings;
 import org.junit.jupiter.api.Tag;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.emnistnet.EmnistNetException;

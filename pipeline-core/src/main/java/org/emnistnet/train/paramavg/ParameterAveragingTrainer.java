@@ -1,9 +1,9 @@
 package org.emnistnet.train.paramavg;
 
-import org.emnistnet.train.DistributedTrainer;
-import org.emnistnet.train.EpochFit;
-import org.emnistnet.train.TrainerSettings;
-import org.emnistnet.train.WeightAverage;
+import org.emnistnet.train.paramavg.DistributedTrainer;
+import org.emnistnet.train.paramavg.EpochFit;
+import org.emnistnet.train.paramavg.TrainerSettings;
+import org.emnistnet.train.paramavg.WeightAverage;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.util.DoubleAccumulator;

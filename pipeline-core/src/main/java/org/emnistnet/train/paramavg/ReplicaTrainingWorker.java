@@ -1,6 +1,6 @@
 package org.emnistnet.train.paramavg;
 
-import org.emnistnet.train.ReplicaFit;
+import org.emnistnet.train.paramavg.ReplicaFit;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.TrainingHook;

@@ -1,6 +1,5 @@
 package org.emnistnet.train.paramavg;
 
-import org.emnistnet.train.TrainerSettings;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;

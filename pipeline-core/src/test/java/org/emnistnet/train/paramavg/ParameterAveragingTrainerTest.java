@@ -1,8 +1,6 @@
 package org.emnistnet.train.paramavg;
 
 import org.junit.jupiter.api.Tag;
-import org.emnistnet.train.TrainerSettings;
-import org.emnistnet.train.EpochFit;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;

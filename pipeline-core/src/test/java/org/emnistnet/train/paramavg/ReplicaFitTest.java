@@ -1,4 +1,4 @@
-package org.emnistnet.train;
+package org.emnistnet.train.paramavg;
 
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;

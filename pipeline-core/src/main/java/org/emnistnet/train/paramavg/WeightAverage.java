@@ -1,4 +1,4 @@
-package org.emnistnet.train;
+package org.emnistnet.train.paramavg;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -17,7 +17,7 @@ public final class WeightAverage {
     private long updates;
 
     /** @param start the parameters to start from (a copy is kept); {@code updates} already made (on resume) */
-    WeightAverage(double decay, INDArray start, long updates) {
+    public WeightAverage(double decay, INDArray start, long updates) {
         this.decay = decay;
         this.average = start.dup();
         this.updates = updates;
@@ -31,7 +31,7 @@ public final class WeightAverage {
     }
 
     /** A copy of {@code network} carrying the averaged parameters (its updater state is left as it was). */
-    MultiLayerNetwork applyTo(MultiLayerNetwork network) {
+    public MultiLayerNetwork applyTo(MultiLayerNetwork network) {
         MultiLayerNetwork copy = network.clone();
         copy.setParams(average.dup());
         return copy;

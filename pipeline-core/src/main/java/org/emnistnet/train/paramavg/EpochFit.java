@@ -1,4 +1,4 @@
-package org.emnistnet.train;
+package org.emnistnet.train.paramavg;
 
 /**
  * What one training pass did, as the workers saw it.

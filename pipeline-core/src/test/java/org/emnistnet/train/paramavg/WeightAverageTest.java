@@ -1,4 +1,4 @@
-package org.emnistnet.train;
+package org.emnistnet.train.paramavg;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;

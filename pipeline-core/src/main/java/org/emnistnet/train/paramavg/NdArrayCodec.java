@@ -1,4 +1,4 @@
-package org.emnistnet.train;
+package org.emnistnet.train.paramavg;
 
 import org.emnistnet.runtime.ComputeBackend;
 import org.nd4j.linalg.api.buffer.DataType;
