@@ -1,7 +1,6 @@
 package org.emnistnet.jobs;
 
 import org.emnistnet.model.TrainingRecipe;
-import org.emnistnet.pipeline.Pipeline;
 import org.emnistnet.score.BatchScorer;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -32,13 +31,13 @@ class ReferenceDefaultsTest {
 
         PrepareJob prepare = new PrepareJob();
         new CommandLine(prepare).parseArgs("--in", "r", "--out", "p");
-        assertEquals(Pipeline.VAL_FRACTION, prepare.valFraction);
-        assertEquals(Pipeline.SPLIT_SEED, prepare.seed);
+        assertEquals(org.emnistnet.Defaults.VAL_FRACTION, prepare.valFraction);
+        assertEquals(org.emnistnet.Defaults.SPLIT_SEED, prepare.seed);
 
         ScoreJob score = new ScoreJob();
         new CommandLine(score).parseArgs("--model", "m", "--in", "i", "--out", "o");
-        assertEquals(Pipeline.TOP_K, score.topK);
-        assertEquals(Pipeline.SCORING_BATCH, score.batch);
+        assertEquals(org.emnistnet.Defaults.TOP_K, score.topK);
+        assertEquals(org.emnistnet.Defaults.INFERENCE_BATCH, score.batch);
         assertEquals(BatchScorer.DEFAULT_MAX_FILE_BYTES, score.maxFileBytes);
     }
 

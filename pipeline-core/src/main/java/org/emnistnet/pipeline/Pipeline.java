@@ -30,10 +30,6 @@ import java.util.function.Supplier;
  * validated the data, just before training starts.
  */
 public final class Pipeline {
-    public static final double VAL_FRACTION = Defaults.VAL_FRACTION;
-    public static final long SPLIT_SEED = Defaults.SPLIT_SEED;
-    public static final int TOP_K = Defaults.TOP_K;
-    public static final int SCORING_BATCH = Defaults.INFERENCE_BATCH;
 
     private final SparkSession spark;
     private final Consumer<String> progress;
@@ -66,7 +62,7 @@ public final class Pipeline {
         }
         step("ingest", () -> new IdxIngest(spark).ingest(dataset,
                 new Path(dataDir != null ? dataDir : dataset.defaultDataDir()), raw, overwrite, false).rows());
-        step("prepare", () -> new Preparation(spark).prepare(raw, prepared, VAL_FRACTION, SPLIT_SEED, overwrite).rows());
+        step("prepare", () -> new Preparation(spark).prepare(raw, prepared, Defaults.VAL_FRACTION, Defaults.SPLIT_SEED, overwrite).rows());
         if (overwrite && org.emnistnet.data.DataFiles.exists(run.root())) {
             AtomicFiles.delete(run.root());
         }
@@ -74,7 +70,7 @@ public final class Pipeline {
                 line -> progress.accept("train: " + line));
         progress.accept(String.format("train: best epoch %d, val_accuracy %.4f, test_accuracy %.4f",
                 trained.bestEpoch(), trained.valAccuracy(), trained.testAccuracy()));
-        BatchScorer scorer = new BatchScorer(spark, TrainedModel.load(run.model()), TOP_K, SCORING_BATCH);
+        BatchScorer scorer = new BatchScorer(spark, TrainedModel.load(run.model()), Defaults.TOP_K, Defaults.INFERENCE_BATCH);
         step("score", () -> (scorer.write(scorer.scoreSplit(prepared.toString(), Split.TEST), scores, OutputFormat.parquet,
                 overwrite, prepared + " (split " + Split.TEST + ")").line()));
         Path report = new Path(root, "report");
