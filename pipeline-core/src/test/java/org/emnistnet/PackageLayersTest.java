@@ -39,6 +39,7 @@ class PackageLayersTest {
                 .layer("artifact").definedBy("org.emnistnet.artifact..")
                 .layer("data").definedBy("org.emnistnet.data..")
                 .layer("transform").definedBy("org.emnistnet.transform..")
+                .layer("picture").definedBy("org.emnistnet.picture..")
                 .layer("runtime").definedBy("org.emnistnet.runtime..")
                 .layer("model").definedBy("org.emnistnet.model..")
                 .layer("score").definedBy("org.emnistnet.score..")
@@ -53,8 +54,9 @@ class PackageLayersTest {
                 .whereLayer("score").mayOnlyBeAccessedByLayers("eval", "train", "ml", "pipeline")
                 .whereLayer("model").mayOnlyBeAccessedByLayers("score", "eval", "train", "ml", "pipeline")
                 .whereLayer("runtime").mayOnlyBeAccessedByLayers("model", "score", "eval", "train", "ml", "pipeline")
-                .whereLayer("transform").mayOnlyBeAccessedByLayers("runtime", "model", "score", "eval", "train", "ml", "pipeline")
-                .whereLayer("data").mayOnlyBeAccessedByLayers("transform", "runtime", "model", "score", "eval", "train", "ml", "pipeline")
+                .whereLayer("picture").mayOnlyBeAccessedByLayers("runtime", "model", "score", "eval", "train", "ml", "pipeline")
+                .whereLayer("transform").mayOnlyBeAccessedByLayers("picture", "runtime", "model", "score", "eval", "train", "ml", "pipeline")
+                .whereLayer("data").mayOnlyBeAccessedByLayers("transform", "picture", "runtime", "model", "score", "eval", "train", "ml", "pipeline")
                 .check(CORE);
     }
 

@@ -8,7 +8,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.emnistnet.artifact.HadoopFiles;
 import org.emnistnet.artifact.RunDirectory;
-import org.emnistnet.data.Manifests;
+import org.emnistnet.artifact.Manifests;
 import org.emnistnet.train.EpochTests;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -3,7 +3,7 @@ package org.emnistnet.jobs;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.emnistnet.transform.Augmentation;
-import org.emnistnet.transform.AugmentationPreview;
+import org.emnistnet.picture.AugmentationPreview;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

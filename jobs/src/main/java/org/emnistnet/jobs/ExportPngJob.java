@@ -4,7 +4,7 @@ import org.emnistnet.data.Split;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.emnistnet.artifact.OutputPaths;
-import org.emnistnet.transform.PngExport;
+import org.emnistnet.picture.PngExport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -2,7 +2,7 @@ package org.emnistnet.jobs;
 
 import org.apache.hadoop.fs.Path;
 import org.emnistnet.UsageException;
-import org.emnistnet.data.Manifests;
+import org.emnistnet.artifact.Manifests;
 
 
 /** Checks of option values that picocli's types cannot express; a bad value is a usage error (exit 2). */

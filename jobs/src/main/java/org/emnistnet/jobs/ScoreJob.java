@@ -9,7 +9,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.emnistnet.data.DataFiles;
-import org.emnistnet.data.Manifests;
+import org.emnistnet.artifact.Manifests;
 import org.emnistnet.model.TrainedModel;
 import org.emnistnet.score.BatchScorer;
 import picocli.CommandLine.Command;

@@ -81,7 +81,7 @@ class BadInputTest {
             zip.putNextEntry(new ZipEntry("holiday.txt"));
             zip.write("a zip, but no model".getBytes());
         }
-        String sha = org.emnistnet.artifact.Sidecars.sha256(Files.readAllBytes(model.resolve("model.zip")));
+        String sha = org.emnistnet.artifact.Sha256.of(Files.readAllBytes(model.resolve("model.zip")));
         Files.writeString(model.resolve("model.json"), Files.readString(MODEL.resolve("model.json"))
                 .replaceAll("\"sha256\" : \"[0-9a-f]+\"", "\"sha256\" : \"" + sha + "\""));
         assertFailsNaming(JobOutput.capture(new ScoreJob(), "--model", model.resolve("model.zip").toString(),

@@ -11,7 +11,7 @@ import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.emnistnet.artifact.EpochRecord;
 import org.emnistnet.artifact.SameRun;
 import org.emnistnet.artifact.TrainingHistory;
-import org.emnistnet.data.Sha256;
+import org.emnistnet.artifact.Sha256;
 import org.emnistnet.model.TrainedModel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,7 +1,7 @@
 package org.emnistnet.notebook;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.emnistnet.PipelineLayout;
+import org.emnistnet.pipeline.PipelineLayout;
 import org.emnistnet.pipeline.SparkSessions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -44,8 +44,8 @@ public final class RunNotebooks implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PipelineLayout layout = new PipelineLayout(work);
-        if (!Files.isRegularFile(layout.model())) {
+        PipelineLayout layout = PipelineLayout.at(work.toAbsolutePath().toString());
+        if (!org.emnistnet.artifact.HadoopFiles.exists(layout.model())) {
             throw new IllegalArgumentException(layout.root() + " is not a pipeline working directory: " + layout.model()
                     + " is missing (run bin/emnistnet pipeline --work " + work + " first)");
         }

@@ -5,7 +5,12 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
+import org.emnistnet.InvalidDataException;
+
+import java.io.BufferedInputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
@@ -30,6 +35,25 @@ public final class HadoopFiles {
             return path.getFileSystem(configuration());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the filesystem of " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static boolean exists(Path path) {
+        try {
+            return fileSystem(path).exists(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The raw bytes of a file; a missing file is an {@link InvalidDataException} naming it. */
+    public static InputStream open(Path path) {
+        try {
+            return new BufferedInputStream(fileSystem(path).open(path), 1 << 16);
+        } catch (FileNotFoundException e) {
+            throw new InvalidDataException(path + ": file not found");
+        } catch (IOException e) {
+            throw new InvalidDataException(path + ": cannot open: " + e.getMessage(), e);
         }
     }
 

@@ -3,9 +3,6 @@ package org.emnistnet.artifact;
 import org.apache.hadoop.fs.Path;
 import org.emnistnet.EmnistNetException;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * {@code <file>.sha256} sidecars in {@code sha256sum} format, written after the file they describe: a file
@@ -23,7 +20,7 @@ public final class Sidecars {
     public static String writeWithSidecar(Path file, byte[] bytes) {
         AtomicFiles.delete(sidecarOf(file)); // from here until the new sidecar, the file counts as incomplete
         AtomicFiles.write(file, bytes);
-        String sha = sha256(bytes);
+        String sha = Sha256.of(bytes);
         AtomicFiles.writeString(sidecarOf(file), sha + "  " + file.getName() + "\n");
         return sha;
     }
@@ -58,7 +55,7 @@ public final class Sidecars {
     public static byte[] readVerified(Path file, String expectedSha256) {
         byte[] bytes = AtomicFiles.read(file);
         String expected = expectedSha256 != null ? expectedSha256 : readSidecar(file);
-        String actual = sha256(bytes);
+        String actual = Sha256.of(bytes);
         if (!actual.equalsIgnoreCase(expected)) {
             throw new EmnistNetException(file + ": SHA-256 mismatch: expected " + expected + " but the file has "
                     + actual + " (corrupt or modified; refusing to load it)");
@@ -66,11 +63,4 @@ public final class Sidecars {
         return bytes;
     }
 
-    public static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
-    }
 }

@@ -1,5 +1,7 @@
 package org.emnistnet.data;
 
+import org.emnistnet.InvalidDataException;
+
 import org.apache.hadoop.fs.Path;
 
 import java.io.BufferedReader;

@@ -1,5 +1,7 @@
 package org.emnistnet.data;
 
+import org.emnistnet.InvalidDataException;
+
 /** A file whose SHA-256 is not the one recorded for it. */
 public class ChecksumMismatchException extends InvalidDataException {
     public ChecksumMismatchException(String file, String expected, String actual) {

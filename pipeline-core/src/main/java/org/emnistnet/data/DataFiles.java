@@ -1,5 +1,7 @@
 package org.emnistnet.data;
 
+import org.emnistnet.InvalidDataException;
+
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -21,13 +23,7 @@ public final class DataFiles {
 
     /** The raw bytes of a file; a missing file is an {@link InvalidDataException} naming it. */
     public static InputStream openRaw(Path path) {
-        try {
-            return new BufferedInputStream(fileSystem(path).open(path), 1 << 16);
-        } catch (FileNotFoundException e) {
-            throw new InvalidDataException(path + ": file not found");
-        } catch (IOException e) {
-            throw new InvalidDataException(path + ": cannot open: " + e.getMessage(), e);
-        }
+        return org.emnistnet.artifact.HadoopFiles.open(path);
     }
 
     /** The content of a file: decompressed when its name ends in .gz. */
@@ -58,11 +54,7 @@ public final class DataFiles {
     }
 
     public static boolean exists(Path path) {
-        try {
-            return fileSystem(path).exists(path);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return org.emnistnet.artifact.HadoopFiles.exists(path);
     }
 
     private static void closeQuietly(InputStream in) {

@@ -1,5 +1,7 @@
 package org.emnistnet.data;
 
+import org.emnistnet.InvalidDataException;
+
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;

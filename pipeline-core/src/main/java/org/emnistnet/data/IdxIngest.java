@@ -1,5 +1,10 @@
 package org.emnistnet.data;
 
+import org.emnistnet.InvalidDataException;
+import org.emnistnet.artifact.AtomicOutputDirectory;
+import org.emnistnet.artifact.Manifests;
+import org.emnistnet.artifact.BuildInfo;
+
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;

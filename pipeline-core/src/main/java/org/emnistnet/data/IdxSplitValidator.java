@@ -1,5 +1,8 @@
 package org.emnistnet.data;
 
+import org.emnistnet.InvalidDataException;
+import org.emnistnet.artifact.Sha256;
+
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

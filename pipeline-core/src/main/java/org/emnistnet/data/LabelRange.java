@@ -1,5 +1,7 @@
 package org.emnistnet.data;
 
+import org.emnistnet.InvalidDataException;
+
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 

@@ -1,5 +1,7 @@
 package org.emnistnet.data;
 
+import org.emnistnet.InvalidDataException;
+
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;

@@ -1,7 +1,7 @@
 package org.emnistnet.eval;
 
 import org.apache.spark.sql.Row;
-import org.emnistnet.transform.AugmentationPreview;
+import org.emnistnet.picture.AugmentationPreview;
 
 import javax.imageio.ImageIO;
 import java.awt.Color;

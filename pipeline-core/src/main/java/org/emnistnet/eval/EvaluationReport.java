@@ -1,5 +1,7 @@
 package org.emnistnet.eval;
 
+import org.emnistnet.picture.Pictures;
+
 import org.emnistnet.data.Split;
 import org.emnistnet.artifact.AtomicFiles;
 import org.emnistnet.artifact.HadoopFiles;
@@ -14,9 +16,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.emnistnet.EmnistNetException;
-import org.emnistnet.data.AtomicOutputDirectory;
-import org.emnistnet.data.BuildInfo;
-import org.emnistnet.data.Manifests;
+import org.emnistnet.artifact.AtomicOutputDirectory;
+import org.emnistnet.artifact.BuildInfo;
+import org.emnistnet.artifact.Manifests;
 import org.emnistnet.artifact.EpochRecord;
 import org.emnistnet.artifact.TrainingHistory;
 

@@ -3,7 +3,7 @@ package org.emnistnet.ml;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.emnistnet.data.InvalidDataException;
+import org.emnistnet.InvalidDataException;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.floor;

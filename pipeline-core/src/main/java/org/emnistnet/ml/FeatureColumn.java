@@ -8,7 +8,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.emnistnet.data.ImageFileDecoder;
 import org.emnistnet.data.ImageSchema;
-import org.emnistnet.data.InvalidDataException;
+import org.emnistnet.InvalidDataException;
 
 import java.awt.image.BufferedImage;
 import java.util.Arrays;

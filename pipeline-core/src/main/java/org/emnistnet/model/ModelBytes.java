@@ -5,7 +5,7 @@ import org.emnistnet.runtime.ComputeBackend;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.emnistnet.EmnistNetException;
-import org.emnistnet.data.Sha256;
+import org.emnistnet.artifact.Sha256;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -52,11 +52,11 @@ public final class Pipeline {
     /** @param dataDir the IDX directory, or null for the dataset's own */
     public Metrics run(DatasetDescriptor dataset, String dataDir, String work, TrainingOptions training, boolean overwrite) {
         OutputPaths.checkApart("--work", work, dataDir);
-        Path root = HadoopFiles.qualified(work);
-        Path raw = new Path(root, "raw");
-        Path prepared = new Path(root, "prepared");
-        Path scores = new Path(root, "scores");
-        RunDirectory run = new RunDirectory(new Path(root, "run"));
+        PipelineLayout layout = PipelineLayout.at(work);
+        Path raw = layout.raw();
+        Path prepared = layout.prepared();
+        Path scores = layout.scores();
+        RunDirectory run = layout.run();
         if (overwrite) {
             checkReplaceable(run);
         }
@@ -73,7 +73,7 @@ public final class Pipeline {
         BatchScorer scorer = new BatchScorer(spark, TrainedModel.load(run.model()), Defaults.TOP_K, Defaults.INFERENCE_BATCH);
         step("score", () -> (scorer.write(scorer.scoreSplit(prepared.toString(), Split.TEST), scores, OutputFormat.parquet,
                 overwrite, prepared + " (split " + Split.TEST + ")").line()));
-        Path report = new Path(root, "report");
+        Path report = layout.report();
         Metrics metrics = new EvaluationReport(spark).write(scores.toString(), prepared.toString(), Split.TEST,
                 report.toString(), run, overwrite);
         progress.accept(String.format("evaluate: accuracy %.4f, macro F1 %.4f on %d test images", metrics.accuracy(),

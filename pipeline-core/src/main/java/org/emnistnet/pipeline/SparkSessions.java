@@ -1,7 +1,7 @@
 package org.emnistnet.pipeline;
 
 import org.apache.spark.SparkConf;
-import org.emnistnet.train.NdArrayKryoRegistrator;
+import org.emnistnet.runtime.NdArrayKryoRegistrator;
 
 /**
  * The Spark settings every session running EMNISTNet wants, in one place for the jobs, the notebooks and the tests.

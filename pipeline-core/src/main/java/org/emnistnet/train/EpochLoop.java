@@ -1,5 +1,7 @@
 package org.emnistnet.train;
 
+import org.emnistnet.eval.Evaluator;
+
 import org.emnistnet.train.paramavg.WeightAverage;
 import org.emnistnet.train.paramavg.TrainerSettings;
 import org.emnistnet.train.paramavg.EpochFit;

@@ -1,5 +1,8 @@
 package org.emnistnet.train;
 
+import org.emnistnet.eval.Evaluator;
+
+
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;

@@ -1,5 +1,7 @@
 package org.emnistnet.train;
 
+import org.emnistnet.eval.Evaluator;
+
 import org.emnistnet.train.paramavg.TrainerSettings;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -10,7 +12,7 @@ import org.emnistnet.artifact.HadoopFiles;
 import org.emnistnet.artifact.RunDirectory;
 import org.emnistnet.artifact.StageManifest;
 import org.emnistnet.artifact.Sidecars;
-import org.emnistnet.data.BuildInfo;
+import org.emnistnet.artifact.BuildInfo;
 import org.emnistnet.runtime.ComputeBackend;
 import org.emnistnet.artifact.Json;
 import org.emnistnet.model.EmnistNet;

@@ -1,5 +1,7 @@
 package org.emnistnet.train;
 
+import org.emnistnet.eval.Evaluator;
+
 import org.emnistnet.train.paramavg.WeightAverage;
 import org.emnistnet.train.paramavg.TrainerSettings;
 import org.emnistnet.train.paramavg.DistributedTrainer;
@@ -20,7 +22,7 @@ import org.emnistnet.artifact.StageManifest;
 import org.emnistnet.artifact.TrainingHistory;
 import org.emnistnet.data.ImageSchema;
 import org.emnistnet.data.LabelRange;
-import org.emnistnet.data.Manifests;
+import org.emnistnet.artifact.Manifests;
 import org.emnistnet.runtime.ComputeBackend;
 import org.emnistnet.model.EmnistNet;
 import org.emnistnet.model.OneCycleSchedule;

@@ -1,6 +1,6 @@
 package org.emnistnet.transform;
 
-import org.emnistnet.data.InvalidDataException;
+import org.emnistnet.InvalidDataException;
 
 import java.util.SplittableRandom;
 

@@ -10,7 +10,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.emnistnet.data.ImageSchema;
-import org.emnistnet.data.InvalidDataException;
+import org.emnistnet.InvalidDataException;
 import org.emnistnet.data.SchemaChecks;
 
 import java.util.Arrays;

@@ -9,11 +9,11 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
-import org.emnistnet.data.AtomicOutputDirectory;
-import org.emnistnet.data.BuildInfo;
+import org.emnistnet.artifact.AtomicOutputDirectory;
+import org.emnistnet.artifact.BuildInfo;
 import org.emnistnet.data.ImageSchema;
-import org.emnistnet.data.InvalidDataException;
-import org.emnistnet.data.Manifests;
+import org.emnistnet.InvalidDataException;
+import org.emnistnet.artifact.Manifests;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

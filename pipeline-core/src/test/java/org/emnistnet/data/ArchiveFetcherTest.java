@@ -1,5 +1,7 @@
 package org.emnistnet.data;
 
+import org.emnistnet.artifact.Sha256;
+
 import com.sun.net.httpserver.HttpServer;
 import org.emnistnet.EmnistNetException;
 import org.junit.jupiter.api.AfterEach;

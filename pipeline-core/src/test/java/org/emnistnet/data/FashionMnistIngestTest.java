@@ -1,5 +1,7 @@
 package org.emnistnet.data;
 
+import org.emnistnet.artifact.Sha256;
+
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.emnistnet.FashionMnist;

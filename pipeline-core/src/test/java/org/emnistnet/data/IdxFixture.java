@@ -1,5 +1,7 @@
 package org.emnistnet.data;
 
+import org.emnistnet.artifact.Sha256;
+
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

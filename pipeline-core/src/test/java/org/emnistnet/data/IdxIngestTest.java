@@ -1,5 +1,9 @@
 package org.emnistnet.data;
 
+import org.emnistnet.InvalidDataException;
+import org.emnistnet.artifact.Sha256;
+import org.emnistnet.artifact.Manifests;
+
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;

@@ -52,7 +52,7 @@ class HdfsSmokeTest {
         conf.set("fs.defaultFS", HDFS.uri().toString()); // as for a driver inside YARN's ApplicationMaster
         try {
             java.nio.file.Path out = java.nio.file.Files.createTempDirectory("emnistnet-ingest-out").resolve("raw");
-            var error = org.junit.jupiter.api.Assertions.assertThrows(org.emnistnet.data.InvalidDataException.class,
+            var error = org.junit.jupiter.api.Assertions.assertThrows(org.emnistnet.InvalidDataException.class,
                     () -> new org.emnistnet.data.IdxIngest(spark).ingest(org.emnistnet.data.DatasetDescriptor.named("fashion-mnist"),
                             new Path("/usr/share/datasets/fashion-mnist"), new Path(out.toUri()), false, false));
             org.assertj.core.api.Assertions.assertThat(error.getMessage())

@@ -13,7 +13,7 @@ import org.emnistnet.PreparedFashionMnist;
 import org.emnistnet.SparkTestSession;
 import org.emnistnet.TinyModel;
 import org.emnistnet.data.ImageSchema;
-import org.emnistnet.data.InvalidDataException;
+import org.emnistnet.InvalidDataException;
 import org.emnistnet.transform.OrientationFix;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,7 +107,7 @@ class EmnistNetEstimatorTest {
         List<Row> vectors = new java.util.ArrayList<>();
         for (Row row : test) {
             byte[] pixels = row.getAs(ImageSchema.PIXELS);
-            javax.imageio.ImageIO.write(org.emnistnet.transform.AugmentationPreview.toImage(pixels), "png",
+            javax.imageio.ImageIO.write(org.emnistnet.picture.AugmentationPreview.toImage(pixels), "png",
                     images.resolve(row.<String>getAs(ImageSchema.ID) + ".png").toFile());
             double[] values = new double[pixels.length];
             for (int p = 0; p < pixels.length; p++) {

@@ -13,7 +13,7 @@ import org.emnistnet.TaskKiller;
 import org.emnistnet.TinyModel;
 import org.emnistnet.data.ImageSchema;
 import org.emnistnet.model.TrainedModel;
-import org.emnistnet.transform.AugmentationPreview;
+import org.emnistnet.picture.AugmentationPreview;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,7 +89,7 @@ class BatchScorerTest {
         Exception failure = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
                 () -> scorer.write(scored, new Path(out.toString()), org.emnistnet.score.OutputFormat.parquet, false, "no-id"));
         Throwable known = failure;
-        while (known != null && !(known instanceof org.emnistnet.data.InvalidDataException)) {
+        while (known != null && !(known instanceof org.emnistnet.InvalidDataException)) {
             known = known.getCause();
         }
         assertThat(known).as("the cause the job reports, in " + failure).isNotNull();
@@ -201,7 +201,7 @@ class BatchScorerTest {
         org.emnistnet.artifact.ScoringSummary summary = scorer.write(scorer.scoreSplit(PreparedFashionMnist.path(), org.emnistnet.data.Split.VAL),
                 new Path(tmp.resolve("val").toString()), org.emnistnet.score.OutputFormat.parquet, false, "val");
         assertEquals(6000L, summary.inputs());
-        assertEquals(org.emnistnet.data.Manifests.sha256(new Path(PreparedFashionMnist.path())), summary.inputManifestSha256());
+        assertEquals(org.emnistnet.artifact.Manifests.sha256(new Path(PreparedFashionMnist.path())), summary.inputManifestSha256());
         assertEquals("val", summary.inputSplit());
     }
 

@@ -1,5 +1,6 @@
 package org.emnistnet.train;
 
+
 import org.emnistnet.train.paramavg.ReplicaFit;
 import org.emnistnet.train.paramavg.TrainerSettings;
 import org.junit.jupiter.api.Tag;
@@ -81,7 +82,7 @@ class TrainingRunTest {
         assertTrue(result.testAccuracy() > 0.6, "test accuracy " + result.testAccuracy());
         for (int epoch = 1; epoch <= 3; epoch++) {
             Path checkpoint = checkpoint(run, epoch);
-            assertEquals(org.emnistnet.data.Sha256.of(Files.newInputStream(checkpoint)), sidecar(checkpoint));
+            assertEquals(org.emnistnet.artifact.Sha256.of(Files.newInputStream(checkpoint)), sidecar(checkpoint));
             assertEquals(sidecar(checkpoint), history.get(epoch - 1).checkpointSha256());
         }
         assertEquals(1000, ImageIO.read(run.resolve("curves.png").toFile()).getWidth());
@@ -293,7 +294,7 @@ class TrainingRunTest {
     void labelsThatAreNoClassIndexAreRefusedBeforeTrainingNamingAnImage() {
         org.apache.spark.sql.SparkSession spark = SparkTestSession.get();
         org.apache.hadoop.fs.Path prepared = new org.apache.hadoop.fs.Path(PreparedFashionMnist.path());
-        org.emnistnet.artifact.StageManifest manifest = org.emnistnet.data.Manifests.readOfStage(prepared, org.emnistnet.artifact.Stage.PREPARE);
+        org.emnistnet.artifact.StageManifest manifest = org.emnistnet.artifact.Manifests.readOfStage(prepared, org.emnistnet.artifact.Stage.PREPARE);
         org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> all = spark.read().parquet(PreparedFashionMnist.path());
         org.apache.spark.sql.Column label = org.apache.spark.sql.functions.col("label");
         for (Integer wrong : java.util.Arrays.asList(99, -1, null)) {

@@ -11,8 +11,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.emnistnet.SparkTestSession;
 import org.emnistnet.data.ImageSchema;
-import org.emnistnet.data.InvalidDataException;
-import org.emnistnet.data.Sha256;
+import org.emnistnet.InvalidDataException;
+import org.emnistnet.artifact.Sha256;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

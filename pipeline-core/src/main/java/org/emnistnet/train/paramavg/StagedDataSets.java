@@ -1,6 +1,6 @@
 package org.emnistnet.train.paramavg;
 
-import org.emnistnet.train.paramavg.NdArrayCodec;
+import org.emnistnet.runtime.NdArrayCodec;
 import org.deeplearning4j.core.loader.DataSetLoader;
 import org.nd4j.common.loader.Source;
 import org.nd4j.linalg.api.ndarray.INDArray;

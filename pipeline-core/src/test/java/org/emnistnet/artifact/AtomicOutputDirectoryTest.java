@@ -1,4 +1,4 @@
-package org.emnistnet.data;
+package org.emnistnet.artifact;
 
 import org.apache.hadoop.fs.Path;
 import org.emnistnet.artifact.LocalProcesses;

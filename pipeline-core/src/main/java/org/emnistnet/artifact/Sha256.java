@@ -1,4 +1,4 @@
-package org.emnistnet.data;
+package org.emnistnet.artifact;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,6 +45,6 @@ public final class Sha256 {
     }
 
     public static String ofFile(org.apache.hadoop.fs.Path path) {
-        return of(DataFiles.openRaw(path));
+        return of(HadoopFiles.open(path));
     }
 }

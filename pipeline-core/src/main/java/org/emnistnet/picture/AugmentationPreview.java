@@ -1,4 +1,6 @@
-package org.emnistnet.transform;
+package org.emnistnet.picture;
+
+import org.emnistnet.transform.Augmentation;
 
 import org.emnistnet.data.Split;
 import org.emnistnet.artifact.HadoopFiles;

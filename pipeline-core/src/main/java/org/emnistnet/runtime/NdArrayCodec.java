@@ -1,6 +1,5 @@
-package org.emnistnet.train.paramavg;
+package org.emnistnet.runtime;
 
-import org.emnistnet.runtime.ComputeBackend;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

@@ -1,6 +1,6 @@
-package org.emnistnet.train;
+package org.emnistnet.runtime;
 
-import org.emnistnet.train.paramavg.NdArrayCodec;
+
 import com.esotericsoftware.kryo.Kryo;
 import org.apache.spark.SparkConf;
 import org.apache.spark.serializer.KryoSerializer;

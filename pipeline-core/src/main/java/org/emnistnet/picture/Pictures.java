@@ -1,6 +1,5 @@
-package org.emnistnet.eval;
+package org.emnistnet.picture;
 
-import org.emnistnet.transform.AugmentationPreview;
 
 import javax.imageio.ImageIO;
 import java.awt.Color;

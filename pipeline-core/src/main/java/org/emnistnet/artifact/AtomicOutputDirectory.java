@@ -1,10 +1,9 @@
-package org.emnistnet.data;
+package org.emnistnet.artifact;
 
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.emnistnet.EmnistNetException;
-import org.emnistnet.artifact.LocalProcesses;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +34,7 @@ public final class AtomicOutputDirectory {
      * there, so that an hour of scoring does not end in "cannot write".
      */
     public static void checkWritable(Path target, boolean overwrite) {
-        boolean exists = DataFiles.exists(target);
+        boolean exists = HadoopFiles.exists(target);
         if (!overwrite && exists) {
             throw new EmnistNetException(target + " already exists (pass --overwrite to replace it)");
         }
@@ -49,7 +48,7 @@ public final class AtomicOutputDirectory {
         }
         Path probe = new Path(folder, "." + target.getName() + ".write-probe-" + writerTag());
         try {
-            FileSystem fs = DataFiles.fileSystem(target);
+            FileSystem fs = HadoopFiles.fileSystem(target);
             fs.mkdirs(folder);
             fs.create(probe, false).close();
             fs.delete(probe, false);
@@ -64,7 +63,7 @@ public final class AtomicOutputDirectory {
         // "dir/" would otherwise name the temporary siblings inside the target itself
         Path target = new Path(requestedTarget.toString().replaceAll("(?<=.)/+$", ""));
         checkWritable(target, overwrite);
-        FileSystem fs = DataFiles.fileSystem(target);
+        FileSystem fs = HadoopFiles.fileSystem(target);
         String tag = writerTag();
         removeStaleTemporaries(fs, target);
         // Not hidden: Spark skips paths that start with "." or "_" when it reads the directory back. The names say
@@ -116,7 +115,7 @@ public final class AtomicOutputDirectory {
 
     /** A folder this project published: it holds the marker, or the files an earlier version's outputs always held. */
     private static boolean writtenHere(Path target) {
-        FileSystem fs = DataFiles.fileSystem(target);
+        FileSystem fs = HadoopFiles.fileSystem(target);
         try {
             if (!fs.getFileStatus(target).isDirectory()) {
                 return false;

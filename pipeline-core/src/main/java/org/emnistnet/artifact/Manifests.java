@@ -1,10 +1,8 @@
-package org.emnistnet.data;
+package org.emnistnet.artifact;
 
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.Path;
-import org.emnistnet.artifact.AtomicFiles;
-import org.emnistnet.artifact.Json;
-import org.emnistnet.artifact.StageManifest;
+import org.emnistnet.InvalidDataException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +22,7 @@ public final class Manifests {
 
     public static void writeNamed(Path directory, String name, Object value) {
         Path file = new Path(directory, name);
-        try (FSDataOutputStream out = DataFiles.fileSystem(file).create(file, true)) {
+        try (FSDataOutputStream out = HadoopFiles.fileSystem(file).create(file, true)) {
             Json.MAPPER.writeValue((OutputStream) out, value);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
@@ -56,10 +54,10 @@ public final class Manifests {
     /** {@code directory/name} read as {@code type}: a missing file, a field missing or of the wrong type is named. */
     public static <T> T readNamed(Path directory, String name, Class<T> type) {
         Path file = new Path(directory, name);
-        if (!DataFiles.exists(file)) {
+        if (!HadoopFiles.exists(file)) {
             throw new InvalidDataException(directory + ": no " + name + " (is this the complete output of an earlier stage?)");
         }
-        try (InputStream in = DataFiles.openRaw(file)) {
+        try (InputStream in = HadoopFiles.open(file)) {
             return AtomicFiles.parseJson(file.toString(), in.readAllBytes(), type);
         } catch (IOException e) {
             throw new InvalidDataException(file + ": cannot be read: " + e.getMessage(), e);

@@ -1,4 +1,4 @@
-package org.emnistnet.train;
+package org.emnistnet.eval;
 
 import org.emnistnet.Defaults;
 import org.apache.spark.api.java.JavaSparkContext;

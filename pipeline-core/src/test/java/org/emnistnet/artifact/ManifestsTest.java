@@ -1,4 +1,6 @@
-package org.emnistnet.data;
+package org.emnistnet.artifact;
+
+import org.emnistnet.InvalidDataException;
 
 import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package org.emnistnet.data;
+package org.emnistnet.artifact;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package org.emnistnet.transform;
+package org.emnistnet.picture;
 
 import org.emnistnet.data.Split;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -7,11 +7,11 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.emnistnet.artifact.HadoopFiles;
-import org.emnistnet.data.AtomicOutputDirectory;
+import org.emnistnet.artifact.AtomicOutputDirectory;
 import org.emnistnet.data.DataFiles;
 import org.emnistnet.data.ImageSchema;
-import org.emnistnet.data.Manifests;
-import org.emnistnet.data.Sha256;
+import org.emnistnet.artifact.Manifests;
+import org.emnistnet.artifact.Sha256;
 
 import javax.imageio.ImageIO;
 import java.nio.charset.StandardCharsets;

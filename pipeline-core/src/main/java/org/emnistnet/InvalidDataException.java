@@ -1,4 +1,4 @@
-package org.emnistnet.data;
+package org.emnistnet;
 
 import org.emnistnet.EmnistNetException;
 

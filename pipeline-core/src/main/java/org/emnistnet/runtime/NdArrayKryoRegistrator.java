@@ -1,6 +1,5 @@
-package org.emnistnet.train;
+package org.emnistnet.runtime;
 
-import org.emnistnet.train.paramavg.NdArrayCodec;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
@@ -15,7 +14,7 @@ import java.io.UncheckedIOException;
 /**
  * Registers {@link NdArrayCodec}'s bulk format as Kryo's serializer for ND4J's arrays. List it after ND4J's own
  * registrator, which it overrides for arrays only:
- * {@code spark.kryo.registrator=org.nd4j.kryo.Nd4jRegistrator,org.emnistnet.train.NdArrayKryoRegistrator}.
+ * {@code spark.kryo.registrator=org.nd4j.kryo.Nd4jRegistrator,org.emnistnet.runtime.NdArrayKryoRegistrator}.
  */
 public final class NdArrayKryoRegistrator implements KryoRegistrator {
     /** The value of {@code spark.kryo.registrator} every EMNISTNet Spark session uses. */

@@ -1,4 +1,5 @@
-package org.emnistnet.transform;
+package org.emnistnet.picture;
+
 
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.RowFactory;
