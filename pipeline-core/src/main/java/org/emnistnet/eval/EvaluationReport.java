@@ -77,7 +77,9 @@ public final class EvaluationReport {
             curves = runDirectory.file(RunDirectory.CURVES);
             Path modelCard = runDirectory.file(RunDirectory.MODEL_CARD);
             if (AtomicFiles.isFile(modelCard)) {
-                provenance.put("model", AtomicFiles.readJson(modelCard, Map.class));
+                // read typed (and migrated), shown as the JSON this version writes
+                provenance.put("model", org.emnistnet.artifact.Json.MAPPER.valueToTree(
+                        org.emnistnet.model.ModelCard.read(modelCard.toString(), AtomicFiles.read(modelCard))));
             }
         }
         provenance.put("versions", BuildInfo.versions());

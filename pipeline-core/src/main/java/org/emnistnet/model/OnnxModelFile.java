@@ -22,19 +22,14 @@ import java.util.Objects;
  * dataset and image recipe), so that a file from another model is refused by name, never served.
  */
 public final class OnnxModelFile {
-    /** The model card fields that must agree between {@code model.onnx} and {@code model.json}. */
-    static final List<String> CARD_FIELDS_CHECKED = List.of("sha256", "dataset", "class_names", "image_file_recipe");
-    /** {@code model.json}'s field with {@code model.onnx}'s SHA-256. */
-    public static final String SHA256_FIELD = "onnx_sha256";
 
     private OnnxModelFile() {
     }
 
     /** The ONNX model of {@code trained} carrying {@code card} (model.json's content, with the model file's SHA-256). */
-    public static byte[] export(MultiLayerNetwork trained, Map<String, Object> card) {
-        Map<String, Object> withoutSelf = new java.util.LinkedHashMap<>(card);
-        withoutSelf.remove(SHA256_FIELD); // the file cannot hold its own hash
-        return OnnxExport.of(trained, Map.of(OnnxExport.MODEL_CARD_KEY, Json.write(withoutSelf)));
+    public static byte[] export(MultiLayerNetwork trained, ModelCard card) {
+        // the file cannot hold its own hash
+        return OnnxExport.of(trained, Map.of(OnnxExport.MODEL_CARD_KEY, card.withOnnxSha256(null).toJson()));
     }
 
     /**
@@ -43,13 +38,11 @@ public final class OnnxModelFile {
      * so loading the model serves this file from then on. Returns the file's SHA-256.
      */
     public static String export(TrainedModel model, Path modelZip, Path out) {
-        byte[] onnx = export(model.bytes().restore(), model.provenance());
+        byte[] onnx = export(model.bytes().restore(), model.card());
         String sha = write(out, onnx);
         Path card = new Path(modelZip.getParent(), RunDirectory.MODEL_CARD);
         if (out.equals(new Path(modelZip.getParent(), RunDirectory.MODEL_ONNX)) && AtomicFiles.isFile(card)) {
-            Map<String, Object> updated = new java.util.LinkedHashMap<>(model.provenance());
-            updated.put(SHA256_FIELD, sha);
-            AtomicFiles.writeJson(card, updated);
+            AtomicFiles.write(card, model.card().withOnnxSha256(sha).toJson().getBytes(StandardCharsets.UTF_8));
         }
         return sha;
     }
@@ -73,25 +66,30 @@ public final class OnnxModelFile {
      * {@code file}'s bytes, checked against {@code expectedSha256} and its card against {@code card}; an error
      * names the file and what disagrees.
      */
-    public static byte[] read(Path file, String expectedSha256, Map<String, Object> card) {
+    public static byte[] read(Path file, String expectedSha256, ModelCard card) {
         if (!AtomicFiles.isFile(file)) {
-            throw new EmnistNetException(file + ": not found, but model.json records it (" + SHA256_FIELD + " "
+            throw new EmnistNetException(file + ": not found, but model.json records it (onnx_sha256 "
                     + expectedSha256 + "): restore it, or export it again with export-onnx");
         }
         byte[] bytes = Sidecars.readVerified(file, expectedSha256);
-        Map<String, Object> inside = card(file.toString(), bytes);
-        for (String field : CARD_FIELDS_CHECKED) {
-            if (!Objects.equals(Json.MAPPER.valueToTree(inside.get(field)), Json.MAPPER.valueToTree(card.get(field)))) {
-                throw new EmnistNetException(file + ": its model card disagrees with model.json on " + field + " ("
-                        + inside.get(field) + " in the ONNX file, " + card.get(field) + " in model.json): it is not this model's export");
-            }
-        }
+        ModelCard inside = card(file.toString(), bytes);
+        // the fields that must agree between model.onnx and model.json for the file to be this model's export
+        agree(file, "sha256", inside.sha256(), card.sha256());
+        agree(file, "dataset", inside.dataset(), card.dataset());
+        agree(file, "class_names", inside.classNames(), card.classNames());
+        agree(file, "image_file_recipe", inside.imageFileRecipe(), card.imageFileRecipe());
         return bytes;
     }
 
+    private static void agree(Path file, String field, Object inOnnx, Object inModelJson) {
+        if (!Objects.equals(inOnnx, inModelJson)) {
+            throw new EmnistNetException(file + ": its model card disagrees with model.json on " + field + " (" + inOnnx
+                    + " in the ONNX file, " + inModelJson + " in model.json): it is not this model's export");
+        }
+    }
+
     /** The model card in an ONNX file's {@code metadata_props}. */
-    @SuppressWarnings("unchecked")
-    public static Map<String, Object> card(String source, byte[] onnx) {
+    public static ModelCard card(String source, byte[] onnx) {
         OnnxMl.ModelProto model;
         try {
             model = OnnxMl.ModelProto.parseFrom(onnx);
@@ -102,6 +100,6 @@ public final class OnnxModelFile {
                 .map(OnnxMl.StringStringEntryProto::getValue).findFirst()
                 .orElseThrow(() -> new EmnistNetException(source + ": an ONNX model without an EMNISTNet model card ("
                         + OnnxExport.MODEL_CARD_KEY + " in metadata_props)"));
-        return AtomicFiles.parseJson(source + " (" + OnnxExport.MODEL_CARD_KEY + ")", card.getBytes(StandardCharsets.UTF_8), Map.class);
+        return ModelCard.read(source + " (" + OnnxExport.MODEL_CARD_KEY + ")", card.getBytes(StandardCharsets.UTF_8));
     }
 }

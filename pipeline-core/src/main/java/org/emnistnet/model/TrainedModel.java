@@ -3,21 +3,18 @@ package org.emnistnet.model;
 import org.emnistnet.artifact.AtomicFiles;
 import org.emnistnet.artifact.HadoopFiles;
 import org.emnistnet.artifact.ImageFileRecipe;
-import org.emnistnet.artifact.Json;
 import org.emnistnet.artifact.RunDirectory;
 import org.emnistnet.EmnistNetException;
 import org.emnistnet.data.DatasetDescriptor;
 
 import java.io.Serializable;
 import java.util.List;
-import java.util.Map;
 
 /**
- * A trained model ready to serve: {@code model.zip} verified against its SHA-256, with the class names and the
- * provenance from the {@code model.json} beside it.
+ * A trained model ready to serve: {@code model.zip} verified against its SHA-256, with its {@link ModelCard}
+ * (class names, how to feed it, provenance) from the {@code model.json} beside it or from inside the file.
  */
-public record TrainedModel(ModelBytes bytes, List<String> classNames, String dataset, ImageFileRecipe imageFileRecipe,
-                           Map<String, Object> provenance) implements Serializable {
+public record TrainedModel(ModelBytes bytes, ModelCard card, ImageFileRecipe recipe) implements Serializable {
 
     public static TrainedModel load(String modelZip) {
         return load(HadoopFiles.qualified(modelZip));
@@ -35,45 +32,50 @@ public record TrainedModel(ModelBytes bytes, List<String> classNames, String dat
      * {@link #load(org.apache.hadoop.fs.Path)}; with {@code withOnnx} false, the {@code model.onnx} that
      * {@code model.json} records is neither read nor checked (to export it again).
      */
-    @SuppressWarnings("unchecked")
     public static TrainedModel load(org.apache.hadoop.fs.Path modelZip, boolean withOnnx) {
         org.apache.hadoop.fs.Path json = new org.apache.hadoop.fs.Path(modelZip.getParent(), RunDirectory.MODEL_CARD);
         ModelBytes bytes;
-        Map<String, Object> provenance;
-        String cardSource;
+        ModelCard card;
         if (AtomicFiles.isFile(json)) {
-            cardSource = json.toString();
-            provenance = AtomicFiles.readJson(json, Map.class);
-            bytes = ModelBytes.read(modelZip, AtomicFiles.readJson(json, ModelCard.class).sha256());
-            if (withOnnx && provenance.get(OnnxModelFile.SHA256_FIELD) instanceof String onnxSha) {
+            card = ModelCard.read(json.toString(), AtomicFiles.read(json));
+            if (card.sha256() == null) {
+                throw new EmnistNetException(json + ": no sha256 (the model file's SHA-256, which model.json must record)");
+            }
+            bytes = ModelBytes.read(modelZip, card.sha256());
+            if (withOnnx && card.onnxSha256() != null) {
                 org.apache.hadoop.fs.Path onnx = new org.apache.hadoop.fs.Path(modelZip.getParent(), RunDirectory.MODEL_ONNX);
-                bytes = bytes.withOnnx(OnnxModelFile.read(onnx, onnxSha, provenance), onnx.toString());
+                bytes = bytes.withOnnx(OnnxModelFile.read(onnx, card.onnxSha256(), card), onnx.toString());
             }
         } else {
             bytes = ModelBytes.readAlone(modelZip);
-            cardSource = modelZip + " (its model card)";
             String inside = ModelZip.card(modelZip.toString(), bytes.bytes()).orElseThrow(() -> new EmnistNetException(modelZip
                     + ": no model.json beside it and no model card inside it (class names and provenance are needed to serve it)"));
-            provenance = AtomicFiles.parseJson(cardSource, inside.getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.class);
-            provenance.put("sha256", bytes.sha256());
+            card = ModelCard.read(modelZip + " (its model card)", inside.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    .withSha256(bytes.sha256());
         }
-        ModelCard card = AtomicFiles.parseJson(cardSource, Json.MAPPER.valueToTree(provenance).toString()
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8), ModelCard.class);
         String dataset = card.dataset();
         // Recorded since the model card carries it; older models name a known dataset. Never guessed: a wrong
         // recipe scores every image file wrongly without a word.
         ImageFileRecipe recipe = card.imageFileRecipe() != null ? card.imageFileRecipe()
                 : DatasetDescriptor.KNOWN.contains(dataset) ? DatasetDescriptor.named(dataset).imageFileRecipe() : null;
-        return new TrainedModel(bytes, new java.util.ArrayList<>(card.classNames()), dataset, recipe, provenance);
+        return new TrainedModel(bytes, card, recipe);
+    }
+
+    public List<String> classNames() {
+        return card.classNames();
+    }
+
+    public String dataset() {
+        return card.dataset();
     }
 
     /** How image files become this model's inputs. */
     public ImageFileRecipe imageFileRecipe() {
-        if (imageFileRecipe == null) {
-            throw new EmnistNetException("the model's model.json names dataset '" + dataset + "', which this version does not "
+        if (recipe == null) {
+            throw new EmnistNetException("the model's model.json names dataset '" + dataset() + "', which this version does not "
                     + "know, and no image_file_recipe: retrain it with this version to score image files");
         }
-        return imageFileRecipe;
+        return recipe;
     }
 
     public String sha256() {

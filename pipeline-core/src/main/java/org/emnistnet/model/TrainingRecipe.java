@@ -3,10 +3,14 @@ package org.emnistnet.model;
 import org.emnistnet.Defaults;
 import org.emnistnet.EmnistNetException;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import org.emnistnet.artifact.Json;
+
 import java.io.Serializable;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -20,9 +24,21 @@ import java.util.Objects;
  * @param emaDecay  decay of the exponential moving average of the weights kept on the driver across averaging
  *                  rounds (Polyak averaging), 0 = off; evaluated next to the raw weights every epoch
  */
-public record TrainingRecipe(int epochs, int batchSize, double maxLearningRate, double weightDecay,
-                             double warmupFraction, double divFactor, double finalDivFactor, double labelSmoothing,
-                             double[] dropout, double rotationDegrees, double noiseStd, long seed, double emaDecay)
+@JsonIgnoreProperties(value = {"optimizer", "initialisation", "schedule"}, allowGetters = true)
+@JsonPropertyOrder({"epochs", "batch_size", "optimizer", "initialisation", "max_learning_rate", "weight_decay", "schedule"})
+public record TrainingRecipe(@JsonProperty("epochs") int epochs,
+                             @JsonProperty("batch_size") @JsonAlias("batchSize") int batchSize,
+                             @JsonProperty("max_learning_rate") @JsonAlias("maxLearningRate") double maxLearningRate,
+                             @JsonProperty("weight_decay") @JsonAlias("weightDecay") double weightDecay,
+                             @JsonProperty("warmup_fraction") @JsonAlias("warmupFraction") double warmupFraction,
+                             @JsonProperty("div_factor") @JsonAlias("divFactor") double divFactor,
+                             @JsonProperty("final_div_factor") @JsonAlias("finalDivFactor") double finalDivFactor,
+                             @JsonProperty("label_smoothing") @JsonAlias("labelSmoothing") double labelSmoothing,
+                             @JsonProperty("dropout") double[] dropout,
+                             @JsonProperty("rotation_degrees") @JsonAlias("rotationDegrees") double rotationDegrees,
+                             @JsonProperty("noise_std") @JsonAlias("noiseStd") double noiseStd,
+                             @JsonProperty("seed") long seed,
+                             @JsonProperty("ema_decay") @JsonAlias("emaDecay") double emaDecay)
         implements Serializable {
 
     public static TrainingRecipe reference() {
@@ -146,7 +162,7 @@ public record TrainingRecipe(int epochs, int batchSize, double maxLearningRate, 
 
     @Override
     public String toString() {
-        return "TrainingRecipe" + toMap();
+        return "TrainingRecipe" + Json.write(this).replaceAll("\\s+", " ");
     }
 
     @Override
@@ -154,26 +170,20 @@ public record TrainingRecipe(int epochs, int batchSize, double maxLearningRate, 
         return dropout.clone();
     }
 
-    /** For provenance (model.json, reports). */
-    public Map<String, Object> toMap() {
-        Map<String, Object> map = new LinkedHashMap<>();
-        map.put("epochs", epochs);
-        map.put("batch_size", batchSize);
-        map.put("optimizer", "Adam + decoupled weight decay (AdamW), beta1 cycled 0.95 -> 0.85 -> 0.95 with the learning rate");
-        map.put("initialisation", "U(-1/sqrt(fan_in), 1/sqrt(fan_in)), PyTorch's default");
-        map.put("max_learning_rate", maxLearningRate);
-        map.put("weight_decay", weightDecay);
-        map.put("schedule", "one-cycle, cosine");
-        map.put("warmup_fraction", warmupFraction);
-        map.put("div_factor", divFactor);
-        map.put("final_div_factor", finalDivFactor);
-        map.put("label_smoothing", labelSmoothing);
-        map.put("dropout", Arrays.stream(dropout).boxed().toList());
-        map.put("rotation_degrees", rotationDegrees);
-        map.put("noise_std", noiseStd);
-        map.put("seed", seed);
-        map.put("ema_decay", emaDecay);
-        return map;
+    /** What the optimiser is, for people reading a card (written, ignored when read: the code decides it). */
+    @JsonProperty("optimizer")
+    public String optimizer() {
+        return "Adam + decoupled weight decay (AdamW), beta1 cycled 0.95 -> 0.85 -> 0.95 with the learning rate";
+    }
+
+    @JsonProperty("initialisation")
+    public String initialisation() {
+        return "U(-1/sqrt(fan_in), 1/sqrt(fan_in)), PyTorch's default";
+    }
+
+    @JsonProperty("schedule")
+    public String schedule() {
+        return "one-cycle, cosine";
     }
 
     private static void require(boolean ok, String name, Object value, String expected) {

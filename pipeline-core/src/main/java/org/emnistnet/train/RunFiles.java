@@ -14,8 +14,8 @@ import org.emnistnet.artifact.StageManifest;
 import org.emnistnet.artifact.Sidecars;
 import org.emnistnet.artifact.BuildInfo;
 import org.emnistnet.runtime.ComputeBackend;
-import org.emnistnet.artifact.Json;
 import org.emnistnet.model.EmnistNet;
+import org.emnistnet.model.ModelCard;
 import org.emnistnet.model.ModelZip;
 import org.emnistnet.model.OnnxModelFile;
 import org.emnistnet.model.TrainingRecipe;
@@ -23,8 +23,6 @@ import org.emnistnet.model.TrainingRecipe;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /** The files of a run directory other than checkpoints and history: run.json, model.zip, model.json. */
@@ -61,57 +59,32 @@ final class RunFiles {
      * metadata, and its own sidecar); then {@code model.json} beside them, the card with both SHA-256s. model.json
      * comes last: a run killed before it has no model card, so nothing half-written is ever served.
      */
-    static String writeModel(MultiLayerNetwork network, RunDirectory run, Map<String, Object> card) {
+    static String writeModel(MultiLayerNetwork network, RunDirectory run, ModelCard card) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 22);
         try {
             ModelSerializer.writeModel(EmnistNet.forServing(network), bytes, false);
         } catch (IOException e) {
             throw new EmnistNetException("cannot serialise the model: " + e.getMessage(), e);
         }
-        Map<String, Object> inside = new LinkedHashMap<>(card);
-        inside.remove("sha256");
-        String sha = Sidecars.writeWithSidecar(run.model(), ModelZip.withCard(bytes.toByteArray(), Json.write(inside)));
-        card.put("sha256", sha);
-        card.put(OnnxModelFile.SHA256_FIELD, OnnxModelFile.write(run.file(RunDirectory.MODEL_ONNX),
-                OnnxModelFile.export(network, card)));
-        AtomicFiles.writeJson(run.file(RunDirectory.MODEL_CARD), card);
+        String sha = Sidecars.writeWithSidecar(run.model(), ModelZip.withCard(bytes.toByteArray(), card.withSha256(null).toJson()));
+        ModelCard written = card.withSha256(sha);
+        written = written.withOnnxSha256(OnnxModelFile.write(run.file(RunDirectory.MODEL_ONNX), OnnxModelFile.export(network, written)));
+        AtomicFiles.write(run.file(RunDirectory.MODEL_CARD), written.toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return sha;
     }
 
-    static Map<String, Object> provenance(StageManifest manifest, String manifestSha, String prepared,
-                                          TrainingRecipe recipe, TrainerSettings settings, EpochRecord best,
-                                          long parameters, Evaluator.Result test, long limit, long trainImages) {
-        Map<String, Object> model = new LinkedHashMap<>();
-        model.put("model", "EMNISTNet");
-        model.put("sha256", null); // known once the model file is written: RunFiles.writeModel
-        model.put("parameters", parameters);
-        model.put("dataset", manifest.dataset());
-        model.put("class_names", manifest.classNames());
-        model.put("image_file_recipe", manifest.imageFileRecipe());
-        model.put("prepared", prepared);
-        model.put("dataset_manifest_sha256", manifestSha);
-        model.put("input_sha256", manifest.inputSha256());
-        model.put("recipe", recipe.toMap());
-        model.put("seed", recipe.seed());
-        Map<String, Object> distributed = new LinkedHashMap<>();
-        distributed.put("engine", "dl4j-spark parameter averaging");
-        distributed.put("workers", settings.workers());
-        distributed.put("batch_per_worker", settings.batchPerWorker());
-        distributed.put("replicas_per_worker", settings.replicasPerWorker());
-        distributed.put("averaging_frequency", settings.averagingFrequency());
-        model.put("training", distributed);
-        model.put("train_images", trainImages);
-        model.put("train_limit", limit);
-        model.put("best_epoch", best.epoch());
-        model.put("weights", best.averagedIsBetter() ? "moving average (Polyak, decay " + recipe.emaDecay() + ")" : "as trained");
-        model.put("val_accuracy", best.bestValAccuracy());
-        model.put("val_loss", best.averagedIsBetter() ? best.emaValLoss() : best.valLoss());
-        model.put("test_accuracy", test.accuracy());
-        model.put("test_loss", test.loss());
-        model.put("test_images", test.count());
-        model.put("backend", ComputeBackend.describe());
-        model.put("versions", BuildInfo.versions());
-        model.put("created", Instant.now().toString());
-        return model;
+    /** The card of a finished run; its SHA-256s are known once the files are written ({@link #writeModel}). */
+    static ModelCard card(StageManifest manifest, String manifestSha, String prepared, TrainingRecipe recipe,
+                          TrainerSettings settings, EpochRecord best, long parameters, Evaluator.Result test, long limit,
+                          long trainImages) {
+        return new ModelCard(ModelCard.SCHEMA_VERSION, ModelCard.MODEL, null, null, parameters, manifest.dataset(),
+                manifest.classNames(), manifest.imageFileRecipe(), prepared, manifestSha, manifest.inputSha256(), recipe,
+                new ModelCard.Distribution("dl4j-spark parameter averaging", settings.workers(), settings.batchPerWorker(),
+                        settings.replicasPerWorker(), settings.averagingFrequency()),
+                trainImages, limit, best.epoch(),
+                best.averagedIsBetter() ? "moving average (Polyak, decay " + recipe.emaDecay() + ")" : "as trained",
+                best.bestValAccuracy(), best.averagedIsBetter() ? best.emaValLoss() : best.valLoss(),
+                test.accuracy(), test.loss(), test.count(), ComputeBackend.describe(), BuildInfo.versions(),
+                Instant.now().toString());
     }
 }

@@ -1,5 +1,8 @@
 package org.emnistnet.train;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 import org.emnistnet.model.TrainingRecipe;
 
 /**
@@ -12,8 +15,11 @@ import org.emnistnet.model.TrainingRecipe;
  * @param trainLimit         train on at most this many images (0 = all), for quick looks and tests; validation
  *                           and test splits are then limited to a quarter of it
  */
-public record TrainingOptions(TrainingRecipe recipe, int workers, int batchPerWorker, int averagingFrequency,
-                              long trainLimit) {
+public record TrainingOptions(@JsonProperty("recipe") TrainingRecipe recipe,
+                              @JsonProperty("workers") int workers,
+                              @JsonProperty("batch_per_worker") @JsonAlias("batchPerWorker") int batchPerWorker,
+                              @JsonProperty("averaging_frequency") @JsonAlias("averagingFrequency") int averagingFrequency,
+                              @JsonProperty("train_limit") @JsonAlias("trainLimit") long trainLimit) {
 
     /**
      * Averaging every minibatch on a local master: in one JVM a round costs little, and it trains as accurately as

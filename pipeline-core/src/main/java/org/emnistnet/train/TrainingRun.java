@@ -182,9 +182,9 @@ public final class TrainingRun {
         Evaluator.Result test = data.test() == null ? new Evaluator.Result(Double.NaN, Double.NaN, 0)
                 : Evaluator.evaluate(spark, limited(data.test(), limit / 4, recipe.seed()),
                 org.emnistnet.model.ModelBytes.of(bestNetwork), data.classNames().size(), recipe.labelSmoothing());
-        Map<String, Object> provenance = RunFiles.provenance(data.manifest(), data.manifestSha256(), data.source(), recipe,
+        org.emnistnet.model.ModelCard card = RunFiles.card(data.manifest(), data.manifestSha256(), data.source(), recipe,
                 settings, best, bestNetwork.numParams(), test, limit, trainImages);
-        String modelSha = RunFiles.writeModel(bestNetwork, run, provenance);
+        String modelSha = RunFiles.writeModel(bestNetwork, run, card);
         LOG.info("best epoch {} (val_accuracy {}), test_accuracy {} -> {}", best.epoch(), best.bestValAccuracy(), test.accuracy(),
                 run.model());
         return new Result(run, best.epoch(), best.bestValAccuracy(), test.accuracy(), modelSha, history.epochs());

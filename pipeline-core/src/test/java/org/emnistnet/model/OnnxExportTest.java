@@ -25,7 +25,7 @@ class OnnxExportTest {
 
     @Test
     void theExportTakesImagesOfAnyBatchSizeAndGivesClassProbabilitiesWithItsCardInTheMetadata() throws Exception {
-        byte[] onnx = OnnxExport.of(TinyModel.network(), Map.of(OnnxExport.MODEL_CARD_KEY, "{\"dataset\":\"tiny\"}"));
+        byte[] onnx = OnnxExport.of(TinyModel.network(), Map.of(OnnxExport.MODEL_CARD_KEY, card("a".repeat(64)).toJson()));
         OnnxMl.ModelProto model = OnnxMl.ModelProto.parseFrom(onnx);
 
         assertEquals(OnnxExport.OPSET, model.getOpsetImport(0).getVersion());
@@ -40,7 +40,7 @@ class OnnxExportTest {
         assertThat(model.getGraph().getNodeList().stream().map(OnnxMl.NodeProto::getOpType).distinct().toList())
                 .as("BatchNorm folded, dropout gone, GELU as x * sigmoid(1.702 x)")
                 .containsExactlyInAnyOrder("Conv", "Mul", "Sigmoid", "MaxPool", "Flatten", "Gemm", "Softmax");
-        assertEquals("tiny", OnnxModelFile.card("tiny", onnx).get("dataset"));
+        assertEquals(card("a".repeat(64)), OnnxModelFile.card("tiny", onnx));
     }
 
     @Test
@@ -53,7 +53,7 @@ class OnnxExportTest {
     @Test
     void theCommittedModelOnnxIsTheExportOfTheCommittedModelWithItsCard() throws Exception {
         TrainedModel committed = TrainedModel.load(COMMITTED.resolve("model.zip").toString());
-        byte[] exported = OnnxModelFile.export(committed.bytes().restore(), committed.provenance());
+        byte[] exported = OnnxModelFile.export(committed.bytes().restore(), committed.card());
         assertArrayEquals(exported, Files.readAllBytes(COMMITTED.resolve(RunDirectory.MODEL_ONNX)),
                 "models/fashion-mnist/model.onnx is stale: bin/emnistnet export-onnx --model models/fashion-mnist/model.zip --overwrite");
         assertThat(committed.bytes().onnx()).as("loading the model reads its model.onnx").isPresent();
@@ -61,10 +61,8 @@ class OnnxExportTest {
 
     @Test
     void anOnnxFileWhoseCardNamesAnotherModelIsRefusedByName(@TempDir java.nio.file.Path dir) {
-        Map<String, Object> card = new LinkedHashMap<>(Map.of("sha256", "a".repeat(64), "dataset", "fashion-mnist",
-                "class_names", List.of("a", "b")));
-        Map<String, Object> other = new LinkedHashMap<>(card);
-        other.put("sha256", "b".repeat(64));
+        ModelCard card = card("a".repeat(64));
+        ModelCard other = card("b".repeat(64));
         Path file = new Path(dir.resolve("model.onnx").toString());
         String sha = OnnxModelFile.write(file, OnnxModelFile.export(TinyModel.network(), other));
 
@@ -77,10 +75,16 @@ class OnnxExportTest {
     void aFileThatIsNoOnnxModelOrWhoseBytesChangedIsRefusedByName(@TempDir java.nio.file.Path dir) {
         Path file = new Path(dir.resolve("model.onnx").toString());
         String sha = OnnxModelFile.write(file, "not a model".getBytes());
-        assertThatThrownBy(() -> OnnxModelFile.read(file, sha, Map.of())).isInstanceOf(EmnistNetException.class)
+        assertThatThrownBy(() -> OnnxModelFile.read(file, sha, card("a".repeat(64)))).isInstanceOf(EmnistNetException.class)
                 .hasMessageStartingWith(file + ": ");
         AtomicFiles.write(file, "changed".getBytes());
-        assertThatThrownBy(() -> OnnxModelFile.read(file, sha, Map.of())).isInstanceOf(EmnistNetException.class)
+        assertThatThrownBy(() -> OnnxModelFile.read(file, sha, card("a".repeat(64)))).isInstanceOf(EmnistNetException.class)
                 .hasMessageContaining(file.toString());
+    }
+
+    /** A card with what serving checks, the rest empty. */
+    static ModelCard card(String sha256) {
+        return new ModelCard(ModelCard.SCHEMA_VERSION, ModelCard.MODEL, sha256, null, 0, "fashion-mnist", List.of("a", "b"),
+                null, null, null, null, null, null, 0, 0, 0, null, 0, 0, 0, 0, 0, null, null, null);
     }
 }

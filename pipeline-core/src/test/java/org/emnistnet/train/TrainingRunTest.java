@@ -99,13 +99,14 @@ class TrainingRunTest {
         assertEquals(sidecar(run.resolve("model.zip")), model.get("sha256"));
         assertEquals(sidecar(run.resolve("model.onnx")), model.get("onnx_sha256"), "model.onnx beside model.zip, recorded");
         assertEquals(model.get("sha256"), org.emnistnet.model.OnnxModelFile.card("model.onnx",
-                Files.readAllBytes(run.resolve("model.onnx"))).get("sha256"), "the ONNX file's card names model.zip");
+                Files.readAllBytes(run.resolve("model.onnx"))).sha256(), "the ONNX file's card names model.zip");
         try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(run.resolve("model.zip").toFile())) {
             assertThat(new String(zip.getInputStream(zip.getEntry("configuration.json")).readAllBytes()))
                     .as("the served model names only DL4J's classes").doesNotContain("org.emnistnet");
         }
         assertEquals(result.testAccuracy(), ((Number) model.get("test_accuracy")).doubleValue());
-        assertThat((Map<String, Object>) model).containsKeys("dataset_manifest_sha256", "recipe", "seed", "versions", "parameters");
+        assertThat((Map<String, Object>) model).containsKeys("dataset_manifest_sha256", "recipe", "versions", "parameters");
+        assertEquals(org.emnistnet.model.ModelCard.SCHEMA_VERSION, model.get("schema_version"));
         assertTrue(((Number) model.get("parameters")).longValue() < 1_000_000);
         assertEquals(history.stream().max(java.util.Comparator.comparingDouble(EpochRecord::valAccuracy)).orElseThrow().epoch(),
                 model.get("best_epoch"));
