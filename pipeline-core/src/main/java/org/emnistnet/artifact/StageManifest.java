@@ -29,7 +29,7 @@ public record StageManifest(@JsonProperty(value = "stage", required = true) Stri
                             @JsonProperty(value = "class_names", required = true) List<String> classNames,
                             @JsonProperty("transposed") Boolean transposed,
                             @JsonProperty("image_file_recipe") ImageFileRecipe imageFileRecipe,
-                            @JsonProperty("parameters") Map<String, Object> parameters,
+                            @JsonProperty("parameters") PrepareParameters parameters,
                             @JsonProperty("input") String input,
                             @JsonProperty("input_manifest_sha256") String inputManifestSha256,
                             @JsonProperty("input_sha256") Map<String, String> inputSha256,
@@ -37,6 +37,17 @@ public record StageManifest(@JsonProperty(value = "stage", required = true) Stri
                             @JsonProperty("created") String created,
                             @JsonProperty("seconds") Double seconds,
                             @JsonProperty("versions") Map<String, String> versions) {
+    /**
+     * How prepare split and fixed the rows.
+     *
+     * @param orientationFixed the images were transposed back to upright (datasets stored transposed); absent in
+     *                         manifests of early versions
+     */
+    public record PrepareParameters(@JsonProperty(value = "val_fraction", required = true) double valFraction,
+                                    @JsonProperty(value = "seed", required = true) long seed,
+                                    @JsonProperty("orientation_fixed") Boolean orientationFixed) {
+    }
+
     public StageManifest {
         if (stage == null || dataset == null || rows == null || classNames == null || classNames.isEmpty()) {
             throw new IllegalArgumentException("stage, dataset, rows and class_names must be given, found stage " + stage
@@ -54,7 +65,7 @@ public record StageManifest(@JsonProperty(value = "stage", required = true) Stri
 
     /** The prepare stage's manifest for rows prepared from {@code input} (ingest's manifest, read from {@code inputPath}). */
     public static StageManifest prepare(StageManifest input, String inputPath, String inputManifestSha256, Map<String, Long> rows,
-                                        Map<String, Map<String, Long>> classCounts, Map<String, Object> parameters,
+                                        Map<String, Map<String, Long>> classCounts, PrepareParameters parameters,
                                         double seconds, Map<String, String> versions) {
         return new StageManifest(Stage.PREPARE.id(), input.dataset(), rows, classCounts, input.classNames(), null, input.imageFileRecipe(),
                 parameters, inputPath, inputManifestSha256, input.inputSha256(), null, java.time.Instant.now().toString(),

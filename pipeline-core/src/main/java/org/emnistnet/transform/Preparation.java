@@ -109,11 +109,8 @@ public final class Preparation {
             rows.merge(split, row.getLong(2), Long::sum);
             classCounts.computeIfAbsent(split, s -> new LinkedHashMap<>()).put(input.classNames().get(row.getInt(1)), row.getLong(2));
         }
-        Map<String, Object> parameters = new LinkedHashMap<>();
-        parameters.put("val_fraction", valFraction);
-        parameters.put("seed", seed);
-        parameters.put("orientation_fixed", transposed);
-        return StageManifest.prepare(input, raw.toString(), Manifests.sha256(raw), rows, classCounts, parameters,
+        return StageManifest.prepare(input, raw.toString(), Manifests.sha256(raw), rows, classCounts,
+                new StageManifest.PrepareParameters(valFraction, seed, transposed),
                 (System.nanoTime() - started) / 1e9, BuildInfo.versions());
     }
 }

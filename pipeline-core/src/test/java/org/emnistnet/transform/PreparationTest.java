@@ -27,6 +27,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -81,7 +82,7 @@ class PreparationTest {
         org.emnistnet.artifact.StageManifest manifest = Manifests.read(first.output());
         assertEquals("prepare", manifest.stage());
         assertEquals(Manifests.sha256(raw), manifest.inputManifestSha256());
-        assertEquals(Map.of("val_fraction", 0.1, "seed", 42, "orientation_fixed", false), manifest.parameters());
+        assertEquals(new org.emnistnet.artifact.StageManifest.PrepareParameters(0.1, 42, false), manifest.parameters());
         assertEquals(org.emnistnet.artifact.ImageFileRecipe.WHOLE_IMAGE, manifest.imageFileRecipe(), "carried from ingest to the model card");
         assertEquals(Manifests.read(raw).inputSha256(), manifest.inputSha256(), "the IDX files' hashes carried forward");
     }
@@ -99,7 +100,7 @@ class PreparationTest {
         Row before = sample.where("id = 'train-000042'").first();
         Row after = SPARK.read().parquet(result.output().toString()).where("id = 'train-000042'").first();
         assertArrayEquals(PixelOps.transpose(before.getAs(ImageSchema.PIXELS)), (byte[]) after.getAs(ImageSchema.PIXELS));
-        assertEquals(true, result.manifest().parameters().get("orientation_fixed"));
+        assertTrue(result.manifest().parameters().orientationFixed());
     }
 
     @Test
