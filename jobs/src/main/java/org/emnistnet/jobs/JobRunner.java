@@ -57,7 +57,7 @@ public final class JobRunner {
         EmnistNetException known = findKnown(error);
         if (known != null) {
             return new Outcome(known instanceof org.emnistnet.UsageException ? USAGE : FAILED,
-                    "emnistnet " + job + ": error: " + known.getMessage());
+                    "emnistnet " + job + ": error: " + Flags.inFlags(known.getMessage()));
         }
         java.util.Optional<String> input = InputFailures.describe(error);
         if (input.isPresent()) {

@@ -61,7 +61,7 @@ public final class PipelineJob implements Callable<Integer> {
         TrainingOptions options = new TrainingOptions(TrainingRecipe.reference().withEpochs(epochs), workers, 0,
                 averagingFrequency, limit);
         try (SparkSession session = spark.open("pipeline")) {
-            new Pipeline(session, System.out::println).run(descriptor, data,
+            new Pipeline(session, line -> System.out.println(Flags.inFlags(line))).run(descriptor, data,
                     work != null ? work : "work/" + descriptor.name(), options, overwrite);
         }
         return 0;

@@ -114,16 +114,17 @@ public final class TrainJob implements Callable<Integer> {
                 ResumeCheck.requireSameSettings(runDirectory, options, givenOptions());
             }
             TrainingRun.Result result = new TrainingRun(session).train(in, runDirectory, options, resume, staging,
-                    line -> System.out.println("train: " + line));
+                    line -> System.out.println("train: " + Flags.inFlags(line)));
             System.out.printf("train: best epoch %d, val_accuracy %.4f, test_accuracy %.4f -> %s (sha256 %s)%n",
                     result.bestEpoch(), result.valAccuracy(), result.testAccuracy(), HadoopFiles.display(runDirectory.model()), result.modelSha256());
         }
         return 0;
     }
 
-    /** The options typed on the command line (not those left at their defaults). */
-    private java.util.Set<String> givenOptions() {
+    /** The settings typed on the command line (not those left at their defaults). */
+    private java.util.Set<org.emnistnet.Parameter> givenOptions() {
         return spec.commandLine().getParseResult().matchedOptions().stream()
-                .map(picocli.CommandLine.Model.OptionSpec::longestName).collect(java.util.stream.Collectors.toSet());
+                .map(picocli.CommandLine.Model.OptionSpec::longestName).flatMap(flag -> Flags.parameterOf(flag).stream())
+                .collect(java.util.stream.Collectors.toSet());
     }
 }

@@ -36,11 +36,11 @@ public final class AtomicOutputDirectory {
     public static void checkWritable(Path target, boolean overwrite) {
         boolean exists = HadoopFiles.exists(target);
         if (!overwrite && exists) {
-            throw new EmnistNetException(target + " already exists (pass --overwrite to replace it)");
+            throw new EmnistNetException(target + " already exists (pass " + org.emnistnet.Parameter.OVERWRITE + " to replace it)");
         }
         if (exists && !writtenHere(target)) {
             throw new org.emnistnet.UsageException(target + " exists and is not an output of emnistnet (it has no "
-                    + MARKER + "): --overwrite replaces only those; remove it yourself if it should go");
+                    + MARKER + "): " + org.emnistnet.Parameter.OVERWRITE + " replaces only those; remove it yourself if it should go");
         }
         Path folder = target.getParent();
         if (folder == null) {
@@ -104,8 +104,8 @@ public final class AtomicOutputDirectory {
     private static void checkStillReplaceable(Path target, boolean overwrite) {
         if (!overwrite) {
             throw new EmnistNetException(target + " appeared while this job was writing it (another job published"
-                    + " there meanwhile?): it is kept as it is and this job's output is discarded; pass --overwrite"
-                    + " to replace it, or choose another output");
+                    + " there meanwhile?): it is kept as it is and this job's output is discarded; pass "
+                    + org.emnistnet.Parameter.OVERWRITE + " to replace it, or choose another output");
         }
         if (!writtenHere(target)) {
             throw new org.emnistnet.UsageException(target + " appeared while this job was writing it and is not an"

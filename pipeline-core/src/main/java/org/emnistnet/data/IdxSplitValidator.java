@@ -130,7 +130,7 @@ public final class IdxSplitValidator {
         String payloadSha = hashes.payload;
         String fileSha = hashes.file;
         if (skipChecksum) {
-            LOG.warn("CHECKSUM NOT VERIFIED for {} (--skip-checksum): payload SHA-256 is {}", path, payloadSha);
+            LOG.warn("CHECKSUM NOT VERIFIED for {} ({}): payload SHA-256 is {}", path, org.emnistnet.Parameter.SKIP_CHECKSUM, payloadSha);
             return payloadSha;
         }
         if (spec.payloadSha256() != null) {
@@ -142,7 +142,7 @@ public final class IdxSplitValidator {
         String stored = storedSums.sumOf(path.getName()).orElseThrow(() -> new InvalidDataException(path
                 + ": no SHA-256 is known for this file: neither dataset '" + dataset.name()
                 + "' nor " + new Path(dataDir, ChecksumList.FILE_NAME) + " lists it (get the files with: "
-                + dataset.howToGet() + ", or pass --skip-checksum)"));
+                + dataset.howToGet() + ", or pass " + org.emnistnet.Parameter.SKIP_CHECKSUM + ")"));
         if (!stored.equalsIgnoreCase(fileSha)) {
             throw new ChecksumMismatchException(path.toString(), stored, fileSha);
         }

@@ -31,8 +31,8 @@ public final class ImageFolder {
     public static final String FILE_TOO_LARGE = "file too large";
     public static final String UNREADABLE = "unreadable";
     public static final String NOT_A_FILE = "not a regular file";
-    public static final String LINK_NOT_FOLLOWED = "link not followed (--follow-links follows links that stay inside --in)";
-    public static final String LINK_OUTSIDE = "link leads outside --in";
+    public static final String LINK_NOT_FOLLOWED = "link not followed (links are followed only when asked, and only inside the input folder)";
+    public static final String LINK_OUTSIDE = "link leads outside the input folder";
     public static final String LINK_LOOP = "link to a folder already listed (a loop or a second way in)";
     public static final String LINK_BROKEN = "link to nothing";
 
@@ -110,7 +110,7 @@ public final class ImageFolder {
 
     private static String notReadReason(long length, long maxFileBytes) {
         return length == 0 ? ImageFileDecoder.EMPTY
-                : length > maxFileBytes ? String.format(Locale.ROOT, "%s: %,d bytes, more than --max-file-bytes %,d",
+                : length > maxFileBytes ? String.format(Locale.ROOT, "%s: %,d bytes, more than the limit of %,d bytes per file",
                 FILE_TOO_LARGE, length, maxFileBytes)
                 : null;
     }

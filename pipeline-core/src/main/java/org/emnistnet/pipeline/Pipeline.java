@@ -39,19 +39,19 @@ public final class Pipeline {
         this.progress = progress;
     }
 
-    /** {@code --overwrite} replaces a training run (run.json, or the lock of one killed before it), nothing else. */
+    /** {@code overwrite} replaces a training run (run.json, or the lock of one killed before it), nothing else. */
     private static void checkReplaceable(RunDirectory run) {
         if (org.emnistnet.data.DataFiles.exists(run.root())
                 && !AtomicFiles.isFile(new Path(run.root(), RunDirectory.RUN_SETTINGS))
                 && !AtomicFiles.isFile(new Path(run.root(), org.emnistnet.artifact.RunLock.FILE))) {
             throw new org.emnistnet.UsageException(run.root() + " exists and is not a training run of emnistnet (it has"
-                    + " no run.json): --overwrite replaces only those; remove it yourself if it should go");
+                    + " no run.json): " + org.emnistnet.Parameter.OVERWRITE + " replaces only those; remove it yourself if it should go");
         }
     }
 
     /** @param dataDir the IDX directory, or null for the dataset's own */
     public Metrics run(DatasetDescriptor dataset, String dataDir, String work, TrainingOptions training, boolean overwrite) {
-        OutputPaths.checkApart("--work", work, dataDir);
+        OutputPaths.checkApart(org.emnistnet.Parameter.WORK.toString(), work, dataDir);
         PipelineLayout layout = PipelineLayout.at(work);
         Path raw = layout.raw();
         Path prepared = layout.prepared();

@@ -56,7 +56,8 @@ public final class BatchScorer {
 
     public BatchScorer(SparkSession spark, TrainedModel model, int topK, int batchSize) {
         if (topK < 1 || batchSize < 1) {
-            throw new EmnistNetException("--top-k (" + topK + ") and --batch (" + batchSize + ") must be >= 1");
+            throw new EmnistNetException(org.emnistnet.Parameter.TOP_K + " (" + topK + ") and " + org.emnistnet.Parameter.BATCH_SIZE
+                    + " (" + batchSize + ") must be >= 1");
         }
         this.spark = spark;
         this.model = model;

@@ -95,7 +95,7 @@ public final class CheckpointStore {
             throw new EmnistNetException(e.getMessage() + "; " + (epoch > 1
                     ? "to resume from epoch " + (epoch - 1) + " instead (epoch " + epoch + " is trained again), move "
                     + fileOf(epoch).getName() + " and " + Sidecars.sidecarOf(fileOf(epoch)).getName() + " out of " + directory
-                    : "it is the first epoch's: train again into a new --run"), e);
+                    : "it is the first epoch's: train again into a new " + org.emnistnet.Parameter.RUN), e);
         }
     }
 

@@ -1,5 +1,7 @@
 package org.emnistnet.train;
 
+import org.emnistnet.Parameter;
+
 import org.emnistnet.eval.Evaluator;
 
 import org.emnistnet.train.paramavg.TrainerSettings;
@@ -30,16 +32,17 @@ final class RunFiles {
     private RunFiles() {
     }
 
-    /** A run directory holds one run: starting again over it needs --resume (or a new directory). */
+    /** A run directory holds one run: starting again over it needs {@code resume} (or a new directory). */
     static void checkStartable(RunDirectory run, boolean resume) {
         if (!resume && run.holdsRun()) {
-            throw new EmnistNetException(run + " already holds a training run (pass --resume to continue it, or choose a new --run)");
+            throw new EmnistNetException(run + " already holds a training run (pass " + Parameter.RESUME + " to continue it, or choose a new "
+                    + Parameter.RUN + ")");
         }
         if (resume && run.holdsRun() && !AtomicFiles.isFile(run.file(RunDirectory.RUN_SETTINGS))) {
             // without its settings a resume would train another recipe (the defaults) on top of these checkpoints
             throw new EmnistNetException(run + " holds a training run but not its settings ("
-                    + HadoopFiles.display(run.file(RunDirectory.RUN_SETTINGS)) + " is missing): --resume cannot continue"
-                    + " it; put run.json back, or start a new run with another --run");
+                    + HadoopFiles.display(run.file(RunDirectory.RUN_SETTINGS)) + " is missing): " + Parameter.RESUME
+                    + " cannot continue it; put run.json back, or start a new run with another " + Parameter.RUN);
         }
         AtomicFiles.mkdirs(run.root());
     }

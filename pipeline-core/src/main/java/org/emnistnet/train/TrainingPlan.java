@@ -67,7 +67,7 @@ public record TrainingPlan(TrainerSettings settings, long trainImages, int epoch
         String runStaging = env.runDirectory() + "/staging";
         if (env.stagingOption() != null) {
             return new String[]{trim(env.stagingOption()) + "/" + runId,
-                    "staging minibatches in --staging " + env.stagingOption() + " (asserted readable by every executor)"};
+                    "staging minibatches in " + org.emnistnet.Parameter.STAGING + " " + env.stagingOption() + " (asserted readable by every executor)"};
         }
         if (env.localMaster()) {
             return env.runIsLocal() ? new String[]{runStaging, "local master: staging minibatches in the run directory"}
@@ -80,7 +80,7 @@ public record TrainingPlan(TrainerSettings settings, long trainImages, int epoch
             return new String[]{"/tmp/emnistnet-staging/" + runId,
                     "cluster: staging minibatches on the shared default filesystem"};
         }
-        return new String[]{null, "cluster without a shared filesystem (the run directory is local, no --staging):"
+        return new String[]{null, "cluster without a shared filesystem (the run directory is local, no " + org.emnistnet.Parameter.STAGING + "):"
                 + " minibatches travel through Spark, one shuffle per epoch"};
     }
 

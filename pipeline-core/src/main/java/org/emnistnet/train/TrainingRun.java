@@ -116,7 +116,7 @@ public final class TrainingRun {
         }
         if (trainImages == 0 || valImages == 0) {
             throw new EmnistNetException(data.source() + ": needs non-empty train and val splits (has " + trainImages
-                    + " and " + valImages + " rows); run prepare with --val-fraction > 0");
+                    + " and " + valImages + " rows); run prepare with " + org.emnistnet.Parameter.VAL_FRACTION + " > 0");
         }
         TrainingPlan plan = TrainingPlan.of(options, trainImages, environment(run, staging), UUID.randomUUID().toString());
         TrainerSettings settings = plan.settings();

@@ -52,7 +52,7 @@ public final class Preparation {
 
     public Result prepare(Path raw, Path output, double valFraction, long seed, boolean overwrite) {
         if (!(valFraction >= 0 && valFraction < 1)) {
-            throw new InvalidDataException("--val-fraction must be in [0, 1), got " + valFraction);
+            throw new InvalidDataException(org.emnistnet.Parameter.VAL_FRACTION + " must be in [0, 1), got " + valFraction);
         }
         long started = System.nanoTime();
         StageManifest input = Manifests.readOfStage(raw, org.emnistnet.artifact.Stage.INGEST);

@@ -127,7 +127,7 @@ class AtomicOutputDirectoryTest {
                     AtomicOutputDirectory.write(out, false, theirs -> writeFile(theirs, "part-00000", "the other job's"));
                 }));
         assertThat(refused.getMessage()).contains(out.toString()).contains("appeared while this job was writing it")
-                .contains("--overwrite");
+                .contains("pass `overwrite`");
         assertThat(tmp.resolve("out/part-00000")).hasContent("the other job's");
         try (var left = Files.list(tmp)) {
             assertThat(left.map(p -> p.getFileName().toString())).as("no temporary left").containsExactly("out");

@@ -85,7 +85,7 @@ class IdxIngestTest {
         ingest(fixture.descriptor(), false, false);
 
         EmnistNetException error = assertThrows(EmnistNetException.class, () -> ingest(fixture.descriptor(), false, false));
-        assertThat(error.getMessage()).contains(out.getFileName().toString()).contains("--overwrite");
+        assertThat(error.getMessage()).contains(out.getFileName().toString()).contains("pass `overwrite`");
 
         ingest(fixture.descriptor(), true, false);
         assertEquals(70, spark.read().parquet(out.toString()).count());

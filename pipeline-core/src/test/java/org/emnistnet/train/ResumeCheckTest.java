@@ -1,5 +1,7 @@
 package org.emnistnet.train;
 
+import org.emnistnet.Parameter;
+
 import org.emnistnet.model.TrainingRecipe;
 import org.junit.jupiter.api.Test;
 
@@ -15,16 +17,16 @@ class ResumeCheckTest {
     @Test
     void eachGivenOptionThatDiffersIsNamedWithBothValues() {
         TrainingOptions asked = new TrainingOptions(REFERENCE.withEpochs(5).withSeed(7), 4, 0, 1, 500);
-        assertThat(ResumeCheck.conflicts(saved, asked, Set.of("--epochs", "--seed", "--workers", "--limit")))
-                .containsExactly("--epochs 5 was given, the run has 3", "--seed 7 was given, the run has 42",
-                        "--workers 4 was given, the run has 2");
+        assertThat(ResumeCheck.conflicts(saved, asked, Set.of(Parameter.EPOCHS, Parameter.SEED, Parameter.WORKERS, Parameter.TRAIN_LIMIT)))
+                .containsExactly("`epochs` 5 was given, the run has 3", "`seed` 7 was given, the run has 42",
+                        "`workers` 4 was given, the run has 2");
     }
 
     @Test
     void weightAveragingCannotBeSwitchedOnHalfWayThroughARun() {
         TrainingOptions asked = new TrainingOptions(REFERENCE.withEpochs(3).withEmaDecay(0.999), 2, 128, 1, 500);
-        assertThat(ResumeCheck.conflicts(saved, asked, Set.of("--ema-decay")))
-                .containsExactly("--ema-decay 0.999 was given, the run has 0.0");
+        assertThat(ResumeCheck.conflicts(saved, asked, Set.of(Parameter.EMA_DECAY)))
+                .containsExactly("`emaDecay` 0.999 was given, the run has 0.0");
     }
 
     @Test
@@ -37,6 +39,6 @@ class ResumeCheckTest {
     void givingTheRunsOwnValuesOrAutomaticIsFine() {
         TrainingOptions same = new TrainingOptions(REFERENCE.withEpochs(3), 0, 128, 0, 500);
         assertThat(ResumeCheck.conflicts(saved, same,
-                Set.of("--epochs", "--workers", "--batch-per-worker", "--averaging-frequency", "--limit"))).isEmpty();
+                Set.of(Parameter.EPOCHS, Parameter.WORKERS, Parameter.BATCH_PER_WORKER, Parameter.AVERAGING_FREQUENCY, Parameter.TRAIN_LIMIT))).isEmpty();
     }
 }

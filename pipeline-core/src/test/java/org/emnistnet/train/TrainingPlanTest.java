@@ -77,7 +77,7 @@ class TrainingPlanTest {
     void aStagingDirectoryTheUserNamesWinsAndGetsARunOfItsOwn() {
         TrainingPlan plan = TrainingPlan.of(DEFAULTS, 1000, cluster("file:/driver/r1", true, false, "file:/mnt/shared/"), "id");
         assertEquals("file:/mnt/shared/id", plan.staging());
-        assertThat(plan.stagingReason()).contains("--staging file:/mnt/shared/");
+        assertThat(plan.stagingReason()).contains("`staging` file:/mnt/shared/");
     }
 
     @Test
@@ -91,7 +91,7 @@ class TrainingPlanTest {
         TrainingPlan plan = TrainingPlan.of(DEFAULTS, 1000, cluster("file:/driver/r1", true, false, null), "id");
         assertNull(plan.staging());
         assertNull(plan.settings().exportDirectory());
-        assertThat(plan.stagingReason()).contains("without a shared filesystem").contains("--staging");
+        assertThat(plan.stagingReason()).contains("without a shared filesystem").contains("`staging`");
     }
 
     @Test

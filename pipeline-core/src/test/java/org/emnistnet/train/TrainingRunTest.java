@@ -240,7 +240,7 @@ class TrainingRunTest {
         Files.write(checkpoint, bytes);
 
         EmnistNetException error = assertThrows(EmnistNetException.class, () -> train(run, true, line -> { }));
-        assertThat(error.getMessage()).contains("epoch-01.zip").contains("SHA-256 mismatch").contains("train again into a new --run");
+        assertThat(error.getMessage()).contains("epoch-01.zip").contains("SHA-256 mismatch").contains("train again into a new `run`");
     }
 
     @Test
@@ -275,7 +275,7 @@ class TrainingRunTest {
     void startingOverAnExistingRunNeedsResume() {
         Path run = runKilledAfterEpoch("run", 1);
         EmnistNetException error = assertThrows(EmnistNetException.class, () -> train(run, false, line -> { }));
-        assertThat(error.getMessage()).contains("already holds a training run").contains("--resume");
+        assertThat(error.getMessage()).contains("already holds a training run").contains("pass `resume`");
         assertFalse(Files.exists(run.resolve("model.zip")));
     }
 
@@ -286,7 +286,7 @@ class TrainingRunTest {
         byte[] checkpoint = Files.readAllBytes(checkpoint(run, 1));
 
         EmnistNetException error = assertThrows(EmnistNetException.class, () -> train(run, true, line -> { }));
-        assertThat(error.getMessage()).contains("run.json is missing").contains("--resume cannot continue");
+        assertThat(error.getMessage()).contains("run.json is missing").contains("`resume` cannot continue");
         assertThat(Files.readAllBytes(checkpoint(run, 1))).as("its checkpoint untouched").isEqualTo(checkpoint);
         assertFalse(Files.exists(run.resolve("run.json")), "no settings written over the run");
     }
