@@ -1,5 +1,13 @@
 package org.emnistnet.jobs;
 
+import org.emnistnet.jobs.ClusterProcesses.Result;
+
+import static org.emnistnet.jobs.ClusterProcesses.appJar;
+import static org.emnistnet.jobs.ClusterProcesses.concat;
+import static org.emnistnet.jobs.ClusterProcesses.finish;
+import static org.emnistnet.jobs.ClusterProcesses.run;
+import static org.emnistnet.jobs.ClusterProcesses.waitFor;
+
 import org.junit.jupiter.api.Tag;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
@@ -48,7 +56,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Tag("cluster")
 class YarnClusterIT {
-    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     /** The settings of both training runs: the killed one must end where the uninterrupted one did. */
     private static final List<String> TRAINING = List.of("--in", "/lake/prepared", "--limit", "2000", "--workers", "2");
     private static Path dir;
@@ -60,9 +67,9 @@ class YarnClusterIT {
     static void startYarn() throws Exception {
         dir = Files.createTempDirectory("emnistnet-yarn-it");
         Result started = run(List.of("bin/yarn", "start", "--owner", Long.toString(ProcessHandle.current().pid()), "--dir", dir.resolve("yarn").toString(), "--memory-mb", "12288"), 300);
-        assertEquals(0, started.code, started.output);
+        assertEquals(0, started.code(), started.output());
         confDir = dir.resolve("yarn/conf");
-        assertThat(started.output).contains("export HADOOP_CONF_DIR=" + confDir);
+        assertThat(started.output()).contains("export HADOOP_CONF_DIR=" + confDir);
         hdfs = URI.create(Files.readString(dir.resolve("yarn/url")).trim());
         YarnConfiguration conf = new YarnConfiguration();
         conf.addResource(new org.apache.hadoop.fs.Path(confDir.resolve("yarn-site.xml").toUri()));
@@ -70,8 +77,8 @@ class YarnClusterIT {
         yarn.init(conf);
         yarn.start();
         Result status = run(List.of("bin/yarn", "status", "--dir", dir.resolve("yarn").toString()), 30);
-        assertEquals(0, status.code, status.output);
-        assertThat(status.output).contains("resourcemanager: 127.0.0.1:");
+        assertEquals(0, status.code(), status.output());
+        assertThat(status.output()).contains("resourcemanager: 127.0.0.1:");
     }
 
     @AfterAll
@@ -80,8 +87,8 @@ class YarnClusterIT {
             yarn.stop();
         }
         Result stopped = run(List.of("bin/yarn", "stop", "--dir", dir.resolve("yarn").toString()), 120);
-        assertEquals(0, stopped.code, stopped.output);
-        assertFalse(run(List.of("bin/yarn", "status", "--dir", dir.resolve("yarn").toString()), 30).code == 0, "status reports it stopped");
+        assertEquals(0, stopped.code(), stopped.output());
+        assertFalse(run(List.of("bin/yarn", "status", "--dir", dir.resolve("yarn").toString()), 30).code() == 0, "status reports it stopped");
         assertThat(ProcessHandle.allProcesses().map(p -> p.info().commandLine().orElse(""))
                 .filter(c -> c.contains(dir.toString()))).as("processes left from the YARN folder").isEmpty();
         org.apache.hadoop.fs.FileUtil.fullyDelete(dir.toFile());
@@ -95,9 +102,9 @@ class YarnClusterIT {
                 "--out", "/lake/raw");
         succeeds("PrepareJob", "--in", "/lake/raw", "--out", "/lake/prepared");
         Result train = succeeds("TrainJob", concat(TRAINING, "--run", "/runs/r1", "--epochs", "3"));
-        assertThat(train.output).contains("train: epoch 3/3").contains("2 workers");
+        assertThat(train.output()).contains("train: epoch 3/3").contains("2 workers");
         Result score = succeeds("ScoreJob", "--model", "/runs/r1/model.zip", "--in", "/lake/prepared", "--out", "/scores/r1");
-        assertThat(score.output).contains("10000 inputs, 10000 scored");
+        assertThat(score.output()).contains("10000 inputs, 10000 scored");
         succeeds("EvaluateJob", "--predictions", "/scores/r1", "--labels", "/lake/prepared", "--out", "/reports/r1",
                 "--run", "/runs/r1");
 
@@ -114,8 +121,8 @@ class YarnClusterIT {
         TrainedModel model = TrainedModel.load(hdfs + "/runs/r1/model.zip");
         assertEquals(10, model.classNames().size());
         // far above chance (0.1) after 3 epochs on 2,000 images (0.51 measured; the local default reaches ~0.7 there)
-        Matcher accuracy = Pattern.compile("test_accuracy (0\\.\\d+)").matcher(train.output);
-        assertTrue(accuracy.find(), train.output);
+        Matcher accuracy = Pattern.compile("test_accuracy (0\\.\\d+)").matcher(train.output());
+        assertTrue(accuracy.find(), train.output());
         assertThat(Double.parseDouble(accuracy.group(1))).isGreaterThan(0.35);
     }
 
@@ -140,8 +147,8 @@ class YarnClusterIT {
             assertTrue(applicationMaster.destroyForcibly(), "kill -9 of the ApplicationMaster (the driver) mid-training");
         }
         assertTrue(driver.waitFor(900, TimeUnit.SECONDS), "spark-submit follows the application to its end");
-        Result result = new Result(driver.exitValue(), Files.readString(log));
-        assertEquals(0, result.code, result.output);
+        Result result = finish(driver, log, 0);
+        assertEquals(0, result.code(), result.output());
         ApplicationId id = ApplicationId.fromString(application);
         assertEquals(FinalApplicationStatus.SUCCEEDED, yarn.getApplicationReport(id).getFinalApplicationStatus());
         assertEquals(2, yarn.getApplicationAttempts(id).size(), "attempt 2 after the kill, no more");
@@ -163,7 +170,7 @@ class YarnClusterIT {
     void aUsageErrorEndsTheApplicationFailedInOneAttemptWithItsMessageAsDiagnostics() throws Exception {
         Set<ApplicationId> before = applications();
         Result failed = submit("TrainJob", concat(TRAINING, "--run", "/runs/never", "--epochs", "0"));
-        assertThat(failed.code).isNotZero();
+        assertThat(failed.code()).isNotZero();
         ApplicationId id = newApplication(before);
         ApplicationReport report = yarn.getApplicationReport(id);
         assertEquals(YarnApplicationState.FINISHED, report.getYarnApplicationState(), report.getDiagnostics());
@@ -180,14 +187,14 @@ class YarnClusterIT {
     private static Result succeeds(String job, String... args) throws Exception {
         Set<ApplicationId> before = applications();
         Result submitted = submit(job, args);
-        assertEquals(0, submitted.code, submitted.output);
+        assertEquals(0, submitted.code(), submitted.output());
         ApplicationId id = newApplication(before);
         String application = id.toString();
         ApplicationReport report = yarn.getApplicationReport(id);
         assertEquals(YarnApplicationState.FINISHED, report.getYarnApplicationState());
         assertEquals(FinalApplicationStatus.SUCCEEDED, report.getFinalApplicationStatus(), report.getDiagnostics());
         assertEquals(1, yarn.getApplicationAttempts(id).size(), "one attempt: " + id);
-        return new Result(submitted.code, submitted.output + containerLogs(application, 1));
+        return new Result(submitted.code(), submitted.output() + containerLogs(application, 1));
     }
 
     private static Set<ApplicationId> applications() throws Exception {
@@ -232,17 +239,10 @@ class YarnClusterIT {
         return FileSystem.get(hdfs, conf);
     }
 
-    private static String[] concat(List<String> settings, String... more) {
-        List<String> all = new ArrayList<>(settings);
-        all.addAll(List.of(more));
-        return all.toArray(new String[0]);
-    }
 
     private static Result submit(String job, String... args) throws Exception {
         Path log = Files.createTempFile(dir, job, ".log");
-        Process process = start(job, args, log);
-        assertTrue(process.waitFor(900, TimeUnit.SECONDS), job + " within 15 minutes");
-        return new Result(process.exitValue(), Files.readString(log));
+        return finish(start(job, args, log), log, 900);
     }
 
     private static Process start(String job, String[] args, Path log) throws IOException {
@@ -252,36 +252,10 @@ class YarnClusterIT {
                 "--conf", "spark.executor.memory=1500m", "--conf", "spark.executor.memoryOverhead=1g",
                 "--class", "org.emnistnet.jobs." + job, appJar()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()); // a pipe nobody reads would block a long-running client
-        builder.environment().put("HADOOP_CONF_DIR", confDir.toString());
-        return builder.start();
+        return ClusterProcesses.start(command, log, java.util.Map.of("HADOOP_CONF_DIR", confDir.toString()));
     }
 
-    private static String appJar() throws IOException {
-        try (var jars = Files.list(ROOT.resolve("jobs/target"))) {
-            return jars.filter(p -> p.getFileName().toString().startsWith("emnistnet-app-")).findFirst().orElseThrow().toString();
-        }
-    }
 
-    private static Result run(List<String> command, int seconds) throws Exception {
-        Process process = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(seconds, TimeUnit.SECONDS), String.join(" ", command));
-        return new Result(process.exitValue(), output);
-    }
 
-    private interface Condition {
-        boolean holds() throws Exception;
-    }
 
-    private static void waitFor(Condition condition, int seconds, String what) throws Exception {
-        for (int i = 0; i < seconds * 5 && !condition.holds(); i++) {
-            Thread.sleep(200);
-        }
-        assertTrue(condition.holds(), "waited " + seconds + " s for " + what);
-    }
-
-    private record Result(int code, String output) {
-    }
 }

@@ -10,7 +10,6 @@ import org.emnistnet.PreparedFashionMnist;
 import org.emnistnet.SparkTestSession;
 import org.emnistnet.artifact.EpochRecord;
 import org.emnistnet.artifact.RunDirectory;
-import org.emnistnet.artifact.Sidecars;
 import org.emnistnet.artifact.TrainingHistory;
 import org.emnistnet.model.TrainingRecipe;
 import org.junit.jupiter.api.Test;
@@ -23,6 +22,12 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.emnistnet.train.TrainingRuns.Killed;
+import static org.emnistnet.train.TrainingRuns.checkpoint;
+import static org.emnistnet.train.TrainingRuns.history;
+import static org.emnistnet.train.TrainingRuns.runDirectory;
+import static org.emnistnet.train.TrainingRuns.sidecar;
+import static org.emnistnet.train.TrainingRuns.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -34,40 +39,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("slow")
 class TrainingRunTest {
-    private static final TrainingOptions SHORT = new TrainingOptions(TrainingRecipe.reference().withEpochs(3), 2, 64, 5, 2000);
+    private static final TrainingOptions SHORT = TrainingRuns.SHORT;
+
     @TempDir
     Path tmp;
-
-    /** A run in tmp/NAME killed as it reports EPOCH (its checkpoint written, nothing after it): a driver that died. */
-    private Path runKilledAfterEpoch(String name, int epoch) {
-        Path run = tmp.resolve(name);
-        assertThrows(Killed.class, () -> train(run, false, line -> {
-            if (line.startsWith("epoch " + epoch + "/")) {
-                throw new Killed();
-            }
-        }));
-        return run;
-    }
-
-    private TrainingRun.Result train(Path run, boolean resume, java.util.function.Consumer<String> progress) {
-        return new TrainingRun(SparkTestSession.get()).train(PreparedFashionMnist.path(), runDirectory(run), SHORT, resume, progress);
-    }
-
-    private static RunDirectory runDirectory(Path run) {
-        return RunDirectory.at(run.toUri().toString());
-    }
-
-    private static Path checkpoint(Path run, int epoch) {
-        return Path.of(new CheckpointStore(runDirectory(run)).fileOf(epoch).toUri());
-    }
-
-    private static List<EpochRecord> history(Path run) {
-        return TrainingHistory.read(runDirectory(run).file(RunDirectory.HISTORY));
-    }
-
-    private static String sidecar(Path file) {
-        return Sidecars.readSidecar(new org.apache.hadoop.fs.Path(file.toUri()));
-    }
 
     @Test
     void learnsAndWritesCheckpointsHistoryCurvesAndTheModel() throws Exception {
@@ -203,93 +178,12 @@ class TrainingRunTest {
                 best.averagedIsBetter() ? served.emaTestAccuracy() : served.testAccuracy(), 1e-12);
     }
 
-    @Test
-    void aRunKilledAfterAnEpochResumesToTheSameHistory() throws Exception {
-        List<EpochRecord> uninterrupted = train(tmp.resolve("whole"), false, line -> { }).history();
 
-        Path run = runKilledAfterEpoch("killed", 2);
-        // a crash while epoch 3 was being checkpointed leaves a file without its .sha256 sidecar, and a crash in
-        // the middle of an epoch its staged minibatches
-        Files.writeString(checkpoint(run, 3), "half a zip");
-        Path staleStaging = Files.createDirectories(run.resolve("staging").resolve("epoch-3-killed"));
-        Files.writeString(staleStaging.resolve("part-00000-000000.bin"), "a staged minibatch");
-        assertEquals(2, history(run).size());
 
-        List<EpochRecord> resumed = train(run, true, line -> { }).history();
-        assertEquals(3, resumed.size());
-        assertFalse(Files.exists(run.resolve("staging")), "staged minibatches are cleaned up, stale ones too");
-        org.emnistnet.artifact.SameRun.assertSameHistory(uninterrupted, resumed);
-    }
 
-    @Test
-    void aDriverKilledBetweenACheckpointAndItsHistoryLineResumesFromTheEpochBoth() throws Exception {
-        Path run = runKilledAfterEpoch("run", 2);
-        // as if killed after epoch 2's checkpoint was complete but before its line reached history.json
-        List<EpochRecord> two = history(run);
-        org.emnistnet.artifact.AtomicFiles.writeJson(runDirectory(run).file(RunDirectory.HISTORY), two.subList(0, 1));
-        List<EpochRecord> resumed = train(run, true, line -> { }).history();
-        assertEquals(List.of(1, 2, 3), resumed.stream().map(EpochRecord::epoch).toList());
-    }
 
-    @Test
-    void aCheckpointWhoseSha256DoesNotMatchIsRefused() throws Exception {
-        Path run = runKilledAfterEpoch("run", 1);
-        Path checkpoint = checkpoint(run, 1);
-        byte[] bytes = Files.readAllBytes(checkpoint);
-        bytes[bytes.length / 2] ^= 0x55;
-        Files.write(checkpoint, bytes);
 
-        EmnistNetException error = assertThrows(EmnistNetException.class, () -> train(run, true, line -> { }));
-        assertThat(error.getMessage()).contains("epoch-01.zip").contains("SHA-256 mismatch").contains("train again into a new `run`");
-    }
 
-    @Test
-    void aTruncatedLatestCheckpointIsRefusedSayingHowToResumeFromTheOneBefore() throws Exception {
-        Path run = runKilledAfterEpoch("run", 2);
-        Path latest = checkpoint(run, 2);
-        byte[] whole = Files.readAllBytes(latest);
-        Files.write(latest, java.util.Arrays.copyOf(whole, whole.length / 3)); // a disk that filled up
-        EmnistNetException error = assertThrows(EmnistNetException.class, () -> train(run, true, line -> { }));
-        assertThat(error.getMessage()).contains("epoch-02.zip: SHA-256 mismatch")
-                .contains("to resume from epoch 1 instead (epoch 2 is trained again), move epoch-02.zip and epoch-02.zip.sha256 out of");
-
-        Path aside = Files.createDirectories(tmp.resolve("aside"));
-        Files.move(latest, aside.resolve("epoch-02.zip"));
-        Files.move(latest.resolveSibling("epoch-02.zip.sha256"), aside.resolve("epoch-02.zip.sha256"));
-        List<String> lines = new java.util.ArrayList<>();
-        List<EpochRecord> resumed = train(run, true, lines::add).history();
-        assertEquals(List.of(1, 2, 3), resumed.stream().map(EpochRecord::epoch).toList());
-    }
-
-    @Test
-    void aDamagedSidecarIsNamedAsTheFileThatIsWrong() throws Exception {
-        Path run = runKilledAfterEpoch("run", 1);
-        Path sidecar = checkpoint(run, 1).resolveSibling("epoch-01.zip.sha256");
-        Files.writeString(sidecar, "3f2a  epoch-01.zip\n"); // a sum cut short
-        EmnistNetException error = assertThrows(EmnistNetException.class, () -> train(run, true, line -> { }));
-        assertThat(error.getMessage()).contains("epoch-01.zip.sha256: damaged (expected '<64 hex digits>  epoch-01.zip', found '3f2a  epoch-01.zip')")
-                .doesNotContain("corrupt or modified");
-    }
-
-    @Test
-    void startingOverAnExistingRunNeedsResume() {
-        Path run = runKilledAfterEpoch("run", 1);
-        EmnistNetException error = assertThrows(EmnistNetException.class, () -> train(run, false, line -> { }));
-        assertThat(error.getMessage()).contains("already holds a training run").contains("pass `resume`");
-        assertFalse(Files.exists(run.resolve("model.zip")));
-    }
-
-    @Test
-    void aRunWhoseSettingsFileIsGoneIsNotResumedWithOtherSettings() throws Exception {
-        Path run = runKilledAfterEpoch("run", 1);
-        Files.delete(run.resolve("run.json"));
-        byte[] checkpoint = Files.readAllBytes(checkpoint(run, 1));
-
-        EmnistNetException error = assertThrows(EmnistNetException.class, () -> train(run, true, line -> { }));
-        assertThat(error.getMessage()).contains("run.json is missing").contains("`resume` cannot continue");
-        assertThat(Files.readAllBytes(checkpoint(run, 1))).as("its checkpoint untouched").isEqualTo(checkpoint);
-        assertFalse(Files.exists(run.resolve("run.json")), "no settings written over the run");
-    }
 
     @Test
     void labelsThatAreNoClassIndexAreRefusedBeforeTrainingNamingAnImage() {
@@ -309,9 +203,5 @@ class TrainingRunTest {
             assertThat(error.getMessage()).contains("mangled: labels must lie in 0..9").contains("has " + wrong);
             assertFalse(Files.exists(run.resolve("checkpoints")), "refused before the first epoch");
         }
-    }
-
-    /** Stands for the driver dying between two epochs. */
-    static final class Killed extends RuntimeException {
     }
 }
