@@ -4,11 +4,8 @@ import org.emnistnet.data.Split;
 import org.emnistnet.jobs.Options;
 import org.emnistnet.jobs.JobRunner;
 import org.emnistnet.jobs.SparkOptions;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
-import org.emnistnet.artifact.HadoopFiles;
 import org.emnistnet.artifact.RunDirectory;
-import org.emnistnet.artifact.Manifests;
 import org.emnistnet.train.EpochTests;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,12 +46,12 @@ public final class EpochTestJob implements Callable<Integer> {
     @Override
     public Integer call() {
         try (SparkSession session = spark.open("epoch-tests")) {
-            Split tested = Options.checkSplit(labels, split);
+            org.emnistnet.data.PreparedDataset labelData = org.emnistnet.data.PreparedDataset.at(labels);
+            Split tested = Options.checkSplit(labelData, split);
             RunDirectory runDirectory = RunDirectory.at(run);
             EpochTests.history(runDirectory); // a folder that is no run is named before Spark reads anything
-            int classes = Manifests.read(new Path(labels)).classNames().size();
-            List<EpochTests.EpochTest> tests = EpochTests.of(session, runDirectory,
-                    tested.of(session.read().parquet(HadoopFiles.literal(labels))), classes);
+            List<EpochTests.EpochTest> tests = EpochTests.of(session, runDirectory, labelData.split(session, tested),
+                    labelData.classes().size());
             for (EpochTests.EpochTest t : tests) {
                 System.out.printf("epoch-tests: epoch %2d  val %.4f  %s %.4f%s%n", t.epoch(), t.valAccuracy(), split,
                         t.testAccuracy(), t.emaTestAccuracy() == null ? ""

@@ -51,7 +51,7 @@ public final class AugmentPreviewJob implements Callable<Integer> {
     @Override
     public Integer call() {
         try (SparkSession session = spark.open("augment-preview")) {
-            Path file = AugmentationPreview.write(session, new Path(in), new Path(out), n,
+            Path file = AugmentationPreview.write(session, org.emnistnet.data.PreparedDataset.at(in), new Path(out), n,
                     new Augmentation(maxDegrees, noiseStd, seed), epoch);
             System.out.println("augment-preview: " + file);
         }

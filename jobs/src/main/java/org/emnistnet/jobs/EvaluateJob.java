@@ -72,19 +72,20 @@ public final class EvaluateJob implements Callable<Integer> {
         }
         try (SparkSession session = spark.open("evaluate")) {
             OutputPaths.checkApart("--out", out, predictions, labels, run, model);
-            Split labelled = Options.checkSplit(labels, split);
+            org.emnistnet.data.PreparedDataset labelData = org.emnistnet.data.PreparedDataset.at(labels);
+            Split labelled = Options.checkSplit(labelData, split);
             String scored = predictions;
             if (model != null) {
                 scored = HadoopFiles.qualified(out) + ".predictions";
                 TrainedModel trained = TrainedModel.load(model);
-                Options.checkClasses(labels, model, trained.classNames());
+                Options.checkClasses(labelData, model, trained.classNames());
                 BatchScorer scorer = new BatchScorer(session, trained, Defaults.TOP_K, Defaults.INFERENCE_BATCH).withEngine(forwardPass);
-                scorer.write(scorer.scoreImages(labelled.of(session.read().parquet(HadoopFiles.literal(labels)))),
+                scorer.write(scorer.scoreImages(labelData.split(session, labelled)),
                         new Path(scored), OutputFormat.parquet, overwrite, labels + " (split " + split + ")");
             }
             RunDirectory runDir = run != null ? RunDirectory.at(run)
                     : model != null ? new RunDirectory(HadoopFiles.qualified(model).getParent()) : null;
-            Metrics metrics = new EvaluationReport(session).write(scored, labels, labelled, out, runDir, overwrite);
+            Metrics metrics = new EvaluationReport(session).write(scored, labelData, labelled, out, runDir, overwrite);
             System.out.printf("evaluate: accuracy %.4f, top-%d %.4f, macro F1 %.4f on %d images -> %s%n", metrics.accuracy(),
                     metrics.topK(), metrics.topKAccuracy(), metrics.macroF1(), metrics.total(), out + "/report.html");
         }

@@ -44,8 +44,9 @@ public final class ExportPngJob implements Callable<Integer> {
     public Integer call() {
         try (SparkSession session = spark.open("export-png")) {
             OutputPaths.checkApart("--out", out, in);
-            Split exported = Options.checkSplit(in, split);
-            long count = PngExport.export(session, new Path(in), exported, new Path(out), n, overwrite);
+            org.emnistnet.data.PreparedDataset prepared = org.emnistnet.data.PreparedDataset.at(in);
+            Split exported = Options.checkSplit(prepared, split);
+            long count = PngExport.export(session, prepared, exported, new Path(out), n, overwrite);
             System.out.printf("export-png: %d images -> %s%n", count, out);
         }
         return 0;

@@ -1,8 +1,6 @@
 package org.emnistnet.jobs;
 
-import org.apache.hadoop.fs.Path;
 import org.emnistnet.UsageException;
-import org.emnistnet.artifact.Manifests;
 
 
 /** Checks of option values that picocli's types cannot express; a bad value is a usage error (exit 2). */
@@ -26,8 +24,8 @@ public final class Options {
     }
 
     /** The split, which must be one the prepared dataset's manifest lists (a typo would otherwise score nothing). */
-    public static org.emnistnet.data.Split checkSplit(String prepared, String split) {
-        java.util.Set<String> splits = Manifests.read(new Path(prepared)).rows().keySet();
+    public static org.emnistnet.data.Split checkSplit(org.emnistnet.data.PreparedDataset prepared, String split) {
+        java.util.Set<String> splits = prepared.manifest().rows().keySet();
         if (!splits.contains(split)) {
             throw new UsageException("--split '" + split + "': " + prepared + " has the splits " + splits);
         }
@@ -38,8 +36,8 @@ public final class Options {
      * The model's classes must be the prepared data's (a 26-class model on a 10-class split would score every image
      * as a letter, and evaluation would index past the data's classes): a data error, exit 1, naming both.
      */
-    static void checkClasses(String prepared, String model, java.util.List<String> modelClasses) {
-        java.util.List<String> dataClasses = Manifests.read(new Path(prepared)).classNames();
+    static void checkClasses(org.emnistnet.data.PreparedDataset prepared, String model, java.util.List<String> modelClasses) {
+        java.util.List<String> dataClasses = prepared.classes();
         if (!dataClasses.equals(modelClasses)) {
             throw new org.emnistnet.EmnistNetException(model + " was trained on the classes " + modelClasses + " but "
                     + prepared + " has the classes " + dataClasses + ": score it with a model of that dataset");

@@ -5,8 +5,6 @@ import org.emnistnet.score.OutputFormat;
 import org.emnistnet.data.Split;
 import org.emnistnet.artifact.OutputPaths;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.emnistnet.data.DataFiles;
 import org.emnistnet.artifact.Manifests;
@@ -85,21 +83,23 @@ public final class ScoreJob implements Callable<Integer> {
             Options.atLeast("--batch", batch, 1);
             Options.atLeast("--max-file-bytes", maxFileBytes, 1);
             TrainedModel trained = TrainedModel.load(model);
-            boolean prepared = DataFiles.exists(new Path(in, Manifests.FILE_NAME));
+            // a folder with a stage's manifest is a prepared dataset (or refused naming the stage it is); else image files
+            org.emnistnet.data.PreparedDataset prepared = DataFiles.exists(new Path(in, Manifests.FILE_NAME))
+                    ? org.emnistnet.data.PreparedDataset.at(in) : null;
             Split splitToScore = null;
-            if (prepared) {
-                splitToScore = Options.checkSplit(in, split);
-                Options.checkClasses(in, model, trained.classNames());
+            if (prepared != null) {
+                splitToScore = Options.checkSplit(prepared, split);
+                Options.checkClasses(prepared, model, trained.classNames());
             }
             // more than the model's classes would only add empty columns
             BatchScorer scorer = new BatchScorer(session, trained, Math.min(topK, trained.classNames().size()), batch)
                     .withEngine(forwardPass)
                     .withProgress(line -> System.out.println("score: " + line), java.time.Duration.ofSeconds(10));
-            ScoringResult predictions = prepared
-                    ? scorer.scoreSplit(in, splitToScore)
+            ScoringResult predictions = prepared != null
+                    ? scorer.scoreSplit(prepared, splitToScore)
                     : scorer.scoreFiles(in, maxFileBytes, followLinks);
             org.emnistnet.artifact.ScoringSummary summary = scorer.write(predictions, new Path(out), format, overwrite,
-                    prepared ? in + " (split " + split + ")" : in);
+                    prepared != null ? in + " (split " + split + ")" : in);
             System.out.printf("score: %s inputs, %s scored, %s failed %s -> %s%n", summary.inputs(),
                     summary.scored(), summary.failed(), summary.failedByReason(), out);
         }

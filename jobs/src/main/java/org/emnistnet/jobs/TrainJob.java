@@ -113,7 +113,7 @@ public final class TrainJob implements Callable<Integer> {
             if (resume) {
                 ResumeCheck.requireSameSettings(runDirectory, options, givenOptions());
             }
-            TrainingRun.Result result = new TrainingRun(session).train(in, runDirectory, options, resume, staging,
+            TrainingRun.Result result = new TrainingRun(session).train(org.emnistnet.data.PreparedDataset.at(in), runDirectory, options, resume, staging,
                     line -> System.out.println("train: " + Flags.inFlags(line)));
             System.out.printf("train: best epoch %d, val_accuracy %.4f, test_accuracy %.4f -> %s (sha256 %s)%n",
                     result.bestEpoch(), result.valAccuracy(), result.testAccuracy(), HadoopFiles.display(runDirectory.model()), result.modelSha256());

@@ -1,5 +1,6 @@
 package org.emnistnet.eval;
 
+import org.emnistnet.data.PreparedDataset;
 import org.emnistnet.picture.Pictures;
 
 import org.emnistnet.data.Split;
@@ -48,13 +49,20 @@ public final class EvaluationReport {
      */
     public Metrics write(String predictionsPath, String preparedPath, Split split, String reportDirectory,
                          RunDirectory runDirectory, boolean overwrite) {
+        return write(predictionsPath, PreparedDataset.at(preparedPath), split, reportDirectory, runDirectory, overwrite);
+    }
+
+    /** {@link #write(String, String, Split, String, RunDirectory, boolean)} with the labels' dataset already opened. */
+    public Metrics write(String predictionsPath, PreparedDataset labels, Split split, String reportDirectory,
+                         RunDirectory runDirectory, boolean overwrite) {
         Path report = HadoopFiles.qualified(reportDirectory);
         AtomicOutputDirectory.checkWritable(report, overwrite);
-        StageManifest labelsManifest = Manifests.read(new Path(preparedPath));
+        String preparedPath = labels.toString();
+        StageManifest labelsManifest = labels.manifest();
         List<String> classNames = labelsManifest.classNames();
         ScoringSummary summary = Manifests.readNamed(new Path(predictionsPath), ScoringSummary.FILE_NAME, ScoringSummary.class);
         Dataset<Row> predictions = spark.read().parquet(HadoopFiles.literal(predictionsPath));
-        Dataset<Row> labelled = split.of(spark.read().parquet(HadoopFiles.literal(preparedPath)));
+        Dataset<Row> labelled = labels.split(spark, split);
         int topK = predictions.select(org.apache.spark.sql.functions.max(org.apache.spark.sql.functions.size(col("top_k")))).first().getInt(0);
         Evaluation.Outcome outcome = Evaluation.evaluate(predictions, labelled, classNames, Math.max(1, topK));
         if (outcome.metrics().total() == 0) {
@@ -67,7 +75,7 @@ public final class EvaluationReport {
         provenance.put("predictions", predictionsPath);
         provenance.put("model_sha256", summary.modelSha256());
         provenance.put("labels", preparedPath + " (split " + split + ")");
-        provenance.put("labels_manifest_sha256", Manifests.sha256(new Path(preparedPath)));
+        provenance.put("labels_manifest_sha256", labels.manifestSha256());
         provenance.put("dataset", labelsManifest.dataset());
         provenance.put("dataset_input_sha256", labelsManifest.inputSha256());
         List<EpochRecord> history = List.of();

@@ -3,7 +3,6 @@ package org.emnistnet.picture;
 import org.emnistnet.transform.Augmentation;
 
 import org.emnistnet.data.Split;
-import org.emnistnet.artifact.HadoopFiles;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -35,8 +34,9 @@ public final class AugmentationPreview {
     }
 
     /** Writes {@code preview.png} for the first {@code n} training images (by id) into {@code outDir}. */
-    public static Path write(SparkSession spark, Path prepared, Path outDir, int n, Augmentation augmentation, int epoch) {
-        BufferedImage grid = render(spark.read().parquet(HadoopFiles.literal(prepared.toString())), n, augmentation, epoch);
+    public static Path write(SparkSession spark, org.emnistnet.data.PreparedDataset prepared, Path outDir, int n,
+                             Augmentation augmentation, int epoch) {
+        BufferedImage grid = render(prepared.rows(spark), n, augmentation, epoch);
         Path file = new Path(outDir, "preview.png");
         try (FSDataOutputStream out = DataFiles.fileSystem(file).create(file, true)) {
             ImageIO.write(grid, "png", out);

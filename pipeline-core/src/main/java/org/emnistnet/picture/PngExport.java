@@ -6,11 +6,9 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.emnistnet.artifact.HadoopFiles;
 import org.emnistnet.artifact.AtomicOutputDirectory;
 import org.emnistnet.data.DataFiles;
 import org.emnistnet.data.ImageSchema;
-import org.emnistnet.artifact.Manifests;
 import org.emnistnet.artifact.Sha256;
 
 import javax.imageio.ImageIO;
@@ -27,10 +25,9 @@ public final class PngExport {
     }
 
     /** Writes at most {@code limit} images (0 = all) of {@code split}; returns how many. */
-    public static long export(SparkSession spark, Path prepared, Split split, Path out, int limit, boolean overwrite) {
-        Manifests.checkStage(prepared, org.emnistnet.artifact.Stage.PREPARE);
-        Dataset<Row> rows = spark.read().parquet(HadoopFiles.literal(prepared.toString()))
-                .where(split.column()).orderBy(ImageSchema.ID);
+    public static long export(SparkSession spark, org.emnistnet.data.PreparedDataset prepared, Split split, Path out, int limit,
+                              boolean overwrite) {
+        Dataset<Row> rows = prepared.split(spark, split).orderBy(ImageSchema.ID);
         Dataset<Row> chosen = (limit > 0 ? rows.limit(limit) : rows).select(ImageSchema.ID, ImageSchema.PIXELS);
         long[] count = {0};
         AtomicOutputDirectory.write(out, overwrite, temporary -> {

@@ -11,6 +11,7 @@ import org.emnistnet.artifact.OutputPaths;
 import org.emnistnet.artifact.RunDirectory;
 import org.emnistnet.data.DatasetDescriptor;
 import org.emnistnet.data.IdxIngest;
+import org.emnistnet.data.PreparedDataset;
 import org.emnistnet.eval.EvaluationReport;
 import org.emnistnet.eval.Metrics;
 import org.emnistnet.model.TrainedModel;
@@ -66,15 +67,16 @@ public final class Pipeline {
         if (overwrite && org.emnistnet.data.DataFiles.exists(run.root())) {
             AtomicFiles.delete(run.root());
         }
-        TrainingRun.Result trained = new TrainingRun(spark).train(prepared.toString(), run, training, false,
+        PreparedDataset preparedData = PreparedDataset.at(prepared.toString());
+        TrainingRun.Result trained = new TrainingRun(spark).train(preparedData, run, training, false, null,
                 line -> progress.accept("train: " + line));
         progress.accept(String.format("train: best epoch %d, val_accuracy %.4f, test_accuracy %.4f",
                 trained.bestEpoch(), trained.valAccuracy(), trained.testAccuracy()));
         BatchScorer scorer = new BatchScorer(spark, TrainedModel.load(run.model()), Defaults.TOP_K, Defaults.INFERENCE_BATCH);
-        step("score", () -> (scorer.write(scorer.scoreSplit(prepared.toString(), Split.TEST), scores, OutputFormat.parquet,
-                overwrite, prepared + " (split " + Split.TEST + ")").line()));
+        step("score", () -> (scorer.write(scorer.scoreSplit(preparedData, Split.TEST), scores, OutputFormat.parquet,
+                overwrite, preparedData + " (split " + Split.TEST + ")").line()));
         Path report = layout.report();
-        Metrics metrics = new EvaluationReport(spark).write(scores.toString(), prepared.toString(), Split.TEST,
+        Metrics metrics = new EvaluationReport(spark).write(scores.toString(), preparedData, Split.TEST,
                 report.toString(), run, overwrite);
         progress.accept(String.format("evaluate: accuracy %.4f, macro F1 %.4f on %d test images", metrics.accuracy(),
                 metrics.macroF1(), metrics.total()));

@@ -93,9 +93,14 @@ public final class BatchScorer {
      * the scores name exactly the data they came from.
      */
     public ScoringResult scoreSplit(String prepared, Split split) {
+        return scoreSplit(org.emnistnet.data.PreparedDataset.at(prepared), split);
+    }
+
+    /** {@link #scoreSplit(String, Split)} of a prepared dataset already opened. */
+    public ScoringResult scoreSplit(org.emnistnet.data.PreparedDataset prepared, Split split) {
         ScoringResult scored;
         try {
-            scored = scoreImages(split.of(spark.read().parquet(HadoopFiles.literal(prepared))));
+            scored = scoreImages(prepared.split(spark, split));
         } catch (Exception e) { // Spark's AnalysisException is checked in Scala's eyes only
             if (e instanceof org.apache.spark.sql.AnalysisException analysis) {
                 throw new EmnistNetException(prepared + ": not a prepared dataset with the columns scoring reads ("
@@ -104,7 +109,7 @@ public final class BatchScorer {
             }
             throw e;
         }
-        return new ScoringResult(scored.predictions(), ScoringSummary.Input.split(Manifests.sha256(new Path(prepared)), split.id()),
+        return new ScoringResult(scored.predictions(), ScoringSummary.Input.split(prepared.manifestSha256(), split.id()),
                 scored.inputCount(), scored.scored());
     }
 

@@ -7,7 +7,6 @@ import org.emnistnet.train.paramavg.TrainerSettings;
 import org.emnistnet.train.paramavg.DistributedTrainer;
 import org.emnistnet.train.paramavg.ParameterAveragingTrainer;
 import org.emnistnet.data.Split;
-import org.emnistnet.artifact.HadoopFiles;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -18,11 +17,9 @@ import org.emnistnet.artifact.ApplicationAttempt;
 import org.emnistnet.artifact.EpochRecord;
 import org.emnistnet.artifact.RunDirectory;
 import org.emnistnet.artifact.RunLock;
-import org.emnistnet.artifact.StageManifest;
 import org.emnistnet.artifact.TrainingHistory;
 import org.emnistnet.data.ImageSchema;
 import org.emnistnet.data.LabelRange;
-import org.emnistnet.artifact.Manifests;
 import org.emnistnet.runtime.ComputeBackend;
 import org.emnistnet.model.EmnistNet;
 import org.emnistnet.model.OneCycleSchedule;
@@ -33,7 +30,6 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.Map;
 import java.util.function.Consumer;
 
 import static org.apache.spark.sql.functions.col;
@@ -72,11 +68,15 @@ public final class TrainingRun {
     /** @param staging a directory every executor can read, for the epochs' minibatches, or null to choose one */
     public Result train(String prepared, RunDirectory run, TrainingOptions requested, boolean resume, String staging,
                         Consumer<String> progress) {
-        org.apache.hadoop.fs.Path preparedPath = new org.apache.hadoop.fs.Path(prepared);
-        StageManifest manifest = Manifests.readOfStage(preparedPath, org.emnistnet.artifact.Stage.PREPARE);
-        Dataset<Row> all = spark.read().parquet(HadoopFiles.literal(prepared));
-        TrainingData data = new TrainingData(prepared, manifest.classNames(), manifest,
-                Manifests.sha256(preparedPath), Split.TRAIN.of(all), Split.VAL.of(all), Split.TEST.of(all));
+        return train(org.emnistnet.data.PreparedDataset.at(prepared), run, requested, resume, staging, progress);
+    }
+
+    /** {@link #train(String, RunDirectory, TrainingOptions, boolean, String, Consumer)} of a prepared dataset already opened. */
+    public Result train(org.emnistnet.data.PreparedDataset prepared, RunDirectory run, TrainingOptions requested, boolean resume,
+                        String staging, Consumer<String> progress) {
+        Dataset<Row> all = prepared.rows(spark);
+        TrainingData data = new TrainingData(prepared.toString(), prepared.classes(), prepared.manifest(),
+                prepared.manifestSha256(), Split.TRAIN.of(all), Split.VAL.of(all), Split.TEST.of(all));
         return train(data, run, requested, resume, staging, progress);
     }
 

@@ -55,12 +55,13 @@ public final class Preparation {
             throw new InvalidDataException(org.emnistnet.Parameter.VAL_FRACTION + " must be in [0, 1), got " + valFraction);
         }
         long started = System.nanoTime();
-        StageManifest input = Manifests.readOfStage(raw, org.emnistnet.artifact.Stage.INGEST);
+        org.emnistnet.data.RawDataset rawDataset = org.emnistnet.data.RawDataset.at(raw.toString());
+        StageManifest input = rawDataset.manifest();
         AtomicOutputDirectory.checkWritable(output, overwrite);
         List<String> classNames = input.classNames();
         boolean transposed = Boolean.TRUE.equals(input.transposed());
 
-        Dataset<Row> images = spark.read().parquet(HadoopFiles.literal(raw.toString()));
+        Dataset<Row> images = rawDataset.rows(spark);
         OrientationFix orientation = OrientationFix.forDataset(transposed);
         orientation.transformSchema(images.schema());
         rejectUnusableRows(images, raw, classNames.size());
@@ -70,7 +71,7 @@ public final class Preparation {
         StageManifest[] manifest = new StageManifest[1];
         AtomicOutputDirectory.write(output, overwrite, temporary -> {
             prepared.write().partitionBy(ImageSchema.SPLIT).parquet(temporary.toString());
-            manifest[0] = manifestOf(temporary, input, raw, transposed, valFraction, seed, started);
+            manifest[0] = manifestOf(temporary, input, raw, rawDataset.manifestSha256(), transposed, valFraction, seed, started);
             Manifests.write(temporary, manifest[0]);
         });
         LOG.info("prepared {} into {}", manifest[0].rows(), output);
@@ -99,8 +100,8 @@ public final class Preparation {
         }
     }
 
-    private StageManifest manifestOf(Path written, StageManifest input, Path raw, boolean transposed, double valFraction,
-                                     long seed, long started) {
+    private StageManifest manifestOf(Path written, StageManifest input, Path raw, String rawManifestSha256, boolean transposed,
+                                     double valFraction, long seed, long started) {
         Map<String, Long> rows = new LinkedHashMap<>();
         Map<String, Map<String, Long>> classCounts = new LinkedHashMap<>();
         for (Row row : spark.read().parquet(HadoopFiles.literal(written.toString())).groupBy(ImageSchema.SPLIT, ImageSchema.LABEL).count()
@@ -109,7 +110,7 @@ public final class Preparation {
             rows.merge(split, row.getLong(2), Long::sum);
             classCounts.computeIfAbsent(split, s -> new LinkedHashMap<>()).put(input.classNames().get(row.getInt(1)), row.getLong(2));
         }
-        return StageManifest.prepare(input, raw.toString(), Manifests.sha256(raw), rows, classCounts,
+        return StageManifest.prepare(input, raw.toString(), rawManifestSha256, rows, classCounts,
                 new StageManifest.PrepareParameters(valFraction, seed, transposed),
                 (System.nanoTime() - started) / 1e9, BuildInfo.versions());
     }

@@ -1,5 +1,7 @@
 package org.emnistnet.picture;
 
+import org.emnistnet.data.PreparedDataset;
+import org.emnistnet.data.Split;
 
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.RowFactory;
@@ -42,10 +44,12 @@ class PngExportTest {
                         RowFactory.create("test-000002", "test", 0, new byte[784]),
                         RowFactory.create("test-000003", "train", 0, new byte[784])), ImageSchema.RAW)
                 .write().partitionBy(ImageSchema.SPLIT).parquet(prepared.toString());
-        Files.writeString(prepared.resolve("_manifest.json"), "{\"stage\": \"prepare\"}");
+        Files.writeString(prepared.resolve("_manifest.json"), "{\"stage\": \"prepare\", \"dataset\": \"tiny\","
+                + " \"rows\": {\"test\": 2, \"train\": 1}, \"class_names\": [\"a\", \"b\"]}");
         java.nio.file.Path out = tmp.resolve("data/pngs");
+        PreparedDataset data = PreparedDataset.at(prepared.toString());
 
-        assertEquals(2, PngExport.export(spark, new Path(prepared.toString()), org.emnistnet.data.Split.TEST, new Path(out.toString()), 0, false));
+        assertEquals(2, PngExport.export(spark, data, Split.TEST, new Path(out.toString()), 0, false));
         try (Stream<java.nio.file.Path> files = Files.list(out)) {
             assertThat(files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".png")))
                     .hasSize(2).contains("test-000002.png");
@@ -53,7 +57,7 @@ class PngExportTest {
         assertFalse(Files.exists(tmp.resolve("escape.png")));
         assertFalse(Files.exists(tmp.resolve("data/escape.png")));
         assertThrows(EmnistNetException.class,
-                () -> PngExport.export(spark, new Path(prepared.toString()), org.emnistnet.data.Split.TEST, new Path(out.toString()), 0, false));
+                () -> PngExport.export(spark, data, Split.TEST, new Path(out.toString()), 0, false));
         assertThat(out.resolve("test-000002.png")).exists();
     }
 }
