@@ -3,17 +3,12 @@ package org.emnistnet.score;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.emnistnet.PreparedFashionMnist;
-import org.emnistnet.SparkTestSession;
 import org.emnistnet.TaskKiller;
 import org.emnistnet.TinyModel;
 import org.emnistnet.data.ImageSchema;
-import org.emnistnet.model.TrainedModel;
 import org.emnistnet.picture.AugmentationPreview;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
 import java.nio.file.Files;
@@ -27,21 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 /** Batch scoring on a real local Spark with a real (untrained) EMNISTNet. */
-class BatchScorerTest {
-    private final SparkSession spark = SparkTestSession.get();
-    @TempDir
-    java.nio.file.Path tmp;
-    private TrainedModel model;
-    private Dataset<Row> testRows;
-    private ScoringFixture fixture;
-
-    @BeforeEach
-    void saveAModel() throws Exception {
-        fixture = new ScoringFixture(tmp);
-        model = fixture.model;
-        testRows = fixture.testRows;
-    }
-
+class BatchScorerTest extends ScoringFixture {
     @Test
     void scoringASplitGivesOneRowPerImageAndTheInProcessPredictions() {
         List<Row> predictions = new BatchScorer(spark, model, 3, 64).scoreImages(testRows.repartition(3)).predictions().collectAsList();
@@ -49,7 +30,7 @@ class BatchScorerTest {
         Map<String, byte[]> pixels = new HashMap<>();
         testRows.collectAsList().forEach(r -> pixels.put(r.getAs(ImageSchema.ID), r.getAs(ImageSchema.PIXELS)));
         for (Row p : predictions) {
-            int expected = fixture.inProcessPrediction(pixels.get(p.<String>getAs("id")));
+            int expected = inProcessPrediction(pixels.get(p.<String>getAs("id")));
             assertEquals(expected, (int) p.getAs(PredictionSchema.LABEL_INDEX), p.<String>getAs("id"));
             assertEquals(TinyModel.FASHION.get(expected), p.getAs(PredictionSchema.PREDICTION));
             assertEquals(3, p.getList(p.fieldIndex(PredictionSchema.TOP_K)).size());

@@ -5,14 +5,9 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.emnistnet.SparkTestSession;
 import org.emnistnet.data.ImageSchema;
-import org.emnistnet.model.TrainedModel;
 import org.emnistnet.picture.AugmentationPreview;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
 import java.awt.Color;
@@ -28,21 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Scoring a folder of image files: every file gets a row, a prediction or the reason it has none. */
-class FolderScoringTest {
-    private final SparkSession spark = SparkTestSession.get();
-    @TempDir
-    java.nio.file.Path tmp;
-    private TrainedModel model;
-    private Dataset<Row> testRows;
-    private ScoringFixture fixture;
-
-    @BeforeEach
-    void saveAModel() throws Exception {
-        fixture = new ScoringFixture(tmp);
-        model = fixture.model;
-        testRows = fixture.testRows;
-    }
-
+class FolderScoringTest extends ScoringFixture {
     @Test
     void aFolderOfMixedFilesScoresEveryImageAndNamesTheReasonForEveryOther() throws Exception {
         java.nio.file.Path images = Files.createDirectories(tmp.resolve("images/nested/deeper"));
@@ -81,7 +62,7 @@ class FolderScoringTest {
         Dataset<Row> written = spark.read().parquet(tmp.resolve("out").toString());
         assertEquals(8, written.count());
         Row exact = written.where(col("path").endsWith("/exact.png")).first();
-        assertEquals(fixture.inProcessPrediction(pixels), (int) exact.getAs(PredictionSchema.LABEL_INDEX),
+        assertEquals(inProcessPrediction(pixels), (int) exact.getAs(PredictionSchema.LABEL_INDEX),
                 "the PNG of a dataset image scores as its Parquet row");
         assertThat(written.where(col("error").isNotNull().and(col("prediction").isNotNull())).count()).isZero();
         Row empty = written.where(col("path").endsWith("/empty.png")).first();

@@ -2,12 +2,15 @@ package org.emnistnet.score;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.emnistnet.PreparedFashionMnist;
 import org.emnistnet.SparkTestSession;
 import org.emnistnet.TinyModel;
 import org.emnistnet.data.ImageSchema;
 import org.emnistnet.model.TrainedModel;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -15,16 +18,23 @@ import java.nio.file.Path;
 
 import static org.apache.spark.sql.functions.col;
 
-/** A real (untrained) EMNISTNet saved as a model, 300 real test images, and the network's own answer for one image. */
-final class ScoringFixture {
-    final MultiLayerNetwork network;
-    final TrainedModel model;
-    final Dataset<Row> testRows;
+/**
+ * What the scoring tests start from: a real local Spark, a real (untrained) EMNISTNet saved as a model in the test's
+ * folder, 300 real test images, and the network's own answer for one image.
+ */
+abstract class ScoringFixture {
+    final SparkSession spark = SparkTestSession.get();
+    @TempDir
+    Path tmp;
+    MultiLayerNetwork network;
+    TrainedModel model;
+    Dataset<Row> testRows;
 
-    ScoringFixture(Path dir) throws Exception {
+    @BeforeEach
+    void saveAModel() throws Exception {
         network = TinyModel.network();
-        model = TrainedModel.load(TinyModel.save(network, dir.resolve("run")).toString());
-        testRows = SparkTestSession.get().read().parquet(PreparedFashionMnist.path())
+        model = TrainedModel.load(TinyModel.save(network, tmp.resolve("run")).toString());
+        testRows = spark.read().parquet(PreparedFashionMnist.path())
                 .where(col(ImageSchema.SPLIT).equalTo("test")).orderBy(ImageSchema.ID).limit(300);
     }
 
