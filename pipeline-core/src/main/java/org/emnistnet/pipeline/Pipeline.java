@@ -9,6 +9,7 @@ import org.emnistnet.artifact.AtomicFiles;
 import org.emnistnet.artifact.HadoopFiles;
 import org.emnistnet.artifact.OutputPaths;
 import org.emnistnet.artifact.RunDirectory;
+import org.emnistnet.artifact.Stage;
 import org.emnistnet.data.DatasetDescriptor;
 import org.emnistnet.data.IdxIngest;
 import org.emnistnet.data.PreparedDataset;
@@ -61,9 +62,9 @@ public final class Pipeline {
         if (overwrite) {
             checkReplaceable(run);
         }
-        step("ingest", () -> new IdxIngest(spark).ingest(dataset,
+        step(Stage.INGEST.id(), () -> new IdxIngest(spark).ingest(dataset,
                 new Path(dataDir != null ? dataDir : dataset.defaultDataDir()), raw, overwrite, false).rows());
-        step("prepare", () -> new Preparation(spark).prepare(raw, prepared, Defaults.VAL_FRACTION, Defaults.SPLIT_SEED, overwrite).rows());
+        step(Stage.PREPARE.id(), () -> new Preparation(spark).prepare(raw, prepared, Defaults.VAL_FRACTION, Defaults.SPLIT_SEED, overwrite).rows());
         if (overwrite && org.emnistnet.data.DataFiles.exists(run.root())) {
             AtomicFiles.delete(run.root());
         }
