@@ -96,6 +96,8 @@ class HdfsPipelineTest {
         JobOutput.Run evaluate = job(new EvaluateJob(), "--predictions", HDFS.url("/scores/test"), "--labels", prepared,
                 "--out", report, "--run", run);
         assertEquals(0, evaluate.code(), evaluate.err());
+        // 2 epochs of 1,500 images: it learns (chance is 0.1)
+        assertThat(JobOutput.accuracyIn(evaluate.out())).as("accuracy on the 10,000 test images").isGreaterThan(0.2);
         for (String file : List.of("metrics.json", "confusion.png", "worst_errors.png", "curves.png", "report.html")) {
             assertTrue(isFile(report + "/" + file), file + " of the report on HDFS");
         }

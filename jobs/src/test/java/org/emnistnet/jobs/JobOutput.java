@@ -14,6 +14,19 @@ public final class JobOutput {
     public record Run(int code, String out, String err) {
     }
 
+    /**
+     * The accuracy a job printed: {@code evaluate: accuracy 0.7012, ...} (evaluate, pipeline) or {@code test_accuracy
+     * 0.7012} (train).
+     */
+    public static double accuracyIn(String output) {
+        java.util.regex.Matcher accuracy = java.util.regex.Pattern.compile("(?:evaluate: accuracy|test_accuracy) (\\d\\.\\d+)")
+                .matcher(output);
+        if (!accuracy.find()) {
+            throw new AssertionError("no accuracy in: " + output);
+        }
+        return Double.parseDouble(accuracy.group(1));
+    }
+
     /** {@code job}'s exit code and its stdout and stderr (the JVM's streams are restored afterwards). */
     public static Run capture(Object job, String... args) {
         PrintStream originalOut = System.out;
