@@ -7,7 +7,6 @@ import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import org.emnistnet.artifact.Json;
 
 import java.io.Serializable;
 import java.util.Arrays;
@@ -162,7 +161,11 @@ public record TrainingRecipe(@JsonProperty("epochs") int epochs,
 
     @Override
     public String toString() {
-        return "TrainingRecipe" + Json.write(this).replaceAll("\\s+", " ");
+        return "TrainingRecipe[epochs=" + epochs + ", batchSize=" + batchSize + ", maxLearningRate=" + maxLearningRate
+                + ", weightDecay=" + weightDecay + ", warmupFraction=" + warmupFraction + ", divFactor=" + divFactor
+                + ", finalDivFactor=" + finalDivFactor + ", labelSmoothing=" + labelSmoothing + ", dropout="
+                + Arrays.toString(dropout) + ", rotationDegrees=" + rotationDegrees + ", noiseStd=" + noiseStd + ", seed=" + seed
+                + ", emaDecay=" + emaDecay + "]";
     }
 
     @Override
