@@ -46,4 +46,10 @@ public record PipelineLayout(Path root) {
     public Path report() {
         return new Path(root, "report");
     }
+
+    /** The working directory as a person reads it: a local path without {@code file:}, others as their URI. */
+    @Override
+    public String toString() {
+        return HadoopFiles.display(root);
+    }
 }
