@@ -33,22 +33,31 @@ public final class Manifests {
         return readNamed(directory, FILE_NAME, StageManifest.class);
     }
 
+    /** A stage's manifest and the SHA-256 of its file, from one read of its bytes. */
+    public record Checked(StageManifest manifest, String sha256) {
+    }
+
     /**
      * The manifest of {@code directory}, which must be the output of {@code stage}: given
      * another stage's output, a job would re-split prepared data or train on unoriented images without a word.
      */
     public static StageManifest readOfStage(Path directory, org.emnistnet.artifact.Stage stage) {
-        checkStage(directory, stage);
-        return read(directory);
+        return readChecked(directory, stage).manifest();
     }
 
-    /** Only that {@code directory} is {@code stage}'s output, whatever else its manifest holds: the useful error first. */
-    public static void checkStage(Path directory, org.emnistnet.artifact.Stage stage) {
-        String actual = readNamed(directory, FILE_NAME, com.fasterxml.jackson.databind.JsonNode.class).path("stage").asText(null);
+    /**
+     * {@link #readOfStage}, with the file's SHA-256 from the same bytes. The stage is checked before the rest of
+     * the manifest is parsed: the useful error first, whatever else the manifest holds.
+     */
+    public static Checked readChecked(Path directory, org.emnistnet.artifact.Stage stage) {
+        byte[] bytes = readNamed(directory, FILE_NAME, byte[].class);
+        Path file = new Path(directory, FILE_NAME);
+        String actual = parse(file, bytes, com.fasterxml.jackson.databind.JsonNode.class).path("stage").asText(null);
         if (!stage.id().equals(actual)) {
             throw new InvalidDataException(directory + ": is the output of " + (actual == null ? "no known stage" : "'" + actual + "'")
                     + " (" + FILE_NAME + " says stage " + actual + "), expected the output of '" + stage + "'");
         }
+        return new Checked(parse(file, bytes, StageManifest.class), Sha256.of(bytes));
     }
 
     /** {@code directory/name} read as {@code type}: a missing file, a field missing or of the wrong type is named. */
@@ -57,10 +66,18 @@ public final class Manifests {
         if (!HadoopFiles.exists(file)) {
             throw new InvalidDataException(directory + ": no " + name + " (is this the complete output of an earlier stage?)");
         }
+        byte[] bytes;
         try (InputStream in = HadoopFiles.open(file)) {
-            return AtomicFiles.parseJson(file.toString(), in.readAllBytes(), type);
+            bytes = in.readAllBytes();
         } catch (IOException e) {
             throw new InvalidDataException(file + ": cannot be read: " + e.getMessage(), e);
+        }
+        return type == byte[].class ? type.cast(bytes) : parse(file, bytes, type);
+    }
+
+    private static <T> T parse(Path file, byte[] bytes, Class<T> type) {
+        try {
+            return AtomicFiles.parseJson(file.toString(), bytes, type);
         } catch (org.emnistnet.EmnistNetException e) {
             throw new InvalidDataException(e.getMessage(), e);
         }

@@ -1,20 +1,14 @@
 package org.emnistnet.data;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.emnistnet.InvalidDataException;
-import org.emnistnet.artifact.AtomicFiles;
 import org.emnistnet.artifact.HadoopFiles;
 import org.emnistnet.artifact.Manifests;
-import org.emnistnet.artifact.Sha256;
 import org.emnistnet.artifact.Stage;
 import org.emnistnet.artifact.StageManifest;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.List;
 
 /**
@@ -30,32 +24,9 @@ public abstract sealed class StageDataset permits RawDataset, PreparedDataset {
 
     StageDataset(String userPath, Stage stage) {
         path = HadoopFiles.qualified(userPath);
-        Path file = new Path(path, Manifests.FILE_NAME);
-        if (!HadoopFiles.exists(file)) {
-            throw new InvalidDataException(userPath + ": no " + Manifests.FILE_NAME
-                    + " (is this the complete output of an earlier stage?)");
-        }
-        byte[] bytes;
-        try (InputStream in = HadoopFiles.open(file)) {
-            bytes = in.readAllBytes();
-        } catch (IOException e) {
-            throw new InvalidDataException(file + ": cannot be read: " + e.getMessage(), e);
-        }
-        String actual = parse(file, bytes, JsonNode.class).path("stage").asText(null);
-        if (!stage.id().equals(actual)) {
-            throw new InvalidDataException(userPath + ": is the output of " + (actual == null ? "no known stage" : "'" + actual + "'")
-                    + " (" + Manifests.FILE_NAME + " says stage " + actual + "), expected the output of '" + stage + "'");
-        }
-        manifest = parse(file, bytes, StageManifest.class);
-        manifestSha256 = Sha256.of(bytes);
-    }
-
-    private static <T> T parse(Path file, byte[] bytes, Class<T> type) {
-        try {
-            return AtomicFiles.parseJson(file.toString(), bytes, type);
-        } catch (org.emnistnet.EmnistNetException e) {
-            throw new InvalidDataException(e.getMessage(), e);
-        }
+        Manifests.Checked checked = Manifests.readChecked(new Path(userPath), stage); // errors name the path as given
+        manifest = checked.manifest();
+        manifestSha256 = checked.sha256();
     }
 
     public Path path() {
