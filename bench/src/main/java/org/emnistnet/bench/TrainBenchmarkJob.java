@@ -15,6 +15,7 @@ import org.emnistnet.model.TrainingRecipe;
 import org.emnistnet.train.paramavg.DistributedTrainer;
 import org.emnistnet.train.paramavg.EpochFit;
 import org.emnistnet.train.paramavg.ParameterAveragingTrainer;
+import org.emnistnet.runtime.ComputeThreads;
 import org.emnistnet.train.paramavg.ReplicaFit;
 import org.emnistnet.train.paramavg.TrainerSettings;
 import org.nd4j.linalg.dataset.DataSet;
@@ -63,7 +64,7 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
     int averagingFrequency;
 
     @Option(names = "--threads-per-worker", defaultValue = "0",
-            description = "Engine spark: cores each worker may use; 0 = the trainer's choice (local: cores / workers; cluster: spark.task.cpus).")
+            description = "Engine spark: cores each worker may use; 0 = the trainer's choice (local: cores / workers; cluster: spark.task.cpus). Engine profile: cores of the profiled step (1 = one replica's view); 0 = all.")
     int threadsPerWorker;
 
     @Option(names = "--stock-layers", description = "DL4J's stock convolution, BatchNorm and activation layers instead of EMNISTNet's fast ones (same network and maths), for before/after comparisons.")
@@ -87,6 +88,9 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
         System.out.println("benchmark-train: " + ComputeBackend.describe() + (stockLayers ? ", DL4J's stock layers" : ""));
         List<Double> rates = new ArrayList<>();
         if (engine == Engine.profile) {
+            if (threadsPerWorker > 0) { // a replica's view: ReplicaFit's threads work on one core each
+                ComputeThreads.limitCurrentThread(threadsPerWorker);
+            }
             printProfile(LayerProfile.measure(network, randomBatch(batch), 3, steps));
             return 0;
         }
@@ -105,7 +109,9 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
                     warmUp(replicaFit::fit, data);
                     for (int run = 0; run < runs; run++) {
                         single.add(timeRun(network::fit, data, run, "DL4J's fit"));
+                        replicaFit.takeStepTimes();
                         rates.add(timeRun(replicaFit::fit, data, run, replicas + " single-core replicas"));
+                        System.out.println("benchmark-train:   " + replicaFit.takeStepTimes());
                         ratios.add(rates.get(run) / single.get(run));
                     }
                     System.out.printf("benchmark-train: one JVM, DL4J's fit median %.0f images/s; %d replicas median %.0f images/s; ratio median %.2fx%n",

@@ -5,15 +5,21 @@ import org.emnistnet.runtime.ComputeThreads;
 import java.nio.FloatBuffer;
 
 /**
- * Batch normalisation over NCHW float data in a few streaming passes per channel. Each image's feature map of a
- * channel is copied out of ND4J's off-heap buffer into a small array (a bulk copy) and processed with
- * element-wise loops the JIT vectorises; sums are kept per pixel position (n values each, in float) and added up
- * in double. Channels run in parallel.
+ * Batch normalisation over NCHW float data in a few streaming passes. Channels are cut into groups of neighbours
+ * (at most about {@value #BLOCK} floats of one image: in NCHW a group's feature maps of one image are one
+ * contiguous block, copied out of ND4J's off-heap buffer in one bulk copy into a reused per-thread array) and
+ * groups run in parallel; inside a block the loops are element-wise, so the JIT vectorises them. Sums are kept per
+ * pixel position (n values each, in float, image by image in order) and added up in double: the same operations in
+ * the same order as one channel at a time, so results do not depend on the grouping or on the number of threads.
  *
  * <p>Shapes: {@code n} images, {@code c} channels, {@code hw} pixels per feature map; element
  * {@code (i, ch, p)} is at {@code base + (i * c + ch) * hw + p}.
  */
 final class ChannelBatchNormKernels {
+    /** Floats per block: a group's maps of one image, small enough for the core's L2 beside its sums. */
+    private static final int BLOCK = 4096;
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
     private ChannelBatchNormKernels() {
     }
 
@@ -21,28 +27,74 @@ final class ChannelBatchNormKernels {
     record Statistics(float[] mean, float[] variance) {
     }
 
+    /** Channels {@code [from, to)}: {@code from * hw} is the block's offset inside an image. */
+    private record Group(int from, int to, int hw) {
+        int size() {
+            return (to - from) * hw;
+        }
+
+        int offset(int image, int c) {
+            return (image * c + from) * hw;
+        }
+    }
+
+    /** Two reusable arrays of each thread, grown to the largest block seen. */
+    private static final class Scratch {
+        float[] a = new float[0];
+        float[] b = new float[0];
+
+        Scratch fit(int size) {
+            if (a.length < size) {
+                a = new float[size];
+                b = new float[size];
+            }
+            return this;
+        }
+    }
+
+    private static Group[] groups(int c, int hw) {
+        int count = Math.max(1, Math.min(c, (c * hw + BLOCK - 1) / BLOCK));
+        int perGroup = (c + count - 1) / count;
+        count = (c + perGroup - 1) / perGroup;
+        Group[] groups = new Group[count];
+        for (int g = 0; g < count; g++) {
+            groups[g] = new Group(g * perGroup, Math.min(c, (g + 1) * perGroup), hw);
+        }
+        return groups;
+    }
+
     static Statistics statistics(FloatBuffer x, int base, int n, int c, int hw) {
         float[] mean = new float[c];
         float[] variance = new float[c];
         double count = (double) n * hw;
-        ComputeThreads.range(0, c).forEach(ch -> {
+        Group[] groups = groups(c, hw);
+        ComputeThreads.range(0, groups.length).forEach(index -> {
             // shifted sums, exact enough for data whose mean is far from zero relative to its spread; one partial
             // sum per pixel position so that the inner loop is element-wise (vectorised), added up in double
-            float shift = x.get(base + ch * hw);
-            float[] row = new float[hw];
-            float[] sums = new float[hw];
-            float[] squares = new float[hw];
+            Group group = groups[index];
+            float[] shift = new float[c];
+            for (int ch = group.from(); ch < group.to(); ch++) {
+                shift[ch] = x.get(base + ch * hw);
+            }
+            float[] row = SCRATCH.get().fit(group.size()).a;
+            float[] sums = new float[group.size()];
+            float[] squares = new float[group.size()];
             for (int i = 0; i < n; i++) {
-                x.get(base + (i * c + ch) * hw, row);
-                for (int p = 0; p < hw; p++) {
-                    float d = row[p] - shift;
-                    sums[p] += d;
-                    squares[p] += d * d;
+                x.get(base + group.offset(i, c), row, 0, group.size());
+                for (int ch = group.from(), at = 0; ch < group.to(); ch++, at += hw) {
+                    float s = shift[ch];
+                    for (int p = at; p < at + hw; p++) {
+                        float d = row[p] - s;
+                        sums[p] += d;
+                        squares[p] += d * d;
+                    }
                 }
             }
-            double centredMean = total(sums) / count;
-            mean[ch] = (float) (shift + centredMean);
-            variance[ch] = (float) Math.max(0, total(squares) / count - centredMean * centredMean);
+            for (int ch = group.from(), at = 0; ch < group.to(); ch++, at += hw) {
+                double centredMean = total(sums, at, hw) / count;
+                mean[ch] = (float) (shift[ch] + centredMean);
+                variance[ch] = (float) Math.max(0, total(squares, at, hw) / count - centredMean * centredMean);
+            }
         });
         return new Statistics(mean, variance);
     }
@@ -50,16 +102,20 @@ final class ChannelBatchNormKernels {
     /** {@code out = x * scale[ch] + offset[ch]}. */
     static void scaleAndShift(FloatBuffer x, int xBase, FloatBuffer out, int outBase, int n, int c, int hw,
                               float[] scale, float[] offset) {
-        ComputeThreads.range(0, c).forEach(ch -> {
-            float a = scale[ch];
-            float b = offset[ch];
-            float[] row = new float[hw];
+        Group[] groups = groups(c, hw);
+        ComputeThreads.range(0, groups.length).forEach(index -> {
+            Group group = groups[index];
+            float[] row = SCRATCH.get().fit(group.size()).a;
             for (int i = 0; i < n; i++) {
-                x.get(xBase + (i * c + ch) * hw, row);
-                for (int p = 0; p < hw; p++) {
-                    row[p] = row[p] * a + b;
+                x.get(xBase + group.offset(i, c), row, 0, group.size());
+                for (int ch = group.from(), at = 0; ch < group.to(); ch++, at += hw) {
+                    float a = scale[ch];
+                    float b = offset[ch];
+                    for (int p = at; p < at + hw; p++) {
+                        row[p] = row[p] * a + b;
+                    }
                 }
-                out.put(outBase + (i * c + ch) * hw, row);
+                out.put(outBase + group.offset(i, c), row, 0, group.size());
             }
         });
     }
@@ -73,45 +129,60 @@ final class ChannelBatchNormKernels {
                          int n, int c, int hw, float[] mean, float[] invStd, float[] gamma,
                          float[] dGamma, float[] dBeta) {
         double count = (double) n * hw;
-        ComputeThreads.range(0, c).forEach(ch -> {
-            float m = mean[ch];
-            float[] xRow = new float[hw];
-            float[] dyRow = new float[hw];
-            float[] sumDy = new float[hw];
-            float[] sumDyCentred = new float[hw];
+        Group[] groups = groups(c, hw);
+        ComputeThreads.range(0, groups.length).forEach(index -> {
+            Group group = groups[index];
+            Scratch scratch = SCRATCH.get().fit(group.size());
+            float[] xRow = scratch.a;
+            float[] dyRow = scratch.b;
+            float[] sumDy = new float[group.size()];
+            float[] sumDyCentred = new float[group.size()];
             for (int i = 0; i < n; i++) {
-                int offset = (i * c + ch) * hw;
-                x.get(xBase + offset, xRow);
-                dy.get(dyBase + offset, dyRow);
-                for (int p = 0; p < hw; p++) {
-                    sumDy[p] += dyRow[p];
-                    sumDyCentred[p] += dyRow[p] * (xRow[p] - m);
+                x.get(xBase + group.offset(i, c), xRow, 0, group.size());
+                dy.get(dyBase + group.offset(i, c), dyRow, 0, group.size());
+                for (int ch = group.from(), at = 0; ch < group.to(); ch++, at += hw) {
+                    float m = mean[ch];
+                    for (int p = at; p < at + hw; p++) {
+                        sumDy[p] += dyRow[p];
+                        sumDyCentred[p] += dyRow[p] * (xRow[p] - m);
+                    }
                 }
             }
-            double totalDy = total(sumDy);
-            double totalDyCentred = total(sumDyCentred);
-            float inv = invStd[ch];
-            dBeta[ch] = (float) totalDy;
-            dGamma[ch] = (float) (totalDyCentred * inv);
-            float k = gamma[ch] * inv;
-            float meanDy = (float) (totalDy / count);
-            float centredFactor = (float) (inv * inv * totalDyCentred / count);
+            float[] k = new float[c];
+            float[] meanDy = new float[c];
+            float[] centredFactor = new float[c];
+            for (int ch = group.from(), at = 0; ch < group.to(); ch++, at += hw) {
+                double totalDy = total(sumDy, at, hw);
+                double totalDyCentred = total(sumDyCentred, at, hw);
+                float inv = invStd[ch];
+                dBeta[ch] = (float) totalDy;
+                dGamma[ch] = (float) (totalDyCentred * inv);
+                k[ch] = gamma[ch] * inv;
+                meanDy[ch] = (float) (totalDy / count);
+                centredFactor[ch] = (float) (inv * inv * totalDyCentred / count);
+            }
             for (int i = 0; i < n; i++) {
-                int offset = (i * c + ch) * hw;
-                x.get(xBase + offset, xRow);
-                dy.get(dyBase + offset, dyRow);
-                for (int p = 0; p < hw; p++) {
-                    dyRow[p] = k * (dyRow[p] - meanDy - (xRow[p] - m) * centredFactor);
+                x.get(xBase + group.offset(i, c), xRow, 0, group.size());
+                dy.get(dyBase + group.offset(i, c), dyRow, 0, group.size());
+                for (int ch = group.from(), at = 0; ch < group.to(); ch++, at += hw) {
+                    float m = mean[ch];
+                    float kc = k[ch];
+                    float md = meanDy[ch];
+                    float cf = centredFactor[ch];
+                    for (int p = at; p < at + hw; p++) {
+                        dyRow[p] = kc * (dyRow[p] - md - (xRow[p] - m) * cf);
+                    }
                 }
-                dx.put(dxBase + offset, dyRow);
+                dx.put(dxBase + group.offset(i, c), dyRow, 0, group.size());
             }
         });
     }
 
-    private static double total(float[] partialSums) {
+    /** {@code values[from, from + length)} added up in double, in order. */
+    private static double total(float[] values, int from, int length) {
         double sum = 0;
-        for (float value : partialSums) {
-            sum += value;
+        for (int p = from; p < from + length; p++) {
+            sum += values[p];
         }
         return sum;
     }

@@ -14,6 +14,17 @@ import java.util.stream.IntStream;
  */
 final class GeluKernels {
     private static final int CHUNK = 4096;
+    /**
+     * Each thread's chunk arrays, reused: new ones per chunk cost a third of the kernels' time (fresh, zeroed memory
+     * for every 4,096 elements: one more write of the whole activation, and young collections).
+     */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private record Scratch(float[] x, float[] y, float[] g) {
+        Scratch() {
+            this(new float[CHUNK], new float[CHUNK], new float[CHUNK]);
+        }
+    }
 
     private GeluKernels() {
     }
@@ -23,14 +34,15 @@ final class GeluKernels {
         chunks(length).forEach(chunk -> {
             int from = chunk * CHUNK;
             int size = Math.min(CHUNK, length - from);
-            float[] x = new float[size];
-            float[] y = new float[size];
-            in.get(inBase + from, x);
+            Scratch scratch = SCRATCH.get();
+            float[] x = scratch.x;
+            float[] y = scratch.y;
+            in.get(inBase + from, x, 0, size);
             sigmoid(x, y, size);
             for (int i = 0; i < size; i++) {
                 y[i] = x[i] * y[i];
             }
-            out.put(outBase + from, y);
+            out.put(outBase + from, y, 0, size);
         });
     }
 
@@ -39,17 +51,18 @@ final class GeluKernels {
         chunks(length).forEach(chunk -> {
             int from = chunk * CHUNK;
             int size = Math.min(CHUNK, length - from);
-            float[] x = new float[size];
-            float[] s = new float[size];
-            float[] g = new float[size];
-            in.get(inBase + from, x);
-            dOut.get(dOutBase + from, g);
+            Scratch scratch = SCRATCH.get();
+            float[] x = scratch.x;
+            float[] s = scratch.y;
+            float[] g = scratch.g;
+            in.get(inBase + from, x, 0, size);
+            dOut.get(dOutBase + from, g, 0, size);
             sigmoid(x, s, size);
             for (int i = 0; i < size; i++) {
                 float si = s[i];
                 g[i] = g[i] * (si + 1.702f * x[i] * si * (1 - si));
             }
-            dIn.put(dInBase + from, g);
+            dIn.put(dInBase + from, g, 0, size);
         });
     }
 

@@ -54,6 +54,23 @@ public final class ReplicaFit implements AutoCloseable {
     private final List<ExecutorService> threads = new ArrayList<>();
     private long seed;
     private String poolKey;
+    private long steps;
+    private long copyNanos;
+    private long replicaNanos;
+    private long updateNanos;
+
+    /**
+     * Where this set's steps went, per step: on the calling thread alone, copying the parameters and slices to the
+     * replicas; the replicas' forward and backward passes (in parallel, to the last one's end); on the calling
+     * thread alone again, adding the gradients, the updater and the parameter step.
+     */
+    public record StepTimes(long steps, double copyMs, double replicasMs, double updateMs) {
+        @Override
+        public String toString() {
+            return String.format("%d steps: copies %.1f ms, replicas %.1f ms, gradient sum + updater %.1f ms per step",
+                    steps, copyMs, replicasMs, updateMs);
+        }
+    }
 
     /**
      * @param network  the network to train: it holds the parameters and the optimiser state
@@ -124,6 +141,7 @@ public final class ReplicaFit implements AutoCloseable {
             throw new IllegalArgumentException("an empty minibatch cannot be fitted");
         }
         int iteration = network.getIterationCount();
+        long start = System.nanoTime();
         INDArray allFeatures = sliceable(minibatch.getFeatures());
         INDArray allLabels = sliceable(minibatch.getLabels());
         List<Future<Double>> scores = new ArrayList<>();
@@ -150,10 +168,12 @@ public final class ReplicaFit implements AutoCloseable {
                 return replica.score() * (to - from);
             }));
         }
+        long submitted = System.nanoTime();
         double lossSum = 0;
         for (Future<Double> score : scores) {
             lossSum += await(score);
         }
+        long computed = System.nanoTime();
         MultiLayerNetwork first = replicas.get(0);
         INDArray gradient = first.getFlattenedGradients();
         for (int r = 1; r < count; r++) {
@@ -170,6 +190,21 @@ public final class ReplicaFit implements AutoCloseable {
         parameters.subi(gradient.reshape(parameters.shape())); // what DL4J's step function does
         network.setIterationCount(iteration + 1);
         network.setScore(lossSum / examples);
+        steps++;
+        copyNanos += submitted - start;
+        replicaNanos += computed - submitted;
+        updateNanos += System.nanoTime() - computed;
+    }
+
+    /** The mean times of the steps since the last call (for benchmarks), and starts counting again. */
+    public StepTimes takeStepTimes() {
+        double perStep = Math.max(1, steps) * 1e6;
+        StepTimes times = new StepTimes(steps, copyNanos / perStep, replicaNanos / perStep, updateNanos / perStep);
+        steps = 0;
+        copyNanos = 0;
+        replicaNanos = 0;
+        updateNanos = 0;
+        return times;
     }
 
     /**

@@ -1,0 +1,115 @@
+package org.emnistnet.model.layers;
+
+import org.emnistnet.runtime.ComputeThreads;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * The BatchNorm kernels equal a float64 computation, and give the same bits on one core as on all of them (channel
+ * groups, whatever their number, add up in one order). Whole-network gradients: {@link FastTrainingLayersTest}.
+ */
+class ChannelBatchNormKernelsTest {
+    // 5 images, 37 channels of 11 x 13: several channel groups, the last one smaller; data at an offset
+    private static final int N = 5, C = 37, HW = 143, BASE = 7;
+
+    @Test
+    void statisticsScaleAndBackwardEqualADoublePrecisionReference() {
+        FloatBuffer x = random(1, 3f, 0.5f);
+        FloatBuffer dy = random(2, 1f, 0f);
+        ChannelBatchNormKernels.Statistics statistics = ChannelBatchNormKernels.statistics(x, BASE, N, C, HW);
+        float[] gamma = new float[C];
+        float[] invStd = new float[C];
+        for (int ch = 0; ch < C; ch++) {
+            double[] reference = meanAndVariance(x, ch);
+            assertThat(statistics.mean()[ch]).isCloseTo((float) reference[0], within(1e-5f));
+            assertThat(statistics.variance()[ch]).isCloseTo((float) reference[1], within(1e-4f));
+            gamma[ch] = 0.5f + ch / (float) C;
+            invStd[ch] = (float) (1 / Math.sqrt(reference[1] + 1e-5));
+        }
+        FloatBuffer out = buffer(N * C * HW);
+        ChannelBatchNormKernels.scaleAndShift(x, BASE, out, 0, N, C, HW, gamma, invStd);
+        assertThat(out.get(((3 * C) + 36) * HW + 5)).isCloseTo(x.get(BASE + ((3 * C) + 36) * HW + 5) * gamma[36] + invStd[36], within(1e-6f));
+
+        FloatBuffer dx = buffer(N * C * HW);
+        float[] dGamma = new float[C];
+        float[] dBeta = new float[C];
+        ChannelBatchNormKernels.backward(x, BASE, dy, BASE, dx, 0, N, C, HW, statistics.mean(), invStd, gamma, dGamma, dBeta);
+        for (int ch : new int[]{0, 18, 36}) {
+            double[] m = meanAndVariance(x, ch);
+            double sumDy = 0;
+            double sumDyXHat = 0;
+            for (int i = 0; i < N; i++) {
+                for (int p = 0; p < HW; p++) {
+                    int at = (i * C + ch) * HW + p;
+                    sumDy += dy.get(BASE + at);
+                    sumDyXHat += dy.get(BASE + at) * (x.get(BASE + at) - m[0]) * invStd[ch];
+                }
+            }
+            assertThat(dBeta[ch]).isCloseTo((float) sumDy, within(1e-3f));
+            assertThat(dGamma[ch]).isCloseTo((float) sumDyXHat, within(1e-3f));
+            int at = (2 * C + ch) * HW + 9;
+            double xHat = (x.get(BASE + at) - m[0]) * invStd[ch];
+            double expected = gamma[ch] * invStd[ch] * (dy.get(BASE + at) - sumDy / (N * HW) - xHat * sumDyXHat / (N * HW));
+            assertThat(dx.get(at)).isCloseTo((float) expected, within(1e-4f));
+        }
+    }
+
+    @Test
+    void oneCoreAndAllCoresGiveTheSameBits() throws Exception {
+        FloatBuffer x = random(3, 2f, -1f);
+        FloatBuffer dy = random(4, 1f, 0f);
+        float[][] allCores = run(x, dy);
+        float[][] oneCore = java.util.concurrent.Executors.newSingleThreadExecutor().submit(() -> {
+            ComputeThreads.limitCurrentThread(1);
+            return run(x, dy);
+        }).get();
+        assertThat(oneCore).isDeepEqualTo(allCores);
+    }
+
+    /** Mean, variance, dx and dGamma of one forward and backward pass. */
+    private static float[][] run(FloatBuffer x, FloatBuffer dy) {
+        ChannelBatchNormKernels.Statistics statistics = ChannelBatchNormKernels.statistics(x, BASE, N, C, HW);
+        float[] ones = new float[C];
+        java.util.Arrays.fill(ones, 1f);
+        FloatBuffer dx = buffer(N * C * HW);
+        float[] dGamma = new float[C];
+        ChannelBatchNormKernels.backward(x, BASE, dy, BASE, dx, 0, N, C, HW, statistics.mean(), ones, ones, dGamma, new float[C]);
+        float[] dxValues = new float[N * C * HW];
+        dx.get(0, dxValues);
+        return new float[][]{statistics.mean(), statistics.variance(), dxValues, dGamma};
+    }
+
+    private static double[] meanAndVariance(FloatBuffer x, int ch) {
+        double sum = 0;
+        double squares = 0;
+        for (int i = 0; i < N; i++) {
+            for (int p = 0; p < HW; p++) {
+                double v = x.get(BASE + (i * C + ch) * HW + p);
+                sum += v;
+                squares += v * v;
+            }
+        }
+        double mean = sum / (N * HW);
+        return new double[]{mean, squares / (N * HW) - mean * mean};
+    }
+
+    private static FloatBuffer random(long seed, float scale, float shift) {
+        Random random = new Random(seed);
+        FloatBuffer buffer = buffer(BASE + N * C * HW);
+        for (int i = 0; i < buffer.capacity(); i++) {
+            buffer.put(i, (float) random.nextGaussian() * scale + shift);
+        }
+        return buffer;
+    }
+
+    private static FloatBuffer buffer(int floats) {
+        return ByteBuffer.allocateDirect(floats * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+}
