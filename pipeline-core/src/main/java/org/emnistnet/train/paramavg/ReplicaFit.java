@@ -135,6 +135,23 @@ public final class ReplicaFit implements AutoCloseable {
      * minibatch of fewer examples than replicas (an epoch's last, partial one) uses one replica per example.
      */
     public void fit(DataSet minibatch) {
+        // The calling thread's share of a step (copies, the gradient sum, the updater) is small ND4J ops; on OpenMP
+        // threads they took 3-4 ms, but 1 step in 8 waited ~100 ms for a second OpenMP thread (benchmark-train's
+        // phase times: 12-19 ms per step on average, 6-7 ms on one core).
+        int before = ComputeThreads.currentLimit();
+        ComputeThreads.limitCurrentThread(1);
+        try {
+            step(minibatch);
+        } finally {
+            if (before == 0) {
+                ComputeThreads.releaseCurrentThread();
+            } else {
+                ComputeThreads.limitCurrentThread(before);
+            }
+        }
+    }
+
+    private void step(DataSet minibatch) {
         int examples = minibatch.numExamples();
         int count = Math.min(replicas.size(), examples);
         if (examples < 1) {
