@@ -50,7 +50,7 @@ public final class Manifests {
      * the manifest is parsed: the useful error first, whatever else the manifest holds.
      */
     public static Checked readChecked(Path directory, org.emnistnet.artifact.Stage stage) {
-        byte[] bytes = readNamed(directory, FILE_NAME, byte[].class);
+        byte[] bytes = readBytes(directory, FILE_NAME);
         Path file = new Path(directory, FILE_NAME);
         String actual = parse(file, bytes, com.fasterxml.jackson.databind.JsonNode.class).path("stage").asText(null);
         if (!stage.id().equals(actual)) {
@@ -62,17 +62,20 @@ public final class Manifests {
 
     /** {@code directory/name} read as {@code type}: a missing file, a field missing or of the wrong type is named. */
     public static <T> T readNamed(Path directory, String name, Class<T> type) {
+        return parse(new Path(directory, name), readBytes(directory, name), type);
+    }
+
+    /** The bytes of {@code directory/name}; a missing or unreadable file is named. */
+    private static byte[] readBytes(Path directory, String name) {
         Path file = new Path(directory, name);
         if (!HadoopFiles.exists(file)) {
             throw new InvalidDataException(directory + ": no " + name + " (is this the complete output of an earlier stage?)");
         }
-        byte[] bytes;
         try (InputStream in = HadoopFiles.open(file)) {
-            bytes = in.readAllBytes();
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new InvalidDataException(file + ": cannot be read: " + e.getMessage(), e);
         }
-        return type == byte[].class ? type.cast(bytes) : parse(file, bytes, type);
     }
 
     private static <T> T parse(Path file, byte[] bytes, Class<T> type) {

@@ -45,6 +45,21 @@ public final class ComputeThreads {
         }
     }
 
+    /** Runs {@code work} with the current thread limited to one core, then gives it back the limit it had. */
+    public static void onOneCore(Runnable work) {
+        int before = currentLimit();
+        limitCurrentThread(1);
+        try {
+            work.run();
+        } finally {
+            if (before == 0) {
+                releaseCurrentThread();
+            } else {
+                limitCurrentThread(before);
+            }
+        }
+    }
+
     /** The current thread's limit, or 0 when it has none. */
     public static int currentLimit() {
         Limit current = LIMIT.get();

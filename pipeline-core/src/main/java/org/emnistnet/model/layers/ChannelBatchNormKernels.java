@@ -7,7 +7,7 @@ import java.nio.FloatBuffer;
 /**
  * Batch normalisation over NCHW float data in a few streaming passes. Channels are cut into groups of neighbours
  * (at most about {@value #BLOCK} floats of one image: in NCHW a group's feature maps of one image are one
- * contiguous block, copied out of ND4J's off-heap buffer in one bulk copy into a reused per-thread array) and
+ * contiguous block, copied out of ND4J's off-heap buffer in one bulk copy into a reused {@link ScratchArrays} array) and
  * groups run in parallel; inside a block the loops are element-wise, so the JIT vectorises them. Sums are kept per
  * pixel position (n values each, in float, image by image in order) and added up in double: the same operations in
  * the same order as one channel at a time, so results do not depend on the grouping or on the number of threads.
@@ -18,7 +18,6 @@ import java.nio.FloatBuffer;
 final class ChannelBatchNormKernels {
     /** Floats per block: a group's maps of one image, small enough for the core's L2 beside its sums. */
     private static final int BLOCK = 4096;
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private ChannelBatchNormKernels() {
     }
@@ -35,20 +34,6 @@ final class ChannelBatchNormKernels {
 
         int offset(int image, int c) {
             return (image * c + from) * hw;
-        }
-    }
-
-    /** Two reusable arrays of each thread, grown to the largest block seen. */
-    private static final class Scratch {
-        float[] a = new float[0];
-        float[] b = new float[0];
-
-        Scratch fit(int size) {
-            if (a.length < size) {
-                a = new float[size];
-                b = new float[size];
-            }
-            return this;
         }
     }
 
@@ -76,7 +61,7 @@ final class ChannelBatchNormKernels {
             for (int ch = group.from(); ch < group.to(); ch++) {
                 shift[ch] = x.get(base + ch * hw);
             }
-            float[] row = SCRATCH.get().fit(group.size()).a;
+            float[] row = ScratchArrays.ofThread(group.size()).a;
             float[] sums = new float[group.size()];
             float[] squares = new float[group.size()];
             for (int i = 0; i < n; i++) {
@@ -105,7 +90,7 @@ final class ChannelBatchNormKernels {
         Group[] groups = groups(c, hw);
         ComputeThreads.range(0, groups.length).forEach(index -> {
             Group group = groups[index];
-            float[] row = SCRATCH.get().fit(group.size()).a;
+            float[] row = ScratchArrays.ofThread(group.size()).a;
             for (int i = 0; i < n; i++) {
                 x.get(xBase + group.offset(i, c), row, 0, group.size());
                 for (int ch = group.from(), at = 0; ch < group.to(); ch++, at += hw) {
@@ -132,7 +117,7 @@ final class ChannelBatchNormKernels {
         Group[] groups = groups(c, hw);
         ComputeThreads.range(0, groups.length).forEach(index -> {
             Group group = groups[index];
-            Scratch scratch = SCRATCH.get().fit(group.size());
+            ScratchArrays scratch = ScratchArrays.ofThread(group.size());
             float[] xRow = scratch.a;
             float[] dyRow = scratch.b;
             float[] sumDy = new float[group.size()];

@@ -14,18 +14,6 @@ import java.util.stream.IntStream;
  */
 final class GeluKernels {
     private static final int CHUNK = 4096;
-    /**
-     * Each thread's chunk arrays, reused: new ones per chunk cost a third of the kernels' time (fresh, zeroed memory
-     * for every 4,096 elements: one more write of the whole activation, and young collections).
-     */
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-
-    private record Scratch(float[] x, float[] y, float[] g) {
-        Scratch() {
-            this(new float[CHUNK], new float[CHUNK], new float[CHUNK]);
-        }
-    }
-
     private GeluKernels() {
     }
 
@@ -34,9 +22,9 @@ final class GeluKernels {
         chunks(length).forEach(chunk -> {
             int from = chunk * CHUNK;
             int size = Math.min(CHUNK, length - from);
-            Scratch scratch = SCRATCH.get();
-            float[] x = scratch.x;
-            float[] y = scratch.y;
+            ScratchArrays scratch = ScratchArrays.ofThread(CHUNK);
+            float[] x = scratch.a;
+            float[] y = scratch.b;
             in.get(inBase + from, x, 0, size);
             sigmoid(x, y, size);
             for (int i = 0; i < size; i++) {
@@ -51,10 +39,10 @@ final class GeluKernels {
         chunks(length).forEach(chunk -> {
             int from = chunk * CHUNK;
             int size = Math.min(CHUNK, length - from);
-            Scratch scratch = SCRATCH.get();
-            float[] x = scratch.x;
-            float[] s = scratch.y;
-            float[] g = scratch.g;
+            ScratchArrays scratch = ScratchArrays.ofThread(CHUNK);
+            float[] x = scratch.a;
+            float[] s = scratch.b;
+            float[] g = scratch.c;
             in.get(inBase + from, x, 0, size);
             dOut.get(dOutBase + from, g, 0, size);
             sigmoid(x, s, size);
