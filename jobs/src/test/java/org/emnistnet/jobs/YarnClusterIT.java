@@ -55,9 +55,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Tag("cluster")
+@Tag("yarn") // not in `mvn -B verify`: `mvn -B verify -P yarn-and-faults` (pom.xml)
 class YarnClusterIT {
     /** The settings of both training runs: the killed one must end where the uninterrupted one did. */
-    private static final List<String> TRAINING = List.of("--in", "/lake/prepared", "--limit", "2000", "--workers", "2");
+    private static final List<String> TRAINING = List.of("--limit", "2000", "--workers", "2");
     private static Path dir;
     private static Path confDir;
     private static URI hdfs;
@@ -96,33 +97,31 @@ class YarnClusterIT {
 
     @Test
     @Order(1)
-    void everyStageRunsInClusterDeployModeEachApplicationSucceedingInOneAttempt() throws Exception {
-        // the driver runs inside the ApplicationMaster, whose default filesystem is HDFS: local files are file://
-        succeeds("IngestJob", "--dataset", "fashion-mnist", "--data", "file:///usr/share/datasets/fashion-mnist",
-                "--out", "/lake/raw");
-        succeeds("PrepareJob", "--in", "/lake/raw", "--out", "/lake/prepared");
-        Result train = succeeds("TrainJob", concat(TRAINING, "--run", "/runs/r1", "--epochs", "3"));
-        assertThat(train.output()).contains("train: epoch 3/3").contains("2 workers");
-        Result score = succeeds("ScoreJob", "--model", "/runs/r1/model.zip", "--in", "/lake/prepared", "--out", "/scores/r1");
-        assertThat(score.output()).contains("10000 inputs, 10000 scored");
-        succeeds("EvaluateJob", "--predictions", "/scores/r1", "--labels", "/lake/prepared", "--out", "/reports/r1",
-                "--run", "/runs/r1");
+    void theWholePipelineRunsAsOneApplicationInClusterDeployModeSucceedingInOneAttempt() throws Exception {
+        // One application, as a YARN user runs it: ingest -> prepare -> train -> score -> evaluate inside the
+        // ApplicationMaster, whose default filesystem is HDFS (local files are file://). The jobs one by one go through
+        // spark-submit on the standalone cluster (StandaloneClusterIT); one application here instead of five saves
+        // four ApplicationMasters and eight executor JVMs (~2 minutes of the test run).
+        Result pipeline = succeeds("PipelineJob", concat(TRAINING, "--data", "file:///usr/share/datasets/fashion-mnist",
+                "--work", "/work", "--epochs", "3"));
+        assertThat(pipeline.output()).contains("ingest: {train=60000, test=10000}").contains("train: epoch 3/3")
+                .contains("2 workers").contains("score: 10000 of 10000 scored").contains("report: ");
 
         try (FileSystem fs = fileSystem()) {
             for (String file : new String[]{"model.zip", "model.onnx"}) { // each with the SHA-256 of its bytes beside it
-                byte[] bytes = read(fs, "/runs/r1/" + file);
-                assertThat(new String(read(fs, "/runs/r1/" + file + ".sha256"), StandardCharsets.UTF_8)).startsWith(Sha256.of(bytes));
+                byte[] bytes = read(fs, "/work/run/" + file);
+                assertThat(new String(read(fs, "/work/run/" + file + ".sha256"), StandardCharsets.UTF_8)).startsWith(Sha256.of(bytes));
             }
-            assertTrue(fs.isFile(new org.apache.hadoop.fs.Path("/runs/r1/model.json")));
-            assertEquals(3, history(fs, "/runs/r1").size());
-            assertFalse(fs.exists(new org.apache.hadoop.fs.Path("/runs/r1/staging")), "staged minibatches removed");
-            assertTrue(fs.isFile(new org.apache.hadoop.fs.Path("/reports/r1/metrics.json")));
+            assertTrue(fs.isFile(new org.apache.hadoop.fs.Path("/work/run/model.json")));
+            assertEquals(3, history(fs, "/work/run").size());
+            assertFalse(fs.exists(new org.apache.hadoop.fs.Path("/work/run/staging")), "staged minibatches removed");
+            assertTrue(fs.isFile(new org.apache.hadoop.fs.Path("/work/report/metrics.json")));
         }
-        TrainedModel model = TrainedModel.load(hdfs + "/runs/r1/model.zip");
+        TrainedModel model = TrainedModel.load(hdfs + "/work/run/model.zip");
         assertEquals(10, model.classNames().size());
         // far above chance (0.1) after 3 epochs on 2,000 images (0.51 measured; the local default reaches ~0.7 there)
-        Matcher accuracy = Pattern.compile("test_accuracy (0\\.\\d+)").matcher(train.output());
-        assertTrue(accuracy.find(), train.output());
+        Matcher accuracy = Pattern.compile("test_accuracy (0\\.\\d+)").matcher(pipeline.output());
+        assertTrue(accuracy.find(), pipeline.output());
         assertThat(Double.parseDouble(accuracy.group(1))).isGreaterThan(0.35);
     }
 
@@ -131,7 +130,7 @@ class YarnClusterIT {
     void anApplicationMasterKilledMidTrainingIsRetriedAndTheRetryResumesFromTheLastHdfsCheckpoint() throws Exception {
         Path log = dir.resolve("killed-train.log");
         Set<ApplicationId> before = applications();
-        Process driver = start("TrainJob", concat(TRAINING, "--run", "/runs/killed", "--epochs", "3"), log);
+        Process driver = start("TrainJob", concat(TRAINING, "--in", "/work/prepared", "--run", "/runs/killed", "--epochs", "3"), log);
         String application;
         try (FileSystem fs = fileSystem()) {
             // history.json appears with epoch 1's line, written after its checkpoint: killed between the two (the
@@ -156,7 +155,7 @@ class YarnClusterIT {
         try (FileSystem fs = fileSystem()) {
             List<EpochRecord> resumed = history(fs, "/runs/killed");
             assertEquals(3, resumed.size());
-            SameRun.assertSameHistory(history(fs, "/runs/r1"), resumed); // as TrainingRunTest's local resume
+            SameRun.assertSameHistory(history(fs, "/work/run"), resumed); // as TrainingRunTest's local resume
             assertTrue(fs.isFile(new org.apache.hadoop.fs.Path("/runs/killed/model.json")));
             assertFalse(fs.exists(new org.apache.hadoop.fs.Path("/runs/killed/_lock.json")), "the lock is released at the end");
         }
@@ -169,7 +168,7 @@ class YarnClusterIT {
     @Order(3)
     void aUsageErrorEndsTheApplicationFailedInOneAttemptWithItsMessageAsDiagnostics() throws Exception {
         Set<ApplicationId> before = applications();
-        Result failed = submit("TrainJob", concat(TRAINING, "--run", "/runs/never", "--epochs", "0"));
+        Result failed = submit("TrainJob", concat(TRAINING, "--in", "/work/prepared", "--run", "/runs/never", "--epochs", "0"));
         assertThat(failed.code()).isNotZero();
         ApplicationId id = newApplication(before);
         ApplicationReport report = yarn.getApplicationReport(id);
