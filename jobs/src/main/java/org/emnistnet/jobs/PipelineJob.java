@@ -35,6 +35,9 @@ public final class PipelineJob implements Callable<Integer> {
     @Option(names = "--epochs", description = "Default: ${DEFAULT-VALUE}.")
     int epochs;
 
+    @Option(names = "--batch", description = "Global minibatch, split over the workers. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
     @Option(names = "--limit", defaultValue = "0", description = "Train on at most N images (0 = all).")
     long limit;
 
@@ -57,8 +60,9 @@ public final class PipelineJob implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Options.atLeast("--batch", batch, 1);
         DatasetDescriptor descriptor = DatasetDescriptor.named(dataset);
-        TrainingOptions options = new TrainingOptions(TrainingRecipe.reference().withEpochs(epochs), workers, 0,
+        TrainingOptions options = new TrainingOptions(TrainingRecipe.reference().withEpochs(epochs).withBatchSize(batch), workers, 0,
                 averagingFrequency, limit);
         try (SparkSession session = spark.open("pipeline")) {
             new Pipeline(session, line -> System.out.println(Flags.inFlags(line))).run(descriptor, data,

@@ -19,7 +19,7 @@ public final class ReferenceDefaults implements IDefaultValueProvider {
     private static final Map<String, Map<String, Object>> BY_COMMAND = Map.of(
             "train", Map.of("--epochs", REFERENCE.epochs(), "--batch", REFERENCE.batchSize(),
                     "--max-lr", REFERENCE.maxLearningRate(), "--seed", REFERENCE.seed(), "--ema-decay", REFERENCE.emaDecay()),
-            "pipeline", Map.of("--epochs", REFERENCE.epochs()),
+            "pipeline", Map.of("--epochs", REFERENCE.epochs(), "--batch", REFERENCE.batchSize()),
             "prepare", Map.of("--val-fraction", Defaults.VAL_FRACTION, "--seed", Defaults.SPLIT_SEED),
             "score", Map.of("--top-k", Defaults.TOP_K, "--batch", Defaults.INFERENCE_BATCH,
                     "--max-file-bytes", BatchScorer.DEFAULT_MAX_FILE_BYTES),

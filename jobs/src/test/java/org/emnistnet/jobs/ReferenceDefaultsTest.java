@@ -28,6 +28,7 @@ class ReferenceDefaultsTest {
         PipelineJob pipeline = new PipelineJob();
         new CommandLine(pipeline).parseArgs();
         assertEquals(REFERENCE.epochs(), pipeline.epochs);
+        assertEquals(REFERENCE.batchSize(), pipeline.batch);
 
         PrepareJob prepare = new PrepareJob();
         new CommandLine(prepare).parseArgs("--in", "r", "--out", "p");

@@ -52,26 +52,16 @@ final class StandaloneCluster implements BeforeAllCallback {
         return running.dir.resolve("cluster");
     }
 
-    /**
-     * raw/ and prepared/ of the whole Fashion-MNIST on this cluster: ingested by the launcher users meet first
-     * ({@code bin/emnistnet ingest --master ... --cluster-dir ...}, its output in {@link #lakeIngestLog}), prepared by
-     * spark-submit with the application jar.
-     */
+    /** raw/ and prepared/ of the whole Fashion-MNIST, ingested and prepared by spark-submit on this cluster. */
     synchronized Path lake() throws Exception {
         Path lake = running.dir.resolve("lake");
         if (!Files.exists(lake.resolve("prepared/_manifest.json"))) {
-            Process process = ClusterProcesses.start(List.of("bin/emnistnet", "ingest", "--dataset", "fashion-mnist", "--master",
-                    master(), "--cluster-dir", clusterDir().toString(), "--out", lake.resolve("raw").toString()), lakeIngestLog(), Map.of());
-            Result ingest = finish(process, lakeIngestLog(), 300);
+            Result ingest = submit("IngestJob", true, "--dataset", "fashion-mnist", "--out", lake.resolve("raw").toString());
             assertEquals(0, ingest.code(), ingest.output());
             Result prepare = submit("PrepareJob", true, "--in", lake.resolve("raw").toString(), "--out", lake.resolve("prepared").toString());
             assertEquals(0, prepare.code(), prepare.output());
         }
         return lake;
-    }
-
-    Path lakeIngestLog() {
-        return running.dir.resolve("lake-ingest.log");
     }
 
     /** spark-submit of {@code job} with the application jar, to its end (at most 15 minutes). */

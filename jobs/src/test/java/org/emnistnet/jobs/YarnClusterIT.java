@@ -238,7 +238,6 @@ class YarnClusterIT {
         return FileSystem.get(hdfs, conf);
     }
 
-
     private static Result submit(String job, String... args) throws Exception {
         Path log = Files.createTempFile(dir, job, ".log");
         return finish(start(job, args, log), log, 900);
@@ -253,8 +252,4 @@ class YarnClusterIT {
         command.addAll(List.of(args));
         return ClusterProcesses.start(command, log, java.util.Map.of("HADOOP_CONF_DIR", confDir.toString()));
     }
-
-
-
-
 }
