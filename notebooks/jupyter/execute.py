@@ -41,7 +41,9 @@ class PortsFirstKernelManager(AsyncKernelManager):
             if time.monotonic() > deadline:
                 raise RuntimeError(f"the java kernel's ports {ports} did not all listen within 60 s")
             await asyncio.sleep(0.2)
-        await asyncio.sleep(1.0)  # its handlers are installed just after the last bind
+        # its handlers are installed just after the last bind: 1 s was once too short on 2 busy cores (a kernel that
+        # never answered, 90 s lost); a healthy kernel answers its first request within a second after this
+        await asyncio.sleep(3.0)
 
 
 def execute(path, cell_timeout, startup_timeout, kernel_log):
@@ -70,7 +72,8 @@ def main():
     parser.add_argument("notebook")
     parser.add_argument("--out", required=True, help="where the executed notebook goes")
     parser.add_argument("--cell-timeout", type=int, default=900, help="seconds per cell (default 900)")
-    parser.add_argument("--startup-timeout", type=int, default=90, help="seconds for the kernel to answer")
+    parser.add_argument("--startup-timeout", type=int, default=30,
+                        help="seconds for the kernel to answer once its ports listen (default 30; then another is started)")
     args = parser.parse_args()
     started = time.monotonic()
     kernel_log_path = args.out + ".kernel.log"

@@ -27,7 +27,6 @@ import static org.emnistnet.train.TrainingRuns.checkpoint;
 import static org.emnistnet.train.TrainingRuns.history;
 import static org.emnistnet.train.TrainingRuns.runDirectory;
 import static org.emnistnet.train.TrainingRuns.sidecar;
-import static org.emnistnet.train.TrainingRuns.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -46,8 +45,8 @@ class TrainingRunTest {
 
     @Test
     void learnsAndWritesCheckpointsHistoryCurvesAndTheModel() throws Exception {
-        Path run = tmp.resolve("run");
-        TrainingRun.Result result = train(run, false, line -> { });
+        Path run = TrainingRuns.uninterrupted(); // 3 epochs of SHORT, shared with TrainingResumeTest
+        TrainingRun.Result result = TrainingRuns.uninterruptedResult();
 
         List<EpochRecord> history = history(run);
         assertEquals(3, history.size());
