@@ -5,10 +5,6 @@ import org.emnistnet.data.DatasetDescriptor;
 import org.emnistnet.data.IdxIngest;
 import org.emnistnet.transform.Preparation;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-
 /** Real Fashion-MNIST, ingested and prepared once per test JVM (about 15 s) for the stages that follow. */
 public final class PreparedFashionMnist {
     private static String prepared;
@@ -18,19 +14,13 @@ public final class PreparedFashionMnist {
 
     public static synchronized String path() {
         if (prepared == null) {
-            try {
-                java.nio.file.Path dir = Files.createTempDirectory("emnistnet-prepared");
-                // deleteOnExit removes empty directories only: ~100 MB per test JVM were left in /tmp
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> org.apache.hadoop.fs.FileUtil.fullyDelete(dir.toFile())));
-                Path raw = new Path(dir.resolve("raw").toString());
-                new IdxIngest(SparkTestSession.get()).ingest(DatasetDescriptor.named("fashion-mnist"),
-                        new Path(FashionMnist.dir().toString()), raw, false, false);
-                Path out = new Path(dir.resolve("prepared").toString());
-                new Preparation(SparkTestSession.get()).prepare(raw, out, 0.1, 42, false);
-                prepared = out.toString();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            java.nio.file.Path dir = JvmTempDirectory.create("emnistnet-prepared");
+            Path raw = new Path(dir.resolve("raw").toString());
+            new IdxIngest(SparkTestSession.get()).ingest(DatasetDescriptor.named("fashion-mnist"),
+                    new Path(FashionMnist.dir().toString()), raw, false, false);
+            Path out = new Path(dir.resolve("prepared").toString());
+            new Preparation(SparkTestSession.get()).prepare(raw, out, 0.1, 42, false);
+            prepared = out.toString();
         }
         return prepared;
     }

@@ -45,7 +45,7 @@ class TrainingResumeTest {
 
     @Test
     void aRunKilledAfterAnEpochResumesToTheSameHistory() throws Exception {
-        List<EpochRecord> uninterrupted = history(TrainingRuns.uninterrupted());
+        List<EpochRecord> uninterrupted = history(TrainingRuns.uninterrupted().run());
 
         Path run = copy(killedAfterEpoch2, tmp.resolve("killed"));
         // a crash while epoch 3 was being checkpointed leaves a file without its .sha256 sidecar, and a crash in

@@ -45,8 +45,8 @@ class TrainingRunTest {
 
     @Test
     void learnsAndWritesCheckpointsHistoryCurvesAndTheModel() throws Exception {
-        Path run = TrainingRuns.uninterrupted(); // 3 epochs of SHORT, shared with TrainingResumeTest
-        TrainingRun.Result result = TrainingRuns.uninterruptedResult();
+        Path run = TrainingRuns.uninterrupted().run(); // 3 epochs of SHORT, shared with TrainingResumeTest
+        TrainingRun.Result result = TrainingRuns.uninterrupted().result();
 
         List<EpochRecord> history = history(run);
         assertEquals(3, history.size());

@@ -23,8 +23,11 @@ final class TrainingRuns {
     /** 3 epochs of 2,000 images, 2 workers x 64, averaging every 5 minibatches: a few seconds an epoch. */
     static final TrainingOptions SHORT = new TrainingOptions(TrainingRecipe.reference().withEpochs(3), 2, 64, 5, 2000);
 
-    private static Path uninterrupted;
-    private static TrainingRun.Result uninterruptedResult;
+    private static Finished uninterrupted;
+
+    /** A finished run: its directory and what its training returned. */
+    record Finished(Path run, TrainingRun.Result result) {
+    }
 
     private TrainingRuns() {
     }
@@ -33,24 +36,12 @@ final class TrainingRuns {
      * One uninterrupted {@link #SHORT} run per test JVM, trained by the first test that asks: what a killed and resumed
      * run must end as, and what the files of a finished run are checked on. Read it; copy it to change it.
      */
-    static synchronized Path uninterrupted() {
+    static synchronized Finished uninterrupted() {
         if (uninterrupted == null) {
-            try {
-                Path dir = Files.createTempDirectory("emnistnet-uninterrupted");
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> org.apache.hadoop.fs.FileUtil.fullyDelete(dir.toFile())));
-                uninterruptedResult = train(dir.resolve("run"), false, line -> { });
-                uninterrupted = dir.resolve("run");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            Path run = org.emnistnet.JvmTempDirectory.create("emnistnet-uninterrupted").resolve("run");
+            uninterrupted = new Finished(run, train(run, false, line -> { }));
         }
         return uninterrupted;
-    }
-
-    /** What {@link #uninterrupted()} returned from its training. */
-    static synchronized TrainingRun.Result uninterruptedResult() {
-        uninterrupted();
-        return uninterruptedResult;
     }
 
     static TrainingRun.Result train(Path run, TrainingOptions options, boolean resume, Consumer<String> progress) {
