@@ -7,6 +7,7 @@ import org.emnistnet.model.layers.ChannelBatchNormalization;
 import org.emnistnet.model.layers.GeluActivationLayer;
 
 import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -30,7 +31,9 @@ import org.nd4j.linalg.learning.regularization.WeightDecay;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * EMNISTNet: {@code (N, 1, 28, 28) -> (N, classes)} softmax probabilities.
@@ -40,9 +43,11 @@ import java.util.List;
  *   28x28 -> 14x14 -> 7x7 -> 3x3 (truncating pooling, as the reference)
  * dense 1152 -> 256 -> BatchNorm -> GELU -> dropout -> dense 256 -> classes, softmax
  * </pre>
- * Convolutions have no bias (BatchNorm follows). The conv blocks' BatchNorm is {@link ChannelBatchNormalization}: DL4J's
- * layer with a faster training pass (same parameters and maths). BatchNorm's activation setting is ignored by DL4J M2.1, hence
- * separate GELU layers: ND4J's sigmoid form {@code x * sigmoid(1.702 x)}, within 0.02 of PyTorch's exact GELU (ND4J's
+ * Convolutions have no bias (BatchNorm follows). The conv blocks' BatchNorm + GELU is one
+ * {@link ChannelBatchNormalization} layer: DL4J's BatchNorm with a faster training pass and the GELU inside it (same
+ * parameters and maths; {@link #withStockLayers} splits it into DL4J's BatchNorm and a GELU layer). BatchNorm's
+ * activation setting is ignored by DL4J M2.1, hence the head's separate GELU layer. GELU is
+ * ND4J's sigmoid form {@code x * sigmoid(1.702 x)}, within 0.02 of PyTorch's exact GELU (ND4J's
  * "precise" GELU is further away still: 1.921 at x = 2, where the exact value is 1.954). The optimiser is
  * {@link OneCycleAdam} (beta1 cycled with the learning rate, as PyTorch's {@code OneCycleLR} does); weights start as
  * PyTorch's do. Weight decay is decoupled ({@code WeightDecay(applyLR=true)}, i.e. AdamW) and set per
@@ -52,8 +57,8 @@ import java.util.List;
 public final class EmnistNet {
     static final int[] CHANNELS = {32, 64, 128};
     private static final int HEAD_WIDTH = 256;
-    /** Index of the first dense layer (after 3 blocks of 8 layers). */
-    public static final int FIRST_DENSE = 24;
+    /** Index of the first dense layer in the training network (after 3 blocks of 6 layers). */
+    public static final int FIRST_DENSE = 18;
 
     private EmnistNet() {
     }
@@ -84,8 +89,7 @@ public final class EmnistNet {
                 ConvolutionLayer.Builder convolution = (ConvolutionLayer.Builder) new ConvolutionLayer.Builder(3, 3).nIn(in).nOut(CHANNELS[block])
                         .hasBias(false).dataFormat(format).activation(Activation.IDENTITY).regularization(decay);
                 layers.layer(in == 1 ? new SingleChannelConvolution(convolution) : new LinearConvolution(convolution));
-                layers.layer(ChannelBatchNormalization.of(format));
-                layers.layer(new GeluActivationLayer());
+                layers.layer(ChannelBatchNormalization.followedByGelu(format));
                 in = CHANNELS[block];
             }
             layers.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
@@ -103,17 +107,41 @@ public final class EmnistNet {
 
     /**
      * The same network with DL4J's stock layers in place of the fast training layers ({@link SingleChannelConvolution},
-     * {@link LinearConvolution}, {@link ChannelBatchNormalization}, {@link GeluActivationLayer}): the same parameters
-     * and maths, for comparisons
-     * (tests, benchmarks).
+     * {@link LinearConvolution}, {@link ChannelBatchNormalization}, {@link GeluActivationLayer}), a BatchNorm + GELU
+     * layer becoming a BatchNorm layer and an activation layer: the same parameters (in the same order) and maths,
+     * for serving and comparisons (tests, benchmarks).
      */
     public static MultiLayerConfiguration withStockLayers(MultiLayerConfiguration configuration) {
-        String json = configuration.toJson()
+        String json = withGeluLayers(configuration).toJson()
                 .replace(SingleChannelConvolution.class.getName(), ConvolutionLayer.class.getName())
                 .replace(LinearConvolution.class.getName(), ConvolutionLayer.class.getName())
                 .replace(ChannelBatchNormalization.class.getName(), BatchNormalization.class.getName())
                 .replace(GeluActivationLayer.class.getName(), ActivationLayer.class.getName());
         return MultiLayerConfiguration.fromJson(json);
+    }
+
+    /** Each BatchNorm + GELU layer as a BatchNorm layer and a GELU layer; input pre-processors move with their layers. */
+    private static MultiLayerConfiguration withGeluLayers(MultiLayerConfiguration fused) {
+        List<NeuralNetConfiguration> layers = new ArrayList<>();
+        Map<Integer, InputPreProcessor> preProcessors = new HashMap<>();
+        for (int i = 0; i < fused.getConfs().size(); i++) {
+            if (fused.getInputPreProcess(i) != null) {
+                preProcessors.put(layers.size(), fused.getInputPreProcess(i).clone());
+            }
+            NeuralNetConfiguration layer = fused.getConf(i).clone();
+            layers.add(layer);
+            if (layer.getLayer() instanceof ChannelBatchNormalization norm && norm.isGeluAfter()) {
+                layer.setLayer(norm.withoutGelu());
+                NeuralNetConfiguration gelu = layer.clone();
+                gelu.clearVariables();
+                gelu.setLayer(new GeluActivationLayer());
+                layers.add(gelu);
+            }
+        }
+        MultiLayerConfiguration split = fused.clone();
+        split.setConfs(layers);
+        split.setInputPreProcessors(preProcessors);
+        return split;
     }
 
     /**

@@ -26,14 +26,14 @@ class EmnistNetTest {
         // PyTorch counts 589,242 for 26 classes; DL4J adds BatchNorm's running mean and variance (2 x 704) as parameters.
         assertEquals(589_242 + 2 * 704, network.numParams());
         assertTrue(network.numParams() < 1_000_000);
-        assertArrayEquals(new long[]{1152, 256}, network.getLayer(24).getParam("W").shape(), "dense after 128 x 3 x 3");
+        assertArrayEquals(new long[]{1152, 256}, network.getLayer(EmnistNet.FIRST_DENSE).getParam("W").shape(), "dense after 128 x 3 x 3");
         assertArrayEquals(new long[]{32, 1, 3, 3}, network.getLayer(0).getParam("W").shape());
     }
 
     /** PyTorch's Conv2d and Linear start from U(-1/sqrt(fanIn), 1/sqrt(fanIn)), i.e. standard deviation 1/sqrt(3 fanIn). */
     @Test
     void startsFromPyTorchsInitialisation() {
-        int[][] layerAndFanIn = {{0, 9}, {3, 32 * 9}, {EmnistNet.FIRST_DENSE, 1152}, {EmnistNet.FIRST_DENSE + 4, 256}};
+        int[][] layerAndFanIn = {{0, 9}, {2, 32 * 9}, {EmnistNet.FIRST_DENSE, 1152}, {EmnistNet.FIRST_DENSE + 4, 256}};
         for (int[] layer : layerAndFanIn) {
             INDArray weights = network.getLayer(layer[0]).getParam("W");
             double bound = 1 / Math.sqrt(layer[1]);

@@ -84,25 +84,46 @@ final class ChannelBatchNormKernels {
         return new Statistics(mean, variance);
     }
 
+    /**
+     * The normalisation as one affine map per channel, {@code z = x * scale[ch] + offset[ch]}, and whether GELU
+     * follows it in the same pass ({@code out = gelu(z)}) or not ({@code out = z}).
+     */
+    record Affine(float[] scale, float[] offset, boolean gelu) {
+    }
+
     /** {@code out = x * scale[ch] + offset[ch]}. */
     static void scaleAndShift(FloatBuffer x, int xBase, FloatBuffer out, int outBase, int n, int c, int hw,
                               float[] scale, float[] offset) {
+        forward(x, xBase, out, outBase, n, c, hw, new Affine(scale, offset, false));
+    }
+
+    /** {@code out = z} or {@code gelu(z)} ({@link Affine}): one read of {@code x} and one write of {@code out}. */
+    static void forward(FloatBuffer x, int xBase, FloatBuffer out, int outBase, int n, int c, int hw, Affine affine) {
         Group[] groups = groups(c, hw);
         ComputeThreads.range(0, groups.length).forEach(index -> {
             Group group = groups[index];
-            float[] row = ScratchArrays.ofThread(group.size()).a;
+            ScratchArrays scratch = ScratchArrays.ofThread(group.size());
+            float[] row = scratch.a;
             for (int i = 0; i < n; i++) {
                 x.get(xBase + group.offset(i, c), row, 0, group.size());
-                for (int ch = group.from(), at = 0; ch < group.to(); ch++, at += hw) {
-                    float a = scale[ch];
-                    float b = offset[ch];
-                    for (int p = at; p < at + hw; p++) {
-                        row[p] = row[p] * a + b;
-                    }
+                affine(row, row, group, affine);
+                if (affine.gelu()) {
+                    GeluKernels.apply(row, scratch.b, group.size());
                 }
                 out.put(outBase + group.offset(i, c), row, 0, group.size());
             }
         });
+    }
+
+    /** {@code z = x * scale[ch] + offset[ch]} over one image's block of {@code group}. */
+    private static void affine(float[] x, float[] z, Group group, Affine affine) {
+        for (int ch = group.from(), at = 0; ch < group.to(); ch++, at += group.hw()) {
+            float a = affine.scale()[ch];
+            float b = affine.offset()[ch];
+            for (int p = at; p < at + group.hw(); p++) {
+                z[p] = x[p] * a + b;
+            }
+        }
     }
 
     /**
@@ -113,6 +134,22 @@ final class ChannelBatchNormKernels {
     static void backward(FloatBuffer x, int xBase, FloatBuffer dy, int dyBase, FloatBuffer dx, int dxBase,
                          int n, int c, int hw, float[] mean, float[] invStd, float[] gamma,
                          float[] dGamma, float[] dBeta) {
+        backward(x, xBase, dy, dyBase, dx, dxBase, n, c, hw, mean, invStd, gamma, dGamma, dBeta, null);
+    }
+
+    /**
+     * The same through the GELU of {@code geluAfter} (the forward's {@link Affine} with {@code gelu}; null for none):
+     * {@code dy} is then the gradient of {@code gelu(z)}. The first pass turns it into the gradient of {@code z}
+     * (recomputing {@code z} from {@code x}, bit for bit as the forward did), adds it up and parks it in {@code dx};
+     * the second reads it back from there. Results equal the BatchNorm layer and the GELU layer run one after the
+     * other, to the bit, with two fewer passes over the activations each way.
+     */
+    static void backward(FloatBuffer x, int xBase, FloatBuffer dy, int dyBase, FloatBuffer dx, int dxBase,
+                         int n, int c, int hw, float[] mean, float[] invStd, float[] gamma,
+                         float[] dGamma, float[] dBeta, Affine geluAfter) {
+        boolean throughGelu = geluAfter != null && geluAfter.gelu();
+        FloatBuffer dz = throughGelu ? dx : dy;
+        int dzBase = throughGelu ? dxBase : dyBase;
         double count = (double) n * hw;
         Group[] groups = groups(c, hw);
         ComputeThreads.range(0, groups.length).forEach(index -> {
@@ -125,6 +162,11 @@ final class ChannelBatchNormKernels {
             for (int i = 0; i < n; i++) {
                 x.get(xBase + group.offset(i, c), xRow, 0, group.size());
                 dy.get(dyBase + group.offset(i, c), dyRow, 0, group.size());
+                if (throughGelu) {
+                    affine(xRow, scratch.c, group, geluAfter);
+                    GeluKernels.applyDerivative(scratch.c, dyRow, scratch.d, group.size());
+                    dx.put(dxBase + group.offset(i, c), dyRow, 0, group.size());
+                }
                 for (int ch = group.from(), at = 0; ch < group.to(); ch++, at += hw) {
                     float m = mean[ch];
                     for (int p = at; p < at + hw; p++) {
@@ -148,7 +190,7 @@ final class ChannelBatchNormKernels {
             }
             for (int i = 0; i < n; i++) {
                 x.get(xBase + group.offset(i, c), xRow, 0, group.size());
-                dy.get(dyBase + group.offset(i, c), dyRow, 0, group.size());
+                dz.get(dzBase + group.offset(i, c), dyRow, 0, group.size());
                 for (int ch = group.from(), at = 0; ch < group.to(); ch++, at += hw) {
                     float m = mean[ch];
                     float kc = k[ch];

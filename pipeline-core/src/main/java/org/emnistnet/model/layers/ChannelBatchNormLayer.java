@@ -13,13 +13,17 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.GELU;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.GELUDerivative;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.FloatBuffer;
 
 /**
  * The layer behind {@link ChannelBatchNormalization}: in training mode on rank-4 NCHW float input, forward and
- * backward are {@link ChannelBatchNormKernels} (statistics + scale/shift forward, two passes backward);
- * anything else goes to DL4J's implementation. Gradients follow DL4J's conventions exactly: gamma/beta gradients
+ * backward are {@link ChannelBatchNormKernels} (statistics + scale/shift forward, two passes backward), with the
+ * GELU of {@code geluAfter} inside those passes; anything else goes to DL4J's implementation and, with
+ * {@code geluAfter}, ND4J's GELU ops after it (forward) and before it (backward). Gradients follow DL4J's conventions exactly: gamma/beta gradients
  * are sums over the minibatch (the updater divides), and the running mean and log10 std get DL4J's "update as
  * gradient" ({@code param - gradient} = the new running value), so averaging and checkpoints see the same
  * parameters as with DL4J's layer.
@@ -27,11 +31,18 @@ import java.nio.FloatBuffer;
 final class ChannelBatchNormLayer extends BatchNormalization {
     private static final double ONE_ON_2LN10 = 1.0 / (2 * Math.log(10.0));
 
-    /** The last training forward pass's batch statistics, or null when DL4J's code ran it. */
+    /** The last training forward pass's batch statistics and affine map, or null when DL4J's code ran it. */
     private ChannelBatchNormKernels.Statistics batch;
+    private ChannelBatchNormKernels.Affine affine;
+    /** With {@code geluAfter} on DL4J's path: BatchNorm's output, which the GELU's derivative needs. */
+    private INDArray normalised;
 
     ChannelBatchNormLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
+    }
+
+    private boolean geluAfter() {
+        return ((ChannelBatchNormalization) layerConf()).isGeluAfter();
     }
 
     private boolean handles(INDArray x) {
@@ -44,11 +55,33 @@ final class ChannelBatchNormLayer extends BatchNormalization {
     }
 
     @Override
-    public INDArray preOutput(INDArray x, TrainingMode mode, LayerWorkspaceMgr workspaceMgr) {
-        if (mode != TrainingMode.TRAIN || !handles(x)) {
-            batch = null;
-            return super.preOutput(x, mode, workspaceMgr);
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        batch = null;
+        normalised = null;
+        if (training && handles(input)) {
+            return trainingForward(input, workspaceMgr);
         }
+        INDArray out = super.preOutput(input, training ? TrainingMode.TRAIN : TrainingMode.TEST, workspaceMgr);
+        if (!geluAfter()) {
+            return out;
+        }
+        normalised = training ? out : null;
+        INDArray activated = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, out.dataType(), out.shape(), out.ordering());
+        Nd4j.exec(new GELU(out, activated));
+        return activated;
+    }
+
+    @Override
+    public INDArray preOutput(INDArray x, TrainingMode mode, LayerWorkspaceMgr workspaceMgr) {
+        if (geluAfter()) {
+            throw new UnsupportedOperationException("BatchNorm + GELU in one layer has no separate pre-output: use activate");
+        }
+        batch = null;
+        return mode == TrainingMode.TRAIN && handles(x) ? trainingForward(x, workspaceMgr) : super.preOutput(x, mode, workspaceMgr);
+    }
+
+    private INDArray trainingForward(INDArray x, LayerWorkspaceMgr workspaceMgr) {
         INDArray in = HostArrays.contiguous(x);
         int n = (int) in.size(0);
         int c = (int) in.size(1);
@@ -63,15 +96,16 @@ final class ChannelBatchNormLayer extends BatchNormalization {
             scale[ch] = gamma[ch] * invStd[ch];
             offset[ch] = beta[ch] - batch.mean()[ch] * scale[ch];
         }
+        affine = new ChannelBatchNormKernels.Affine(scale, offset, geluAfter());
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, in.dataType(), in.shape(), 'c');
-        ChannelBatchNormKernels.scaleAndShift(buffer(in), (int) in.offset(), buffer(out), (int) out.offset(), n, c, hw, scale, offset);
+        ChannelBatchNormKernels.forward(buffer(in), (int) in.offset(), buffer(out), (int) out.offset(), n, c, hw, affine);
         return out;
     }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         if (batch == null) {
-            return super.backpropGradient(epsilon, workspaceMgr);
+            return super.backpropGradient(geluAfter() ? throughGelu(epsilon, workspaceMgr) : epsilon, workspaceMgr);
         }
         assertInputSet(true);
         INDArray in = HostArrays.contiguous(input);
@@ -83,7 +117,8 @@ final class ChannelBatchNormLayer extends BatchNormalization {
         float[] dBeta = new float[c];
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, in.dataType(), in.shape(), 'c');
         ChannelBatchNormKernels.backward(buffer(in), (int) in.offset(), buffer(dy), (int) dy.offset(), buffer(dx), (int) dx.offset(),
-                n, c, hw, batch.mean(), inverseStd(), getParam(BatchNormalizationParamInitializer.GAMMA).toFloatVector(), dGamma, dBeta);
+                n, c, hw, batch.mean(), inverseStd(), getParam(BatchNormalizationParamInitializer.GAMMA).toFloatVector(), dGamma, dBeta,
+                affine);
 
         Gradient gradient = new DefaultGradient();
         gradient.setGradientFor(BatchNormalizationParamInitializer.GAMMA, fill(BatchNormalizationParamInitializer.GAMMA, dGamma));
@@ -91,6 +126,17 @@ final class ChannelBatchNormLayer extends BatchNormalization {
         runningStatisticsUpdates(gradient);
         batch = null;
         return new Pair<>(gradient, dx);
+    }
+
+    /** {@code gelu'(normalised) * epsilon}: the gradient of BatchNorm's output on DL4J's path. */
+    private INDArray throughGelu(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        if (normalised == null) {
+            throw new IllegalStateException("BatchNorm + GELU: backpropagation needs a training-mode forward pass first");
+        }
+        INDArray gradient = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, normalised.dataType(), normalised.shape(), normalised.ordering());
+        Nd4j.exec(new GELUDerivative(normalised, gradient));
+        normalised = null;
+        return gradient.muli(epsilon);
     }
 
     /** {@code 1 / sqrt(batchVariance + eps)} per channel, of the last training forward pass. */

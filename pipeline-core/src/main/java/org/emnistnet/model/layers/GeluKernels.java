@@ -24,13 +24,9 @@ final class GeluKernels {
             int size = Math.min(CHUNK, length - from);
             ScratchArrays scratch = ScratchArrays.ofThread(CHUNK);
             float[] x = scratch.a;
-            float[] y = scratch.b;
             in.get(inBase + from, x, 0, size);
-            sigmoid(x, y, size);
-            for (int i = 0; i < size; i++) {
-                y[i] = x[i] * y[i];
-            }
-            out.put(outBase + from, y, 0, size);
+            apply(x, scratch.b, size);
+            out.put(outBase + from, x, 0, size);
         });
     }
 
@@ -45,17 +41,30 @@ final class GeluKernels {
             float[] g = scratch.c;
             in.get(inBase + from, x, 0, size);
             dOut.get(dOutBase + from, g, 0, size);
-            sigmoid(x, s, size);
-            for (int i = 0; i < size; i++) {
-                float si = s[i];
-                g[i] = g[i] * (si + 1.702f * x[i] * si * (1 - si));
-            }
+            applyDerivative(x, g, s, size);
             dIn.put(dInBase + from, g, 0, size);
         });
     }
 
     private static IntStream chunks(int length) {
         return ComputeThreads.range(0, (length + CHUNK - 1) / CHUNK);
+    }
+
+    /** {@code x = gelu(x)} in place over {@code x[0, size)}; {@code work} is overwritten. */
+    static void apply(float[] x, float[] work, int size) {
+        sigmoid(x, work, size);
+        for (int i = 0; i < size; i++) {
+            x[i] = x[i] * work[i];
+        }
+    }
+
+    /** {@code g = gelu'(x) * g} in place over {@code [0, size)}; {@code work} is overwritten. */
+    static void applyDerivative(float[] x, float[] g, float[] work, int size) {
+        sigmoid(x, work, size);
+        for (int i = 0; i < size; i++) {
+            float si = work[i];
+            g[i] = g[i] * (si + 1.702f * x[i] * si * (1 - si));
+        }
     }
 
     /** {@code s = sigmoid(1.702 x) = (1 + tanh(0.851 x)) / 2}. */

@@ -8,10 +8,11 @@ package org.emnistnet.model.layers;
 final class ScratchArrays {
     private static final ThreadLocal<ScratchArrays> OF_THREAD = ThreadLocal.withInitial(ScratchArrays::new);
 
-    /** Three arrays of at least the size asked for; their contents are whatever the last kernel left. */
+    /** Four arrays of at least the size asked for; their contents are whatever the last kernel left. */
     float[] a = new float[0];
     float[] b = new float[0];
     float[] c = new float[0];
+    float[] d = new float[0];
 
     private ScratchArrays() {
     }
@@ -23,6 +24,7 @@ final class ScratchArrays {
             scratch.a = new float[size];
             scratch.b = new float[size];
             scratch.c = new float[size];
+            scratch.d = new float[size];
         }
         return scratch;
     }

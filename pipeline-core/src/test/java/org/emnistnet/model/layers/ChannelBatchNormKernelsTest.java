@@ -73,6 +73,54 @@ class ChannelBatchNormKernelsTest {
         assertThat(oneCore).isDeepEqualTo(allCores);
     }
 
+    @Test
+    void geluInsideThePassesGivesTheBitsOfBatchNormThenGelu() {
+        FloatBuffer x = random(5, 2f, 0.3f);
+        FloatBuffer dy = random(6, 1f, 0f);
+        int size = N * C * HW;
+        ChannelBatchNormKernels.Statistics statistics = ChannelBatchNormKernels.statistics(x, BASE, N, C, HW);
+        float[] gamma = new float[C];
+        float[] invStd = new float[C];
+        float[] scale = new float[C];
+        float[] offset = new float[C];
+        for (int ch = 0; ch < C; ch++) {
+            gamma[ch] = 0.5f + ch / (float) C;
+            invStd[ch] = (float) (1 / Math.sqrt(statistics.variance()[ch] + 1e-5));
+            scale[ch] = gamma[ch] * invStd[ch];
+            offset[ch] = 0.1f - statistics.mean()[ch] * scale[ch];
+        }
+        // two layers: BatchNorm, then GELU
+        FloatBuffer normalised = buffer(size);
+        ChannelBatchNormKernels.scaleAndShift(x, BASE, normalised, 0, N, C, HW, scale, offset);
+        FloatBuffer twoLayers = buffer(size);
+        GeluKernels.forward(normalised, 0, twoLayers, 0, size);
+        FloatBuffer dNormalised = buffer(size);
+        GeluKernels.backward(normalised, 0, dy, BASE, dNormalised, 0, size);
+        FloatBuffer twoLayersDx = buffer(size);
+        float[][] twoLayersParameters = {new float[C], new float[C]};
+        ChannelBatchNormKernels.backward(x, BASE, dNormalised, 0, twoLayersDx, 0, N, C, HW, statistics.mean(), invStd, gamma,
+                twoLayersParameters[0], twoLayersParameters[1]);
+        // one layer
+        ChannelBatchNormKernels.Affine withGelu = new ChannelBatchNormKernels.Affine(scale, offset, true);
+        FloatBuffer oneLayer = buffer(size);
+        ChannelBatchNormKernels.forward(x, BASE, oneLayer, 0, N, C, HW, withGelu);
+        FloatBuffer oneLayerDx = buffer(size);
+        float[][] oneLayerParameters = {new float[C], new float[C]};
+        ChannelBatchNormKernels.backward(x, BASE, dy, BASE, oneLayerDx, 0, N, C, HW, statistics.mean(), invStd, gamma,
+                oneLayerParameters[0], oneLayerParameters[1], withGelu);
+
+        assertThat(values(oneLayer)).isEqualTo(values(twoLayers));
+        assertThat(values(oneLayerDx)).isEqualTo(values(twoLayersDx));
+        assertThat(oneLayerParameters).isDeepEqualTo(twoLayersParameters);
+        assertThat(values(oneLayer)).isNotEqualTo(values(normalised)); // the GELU did run
+    }
+
+    private static float[] values(FloatBuffer buffer) {
+        float[] values = new float[buffer.capacity()];
+        buffer.get(0, values);
+        return values;
+    }
+
     /** Mean, variance, dx and dGamma of one forward and backward pass. */
     private static float[][] run(FloatBuffer x, FloatBuffer dy) {
         ChannelBatchNormKernels.Statistics statistics = ChannelBatchNormKernels.statistics(x, BASE, N, C, HW);
