@@ -120,8 +120,11 @@ public final class EmnistNet {
         return MultiLayerConfiguration.fromJson(json);
     }
 
-    /** Each BatchNorm + GELU layer as a BatchNorm layer and a GELU layer; input pre-processors move with their layers. */
-    private static MultiLayerConfiguration withGeluLayers(MultiLayerConfiguration fused) {
+    /**
+     * Each BatchNorm + GELU layer as a BatchNorm layer and a GELU layer (input pre-processors move with their layers):
+     * the layout of checkpoints saved before the two were one layer, and the first step of {@link #withStockLayers}.
+     */
+    public static MultiLayerConfiguration withGeluLayers(MultiLayerConfiguration fused) {
         List<NeuralNetConfiguration> layers = new ArrayList<>();
         Map<Integer, InputPreProcessor> preProcessors = new HashMap<>();
         for (int i = 0; i < fused.getConfs().size(); i++) {

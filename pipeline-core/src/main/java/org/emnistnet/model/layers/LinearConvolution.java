@@ -12,7 +12,7 @@ import java.util.Collection;
 
 /**
  * DL4J's {@link ConvolutionLayer} (same parameters, helpers and serialised form apart from the class name) for a
- * convolution without an activation function (EMNISTNet's: BatchNorm and GELU follow as layers of their own).
+ * convolution without an activation function (EMNISTNet's: BatchNorm and GELU follow, as a layer of their own).
  * DL4J M2.1's backward pass recomputes the layer's forward convolution to feed the activation's derivative, even
  * for the identity, which costs a third of a convolution layer's training time; {@link LinearConvolutionLayer}
  * passes the output gradient straight to the same oneDNN backward op.
