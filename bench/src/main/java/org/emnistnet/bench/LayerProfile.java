@@ -1,5 +1,7 @@
 package org.emnistnet.bench;
 
+import org.emnistnet.model.layers.ChannelBatchNormalization;
+
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -118,6 +120,9 @@ public final class LayerProfile {
         var conf = layer.conf().getLayer();
         if (conf instanceof org.deeplearning4j.nn.conf.layers.ActivationLayer activation) {
             return "Activation " + activation.getActivationFn();
+        }
+        if (conf instanceof ChannelBatchNormalization norm && norm.isGeluAfter()) {
+            return "ChannelBatchNormalization + GELU";
         }
         return conf.getClass().getSimpleName();
     }
