@@ -23,10 +23,10 @@ import java.nio.FloatBuffer;
  * The layer behind {@link ChannelBatchNormalization}: in training mode on rank-4 NCHW float input, forward and
  * backward are {@link ChannelBatchNormKernels} (statistics + scale/shift forward, two passes backward), with the
  * GELU of {@code geluAfter} inside those passes; anything else goes to DL4J's implementation and, with
- * {@code geluAfter}, ND4J's GELU ops after it (forward) and before it (backward). Gradients follow DL4J's conventions exactly: gamma/beta gradients
- * are sums over the minibatch (the updater divides), and the running mean and log10 std get DL4J's "update as
- * gradient" ({@code param - gradient} = the new running value), so averaging and checkpoints see the same
- * parameters as with DL4J's layer.
+ * {@code geluAfter}, ND4J's GELU ops after it (forward) and before it (backward). Gradients follow DL4J's
+ * conventions exactly: gamma/beta gradients are sums over the minibatch (the updater divides), and the running mean
+ * and log10 std get DL4J's "update as gradient" ({@code param - gradient} = the new running value), so averaging
+ * and checkpoints see the same parameters as with DL4J's layer.
  */
 final class ChannelBatchNormLayer extends BatchNormalization {
     private static final double ONE_ON_2LN10 = 1.0 / (2 * Math.log(10.0));
