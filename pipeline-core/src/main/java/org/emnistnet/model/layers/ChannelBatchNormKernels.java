@@ -91,12 +91,6 @@ final class ChannelBatchNormKernels {
     record Affine(float[] scale, float[] offset, boolean gelu) {
     }
 
-    /** {@code out = x * scale[ch] + offset[ch]}. */
-    static void scaleAndShift(FloatBuffer x, int xBase, FloatBuffer out, int outBase, int n, int c, int hw,
-                              float[] scale, float[] offset) {
-        forward(x, xBase, out, outBase, n, c, hw, new Affine(scale, offset, false));
-    }
-
     /** {@code out = z} or {@code gelu(z)} ({@link Affine}): one read of {@code x} and one write of {@code out}. */
     static void forward(FloatBuffer x, int xBase, FloatBuffer out, int outBase, int n, int c, int hw, Affine affine) {
         Group[] groups = groups(c, hw);
@@ -130,24 +124,17 @@ final class ChannelBatchNormKernels {
      * Backward pass of {@code y = gamma * (x - mean) * invStd + beta} with batch statistics: fills {@code dx} and
      * the per-channel {@code dGamma = sum(dy * xHat)}, {@code dBeta = sum(dy)}.
      * {@code dx = gamma * invStd * (dy - mean(dy) - xHat * mean(dy * xHat))}.
+     *
+     * <p>When the forward pass ({@code forward}, its {@link Affine}) applied GELU, {@code dy} is the gradient of
+     * {@code gelu(z)}: the first pass turns it into the gradient of {@code z} (recomputing {@code z} from {@code x},
+     * bit for bit as the forward did), adds it up and parks it in {@code dx}; the second reads it back from there.
+     * Results equal the BatchNorm layer and the GELU layer run one after the other, to the bit, with two fewer passes
+     * over the activations.
      */
     static void backward(FloatBuffer x, int xBase, FloatBuffer dy, int dyBase, FloatBuffer dx, int dxBase,
                          int n, int c, int hw, float[] mean, float[] invStd, float[] gamma,
-                         float[] dGamma, float[] dBeta) {
-        backward(x, xBase, dy, dyBase, dx, dxBase, n, c, hw, mean, invStd, gamma, dGamma, dBeta, null);
-    }
-
-    /**
-     * The same through the GELU of {@code geluAfter} (the forward's {@link Affine} with {@code gelu}; null for none):
-     * {@code dy} is then the gradient of {@code gelu(z)}. The first pass turns it into the gradient of {@code z}
-     * (recomputing {@code z} from {@code x}, bit for bit as the forward did), adds it up and parks it in {@code dx};
-     * the second reads it back from there. Results equal the BatchNorm layer and the GELU layer run one after the
-     * other, to the bit, with two fewer passes over the activations each way.
-     */
-    static void backward(FloatBuffer x, int xBase, FloatBuffer dy, int dyBase, FloatBuffer dx, int dxBase,
-                         int n, int c, int hw, float[] mean, float[] invStd, float[] gamma,
-                         float[] dGamma, float[] dBeta, Affine geluAfter) {
-        boolean throughGelu = geluAfter != null && geluAfter.gelu();
+                         float[] dGamma, float[] dBeta, Affine forward) {
+        boolean throughGelu = forward.gelu();
         FloatBuffer dz = throughGelu ? dx : dy;
         int dzBase = throughGelu ? dxBase : dyBase;
         double count = (double) n * hw;
@@ -163,7 +150,7 @@ final class ChannelBatchNormKernels {
                 x.get(xBase + group.offset(i, c), xRow, 0, group.size());
                 dy.get(dyBase + group.offset(i, c), dyRow, 0, group.size());
                 if (throughGelu) {
-                    affine(xRow, scratch.c, group, geluAfter);
+                    affine(xRow, scratch.c, group, forward);
                     GeluKernels.applyDerivative(scratch.c, dyRow, scratch.d, group.size());
                     dx.put(dxBase + group.offset(i, c), dyRow, 0, group.size());
                 }

@@ -31,9 +31,12 @@ import java.nio.FloatBuffer;
 final class ChannelBatchNormLayer extends BatchNormalization {
     private static final double ONE_ON_2LN10 = 1.0 / (2 * Math.log(10.0));
 
-    /** The last training forward pass's batch statistics and affine map, or null when DL4J's code ran it. */
-    private ChannelBatchNormKernels.Statistics batch;
-    private ChannelBatchNormKernels.Affine affine;
+    /** What the kernels' backward pass needs from their forward pass: the batch statistics and the affine map. */
+    private record KernelPass(ChannelBatchNormKernels.Statistics batch, ChannelBatchNormKernels.Affine affine) {
+    }
+
+    /** The last training forward pass's, or null when DL4J's code ran it. */
+    private KernelPass pass;
     /** With {@code geluAfter} on DL4J's path: BatchNorm's output, which the GELU's derivative needs. */
     private INDArray normalised;
 
@@ -57,7 +60,7 @@ final class ChannelBatchNormLayer extends BatchNormalization {
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
-        batch = null;
+        pass = null;
         normalised = null;
         if (training && handles(input)) {
             return trainingForward(input, workspaceMgr);
@@ -72,39 +75,30 @@ final class ChannelBatchNormLayer extends BatchNormalization {
         return activated;
     }
 
-    @Override
-    public INDArray preOutput(INDArray x, TrainingMode mode, LayerWorkspaceMgr workspaceMgr) {
-        if (geluAfter()) {
-            throw new UnsupportedOperationException("BatchNorm + GELU in one layer has no separate pre-output: use activate");
-        }
-        batch = null;
-        return mode == TrainingMode.TRAIN && handles(x) ? trainingForward(x, workspaceMgr) : super.preOutput(x, mode, workspaceMgr);
-    }
-
     private INDArray trainingForward(INDArray x, LayerWorkspaceMgr workspaceMgr) {
         INDArray in = HostArrays.contiguous(x);
         int n = (int) in.size(0);
         int c = (int) in.size(1);
         int hw = (int) (in.size(2) * in.size(3));
-        batch = ChannelBatchNormKernels.statistics(buffer(in), (int) in.offset(), n, c, hw);
+        ChannelBatchNormKernels.Statistics batch = ChannelBatchNormKernels.statistics(buffer(in), (int) in.offset(), n, c, hw);
         float[] gamma = getParam(BatchNormalizationParamInitializer.GAMMA).toFloatVector();
         float[] beta = getParam(BatchNormalizationParamInitializer.BETA).toFloatVector();
         float[] scale = new float[c];
         float[] offset = new float[c];
-        float[] invStd = inverseStd();
+        float[] invStd = inverseStd(batch);
         for (int ch = 0; ch < c; ch++) {
             scale[ch] = gamma[ch] * invStd[ch];
             offset[ch] = beta[ch] - batch.mean()[ch] * scale[ch];
         }
-        affine = new ChannelBatchNormKernels.Affine(scale, offset, geluAfter());
+        pass = new KernelPass(batch, new ChannelBatchNormKernels.Affine(scale, offset, geluAfter()));
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, in.dataType(), in.shape(), 'c');
-        ChannelBatchNormKernels.forward(buffer(in), (int) in.offset(), buffer(out), (int) out.offset(), n, c, hw, affine);
+        ChannelBatchNormKernels.forward(buffer(in), (int) in.offset(), buffer(out), (int) out.offset(), n, c, hw, pass.affine());
         return out;
     }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        if (batch == null) {
+        if (pass == null) {
             return super.backpropGradient(geluAfter() ? throughGelu(epsilon, workspaceMgr) : epsilon, workspaceMgr);
         }
         assertInputSet(true);
@@ -117,14 +111,14 @@ final class ChannelBatchNormLayer extends BatchNormalization {
         float[] dBeta = new float[c];
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, in.dataType(), in.shape(), 'c');
         ChannelBatchNormKernels.backward(buffer(in), (int) in.offset(), buffer(dy), (int) dy.offset(), buffer(dx), (int) dx.offset(),
-                n, c, hw, batch.mean(), inverseStd(), getParam(BatchNormalizationParamInitializer.GAMMA).toFloatVector(), dGamma, dBeta,
-                affine);
+                n, c, hw, pass.batch().mean(), inverseStd(pass.batch()), getParam(BatchNormalizationParamInitializer.GAMMA).toFloatVector(),
+                dGamma, dBeta, pass.affine());
 
         Gradient gradient = new DefaultGradient();
         gradient.setGradientFor(BatchNormalizationParamInitializer.GAMMA, fill(BatchNormalizationParamInitializer.GAMMA, dGamma));
         gradient.setGradientFor(BatchNormalizationParamInitializer.BETA, fill(BatchNormalizationParamInitializer.BETA, dBeta));
-        runningStatisticsUpdates(gradient);
-        batch = null;
+        runningStatisticsUpdates(gradient, pass.batch());
+        pass = null;
         return new Pair<>(gradient, dx);
     }
 
@@ -139,8 +133,8 @@ final class ChannelBatchNormLayer extends BatchNormalization {
         return gradient.muli(epsilon);
     }
 
-    /** {@code 1 / sqrt(batchVariance + eps)} per channel, of the last training forward pass. */
-    private float[] inverseStd() {
+    /** {@code 1 / sqrt(variance + eps)} per channel of {@code batch}. */
+    private float[] inverseStd(ChannelBatchNormKernels.Statistics batch) {
         float[] inverse = new float[batch.variance().length];
         for (int ch = 0; ch < inverse.length; ch++) {
             inverse[ch] = (float) (1 / Math.sqrt(batch.variance()[ch] + layerConf().getEps()));
@@ -153,7 +147,7 @@ final class ChannelBatchNormLayer extends BatchNormalization {
      * {@code mean - newMean = (1 - decay) * (mean - batchMean)} and, for the log10 std parameterisation,
      * {@code log10(std) - log10(newStd)} with {@code newVar = decay * var + (1 - decay) * batchVar}.
      */
-    private void runningStatisticsUpdates(Gradient gradient) {
+    private void runningStatisticsUpdates(Gradient gradient, ChannelBatchNormKernels.Statistics batch) {
         double decay = layerConf().getDecay();
         float[] runningMean = getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN).toFloatVector();
         float[] meanUpdate = new float[runningMean.length];

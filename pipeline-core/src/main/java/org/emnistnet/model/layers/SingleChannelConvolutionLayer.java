@@ -25,7 +25,7 @@ import java.util.Arrays;
  * channel is then the sum of {@code k * k} shifted, weighted copies of it, and a weight's gradient the sum of the
  * output gradient times the shifted image. Maps are kept in the padded row width so that each tap is one long
  * loop over a float array (the few columns past the edge are computed and dropped). Each tap reads its shifted
- * image from a copy that starts at index 0 ({@link #shifted}): Java 17's JIT compiles {@code a[i] += w * b[i]} to
+ * image from a copy that starts at index 0 ({@link #taps}, made once per image for both passes): Java 17's JIT compiles {@code a[i] += w * b[i]} to
  * SIMD code but not {@code a[i] += w * b[i + shift]}, and the copies made the layer 3x faster (same sums, same
  * order). Images (forward) and output channels (backward) run in parallel.
  */
@@ -70,18 +70,27 @@ final class SingleChannelConvolutionLayer extends ConvolutionLayer {
                 layerConf().getKernelSize()[0]);
     }
 
-    /** Images copied into zero-padded rows, one array per image. */
-    private static float[][] padded(INDArray images, Shape4 s) {
+    /**
+     * Per image, its {@code k * k} taps: the image in zero-padded rows, shifted by the tap's offset so that it starts
+     * at index 0 and covers the output rows ({@code [image][ky * k + kx][height * paddedWidth]}).
+     */
+    private static float[][][] taps(INDArray images, Shape4 s) {
         INDArray source = HostArrays.contiguous(images);
         FloatBuffer pixels = source.data().asNioFloat();
         int base = (int) source.offset();
-        float[][] padded = new float[s.images()][s.paddedSize()];
+        int k = s.kernel();
+        float[][][] taps = new float[s.images()][k * k][];
         ComputeThreads.range(0, s.images()).forEach(n -> {
+            float[] padded = new float[s.paddedSize()];
             for (int y = 0; y < s.height(); y++) {
-                pixels.get(base + n * s.pixels() + y * s.width(), padded[n], (y + s.pad()) * s.paddedWidth() + s.pad(), s.width());
+                pixels.get(base + n * s.pixels() + y * s.width(), padded, (y + s.pad()) * s.paddedWidth() + s.pad(), s.width());
+            }
+            for (int tap = 0; tap < k * k; tap++) {
+                int shift = tap / k * s.paddedWidth() + tap % k;
+                taps[n][tap] = Arrays.copyOfRange(padded, shift, shift + s.height() * s.paddedWidth());
             }
         });
-        return padded;
+        return taps;
     }
 
     @Override
@@ -90,7 +99,7 @@ final class SingleChannelConvolutionLayer extends ConvolutionLayer {
             return super.activate(training, workspaceMgr);
         }
         Shape4 s = shape();
-        float[][] images = padded(input, s);
+        float[][][] images = taps(input, s);
         float[] weights = getParam(ConvolutionParamInitializer.WEIGHT_KEY).dup('c').reshape(-1).toFloatVector(); // [out][ky][kx]
         float[] bias = layerConf().hasBias() ? getParam(ConvolutionParamInitializer.BIAS_KEY).toFloatVector() : new float[s.channels()];
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
@@ -100,10 +109,7 @@ final class SingleChannelConvolutionLayer extends ConvolutionLayer {
         int k = s.kernel();
         int rowLength = s.height() * s.paddedWidth(); // output rows in padded width: one long loop per tap
         ComputeThreads.range(0, s.images()).forEach(n -> {
-            float[][] taps = new float[k * k][rowLength];
-            for (int tap = 0; tap < k * k; tap++) {
-                shifted(images[n], tap, s, taps[tap]);
-            }
+            float[][] taps = images[n];
             float[] map = new float[rowLength];
             float[] valid = new float[s.pixels()];
             for (int o = 0; o < s.channels(); o++) {
@@ -135,7 +141,7 @@ final class SingleChannelConvolutionLayer extends ConvolutionLayer {
         }
         Shape4 s = shape();
         int k = s.kernel();
-        float[][] images = padded(input, s);
+        float[][][] images = taps(input, s);
         INDArray dOut = HostArrays.contiguous(epsilon);
         FloatBuffer dOutBuffer = dOut.data().asNioFloat();
         int dOutBase = (int) dOut.offset();
@@ -147,7 +153,6 @@ final class SingleChannelConvolutionLayer extends ConvolutionLayer {
             float[][] sums = new float[k * k][rowLength]; // per kernel tap, one partial sum per position
             float[] map = new float[s.pixels()];
             float[] padded = new float[rowLength];
-            float[] image = new float[rowLength];
             double bias = 0;
             for (int n = 0; n < s.images(); n++) {
                 dOutBuffer.get(dOutBase + (n * s.channels() + o) * s.pixels(), map);
@@ -159,7 +164,7 @@ final class SingleChannelConvolutionLayer extends ConvolutionLayer {
                 }
                 for (int tap = 0; tap < k * k; tap++) {
                     float[] sum = sums[tap];
-                    shifted(images[n], tap, s, image);
+                    float[] image = images[n][tap];
                     for (int i = 0; i < rowLength; i++) {
                         sum[i] += padded[i] * image[i];
                     }
@@ -176,12 +181,6 @@ final class SingleChannelConvolutionLayer extends ConvolutionLayer {
         }
         gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, fill(ConvolutionParamInitializer.WEIGHT_KEY, weightGradient), 'c');
         return new Pair<>(gradient, null);
-    }
-
-    /** {@code copy[i] = padded[i + shift]} for kernel tap {@code tap} ({@code ky * k + kx}), over the output rows. */
-    private static void shifted(float[] padded, int tap, Shape4 s, float[] copy) {
-        int shift = tap / s.kernel() * s.paddedWidth() + tap % s.kernel();
-        System.arraycopy(padded, shift, copy, 0, s.height() * s.paddedWidth());
     }
 
     private static float total(float[] partial) {

@@ -34,13 +34,14 @@ class ChannelBatchNormKernelsTest {
             invStd[ch] = (float) (1 / Math.sqrt(reference[1] + 1e-5));
         }
         FloatBuffer out = buffer(N * C * HW);
-        ChannelBatchNormKernels.scaleAndShift(x, BASE, out, 0, N, C, HW, gamma, invStd);
+        ChannelBatchNormKernels.forward(x, BASE, out, 0, N, C, HW, new ChannelBatchNormKernels.Affine(gamma, invStd, false));
         assertThat(out.get(((3 * C) + 36) * HW + 5)).isCloseTo(x.get(BASE + ((3 * C) + 36) * HW + 5) * gamma[36] + invStd[36], within(1e-6f));
 
         FloatBuffer dx = buffer(N * C * HW);
         float[] dGamma = new float[C];
         float[] dBeta = new float[C];
-        ChannelBatchNormKernels.backward(x, BASE, dy, BASE, dx, 0, N, C, HW, statistics.mean(), invStd, gamma, dGamma, dBeta);
+        ChannelBatchNormKernels.backward(x, BASE, dy, BASE, dx, 0, N, C, HW, statistics.mean(), invStd, gamma, dGamma, dBeta,
+                new ChannelBatchNormKernels.Affine(gamma, invStd, false));
         for (int ch : new int[]{0, 18, 36}) {
             double[] m = meanAndVariance(x, ch);
             double sumDy = 0;
@@ -91,7 +92,7 @@ class ChannelBatchNormKernelsTest {
         }
         // two layers: BatchNorm, then GELU
         FloatBuffer normalised = buffer(size);
-        ChannelBatchNormKernels.scaleAndShift(x, BASE, normalised, 0, N, C, HW, scale, offset);
+        ChannelBatchNormKernels.forward(x, BASE, normalised, 0, N, C, HW, new ChannelBatchNormKernels.Affine(scale, offset, false));
         FloatBuffer twoLayers = buffer(size);
         GeluKernels.forward(normalised, 0, twoLayers, 0, size);
         FloatBuffer dNormalised = buffer(size);
@@ -99,7 +100,7 @@ class ChannelBatchNormKernelsTest {
         FloatBuffer twoLayersDx = buffer(size);
         float[][] twoLayersParameters = {new float[C], new float[C]};
         ChannelBatchNormKernels.backward(x, BASE, dNormalised, 0, twoLayersDx, 0, N, C, HW, statistics.mean(), invStd, gamma,
-                twoLayersParameters[0], twoLayersParameters[1]);
+                twoLayersParameters[0], twoLayersParameters[1], new ChannelBatchNormKernels.Affine(scale, offset, false));
         // one layer
         ChannelBatchNormKernels.Affine withGelu = new ChannelBatchNormKernels.Affine(scale, offset, true);
         FloatBuffer oneLayer = buffer(size);
@@ -128,7 +129,8 @@ class ChannelBatchNormKernelsTest {
         java.util.Arrays.fill(ones, 1f);
         FloatBuffer dx = buffer(N * C * HW);
         float[] dGamma = new float[C];
-        ChannelBatchNormKernels.backward(x, BASE, dy, BASE, dx, 0, N, C, HW, statistics.mean(), ones, ones, dGamma, new float[C]);
+        ChannelBatchNormKernels.backward(x, BASE, dy, BASE, dx, 0, N, C, HW, statistics.mean(), ones, ones, dGamma, new float[C],
+                new ChannelBatchNormKernels.Affine(ones, new float[C], false));
         float[] dxValues = new float[N * C * HW];
         dx.get(0, dxValues);
         return new float[][]{statistics.mean(), statistics.variance(), dxValues, dGamma};
