@@ -25,9 +25,9 @@ import java.util.Arrays;
  * channel is then the sum of {@code k * k} shifted, weighted copies of it, and a weight's gradient the sum of the
  * output gradient times the shifted image. Maps are kept in the padded row width so that each tap is one long
  * loop over a float array (the few columns past the edge are computed and dropped). Each tap reads its shifted
- * image from a copy that starts at index 0 ({@link #taps}, made once per image for both passes): Java 17's JIT compiles {@code a[i] += w * b[i]} to
- * SIMD code but not {@code a[i] += w * b[i + shift]}, and the copies made the layer 3x faster (same sums, same
- * order). Images (forward) and output channels (backward) run in parallel.
+ * image from a copy that starts at index 0 ({@link #taps}, made once per image for both passes): Java 17's JIT
+ * compiles {@code a[i] += w * b[i]} to SIMD code but not {@code a[i] += w * b[i + shift]}, and the copies made the
+ * layer 3x faster (same sums, same order). Images (forward) and output channels (backward) run in parallel.
  */
 final class SingleChannelConvolutionLayer extends ConvolutionLayer {
 
