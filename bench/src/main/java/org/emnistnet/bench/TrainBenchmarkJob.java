@@ -16,6 +16,7 @@ import org.emnistnet.train.paramavg.DistributedTrainer;
 import org.emnistnet.train.paramavg.EpochFit;
 import org.emnistnet.train.paramavg.ParameterAveragingTrainer;
 import org.emnistnet.runtime.ComputeThreads;
+import org.emnistnet.model.layers.LinearConvolution;
 import org.emnistnet.train.paramavg.ReplicaFit;
 import org.emnistnet.train.paramavg.TrainerSettings;
 import org.nd4j.linalg.dataset.DataSet;
@@ -70,6 +71,9 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
     @Option(names = "--stock-layers", description = "DL4J's stock convolution, BatchNorm and activation layers instead of EMNISTNet's fast ones (same network and maths), for before/after comparisons.")
     boolean stockLayers;
 
+    @Option(names = "--winograd-forward-ab", description = "Engine local with --replicas > 1: alternate the replicas' runs between the convolutions' forward passes on oneDNN's Winograd kernels (the default) and on its direct kernel, in one JVM.")
+    boolean winogradForwardAb;
+
     @Mixin
     SparkOptions spark;
 
@@ -97,7 +101,10 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
         if (engine == Engine.local) {
             Options.atLeast("--replicas", replicas, 1);
             DataSet data = randomBatch(batch);
-            if (replicas == 1) {
+            if (winogradForwardAb) {
+                Options.atLeast("--replicas", replicas, 2);
+                rates.addAll(winogradForwardAb(network, data));
+            } else if (replicas == 1) {
                 rates.addAll(timeSteps(network::fit, data, "DL4J's fit"));
             } else {
                 // both ways in the same JVM, run by run: this machine's speed differs by up to 20 % between JVMs (BENCHMARKS.md)
@@ -147,6 +154,32 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
         }
         System.out.printf("benchmark-train: engine %s, median %.0f images/s (%d runs)%n", engine, Medians.of(rates), runs);
         return 0;
+    }
+
+    /** The replicas' runs alternated between Winograd and direct forward passes; the Winograd runs' rates. */
+    private List<Double> winogradForwardAb(MultiLayerNetwork network, DataSet data) {
+        List<Double> winograd = new ArrayList<>();
+        List<Double> direct = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        try (ReplicaFit replicaFit = new ReplicaFit(network, replicas, 42)) {
+            for (boolean on : new boolean[] {true, false}) {
+                LinearConvolution.winogradForward(on);
+                warmUp(replicaFit::fit, data);
+            }
+            for (int run = 0; run < runs; run++) {
+                for (boolean on : run % 2 == 0 ? new boolean[] {true, false} : new boolean[] {false, true}) {
+                    LinearConvolution.winogradForward(on);
+                    (on ? winograd : direct).add(timeRun(replicaFit::fit, data, run, on ? "Winograd forward" : "direct forward"));
+                }
+                ratios.add(winograd.get(run) / direct.get(run));
+            }
+        } finally {
+            LinearConvolution.winogradForward(true);
+        }
+        System.out.printf("benchmark-train: %d replicas, forward on Winograd median %.0f images/s, direct %.0f; ratio median %.2fx (%.2f-%.2f)%n",
+                replicas, Medians.of(winograd), Medians.of(direct), Medians.of(ratios), java.util.Collections.min(ratios),
+                java.util.Collections.max(ratios));
+        return winograd;
     }
 
     private static final int WARM_UP_STEPS = 15; // JIT (the Java layer kernels), oneDNN primitive caches, workspaces

@@ -15,9 +15,24 @@ import java.util.Collection;
  * convolution without an activation function (EMNISTNet's: BatchNorm and GELU follow, as a layer of their own).
  * DL4J M2.1's backward pass recomputes the layer's forward convolution to feed the activation's derivative, even
  * for the identity, which costs a third of a convolution layer's training time; {@link LinearConvolutionLayer}
- * passes the output gradient straight to the same oneDNN backward op.
+ * passes the output gradient straight to the same oneDNN backward op. On maps of 14x14 and larger its forward pass
+ * runs on oneDNN's Winograd kernels ({@link WinogradForward}), unless {@value #WINOGRAD_FORWARD_PROPERTY} is
+ * {@code false}.
  */
 public class LinearConvolution extends ConvolutionLayer {
+    /** Set to {@code false} to run every forward pass on DL4J's helper (oneDNN's direct kernel), as before 2026-12. */
+    public static final String WINOGRAD_FORWARD_PROPERTY = "emnistnet.winogradForward";
+    private static volatile boolean winogradForward = !"false".equalsIgnoreCase(System.getProperty(WINOGRAD_FORWARD_PROPERTY));
+
+    /** Whether forward passes may run on oneDNN's Winograd kernels (JVM-wide; the system property's value at start). */
+    public static boolean winogradForward() {
+        return winogradForward;
+    }
+
+    /** Switches the forward passes of every layer of the JVM, from their next pass on (for same-JVM comparisons). */
+    public static void winogradForward(boolean on) {
+        winogradForward = on;
+    }
 
     /** For deserialisation. */
     public LinearConvolution() {
