@@ -71,7 +71,7 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
     @Option(names = "--stock-layers", description = "DL4J's stock convolution, BatchNorm and activation layers instead of EMNISTNet's fast ones (same network and maths), for before/after comparisons.")
     boolean stockLayers;
 
-    @Option(names = "--winograd-forward-ab", description = "Engine local with --replicas > 1: alternate the replicas' runs between the convolutions' forward passes on oneDNN's Winograd kernels (the default) and on its direct kernel, in one JVM.")
+    @Option(names = "--winograd-forward-ab", description = "Engine local with --replicas > 1: alternate the replicas' runs between the convolutions' forward passes on oneDNN's Winograd kernels (-Demnistnet.winogradForward=true) and on its direct kernel (the default), in one JVM.")
     boolean winogradForwardAb;
 
     @Mixin
@@ -161,6 +161,7 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
         List<Double> winograd = new ArrayList<>();
         List<Double> direct = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
+        boolean setting = LinearConvolution.winogradForward();
         try (ReplicaFit replicaFit = new ReplicaFit(network, replicas, 42)) {
             for (boolean on : new boolean[] {true, false}) {
                 LinearConvolution.winogradForward(on);
@@ -174,7 +175,7 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
                 ratios.add(winograd.get(run) / direct.get(run));
             }
         } finally {
-            LinearConvolution.winogradForward(true);
+            LinearConvolution.winogradForward(setting);
         }
         System.out.printf("benchmark-train: %d replicas, forward on Winograd median %.0f images/s, direct %.0f; ratio median %.2fx (%.2f-%.2f)%n",
                 replicas, Medians.of(winograd), Medians.of(direct), Medians.of(ratios), java.util.Collections.min(ratios),

@@ -26,9 +26,10 @@ import java.util.Arrays;
  * backward op) exactly as DL4J's own layer does after recomputing its output. Other activations, NHWC, weight noise,
  * dropout, biases and running without a helper are DL4J's code.
  * <p>
- * The forward pass on maps of {@value #WINOGRAD_MIN_SIDE}x{@value #WINOGRAD_MIN_SIDE} and larger runs as the
- * backward-data pass of the mirrored convolution ({@link WinogradForward}): ND4J's oneDNN asks for its forward
- * convolution in a way that never gets oneDNN's Winograd kernels, while its backward-data op does get them.
+ * When {@link LinearConvolution#winogradForward()} is on, the forward pass on maps of
+ * {@value #WINOGRAD_MIN_SIDE}x{@value #WINOGRAD_MIN_SIDE} and larger runs as the backward-data pass of the mirrored
+ * convolution ({@link WinogradForward}): ND4J's oneDNN asks for its forward convolution in a way that never gets
+ * oneDNN's Winograd kernels, while its backward-data op does get them.
  */
 final class LinearConvolutionLayer extends ConvolutionLayer {
 
@@ -56,8 +57,8 @@ final class LinearConvolutionLayer extends ConvolutionLayer {
                 && conf.getActivationFn() instanceof ActivationIdentity && conf.getCnn2dDataFormat() == CNN2DFormat.NCHW
                 && conf.getIDropout() == null && conf.getWeightNoise() == null && convolutionMode == ConvolutionMode.Same
                 && Arrays.equals(conf.getKernelSize(), new int[] {3, 3}) && Arrays.equals(conf.getStride(), one)
-                && Arrays.equals(conf.getDilation(), one) && input.rank() == 4 && input.dataType() == DataType.FLOAT && dataType == DataType.FLOAT
-                && input.size(2) >= WINOGRAD_MIN_SIDE && input.size(3) >= WINOGRAD_MIN_SIDE;
+                && Arrays.equals(conf.getDilation(), one) && input.rank() == 4 && input.dataType() == DataType.FLOAT
+                && dataType == DataType.FLOAT && input.size(2) >= WINOGRAD_MIN_SIDE && input.size(3) >= WINOGRAD_MIN_SIDE;
     }
 
     @Override

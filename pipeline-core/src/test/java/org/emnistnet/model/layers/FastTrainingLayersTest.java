@@ -118,6 +118,16 @@ class FastTrainingLayersTest {
     }
 
     @Test
+    void withForwardPassesOnWinogradTheLossAndEveryGradientStillMatchTheReference() {
+        LinearConvolution.winogradForward(true);
+        try {
+            lossAndEveryGradientMatchTheDoublePrecisionReference();
+        } finally {
+            LinearConvolution.winogradForward(false);
+        }
+    }
+
+    @Test
     void dl4jsOwnPathsForBatchNormAndGeluInOneLayerMatchTheReferenceToo() {
         // in double precision our layers hand over to DL4J's and ND4J's code (as on a GPU): BatchNorm, then GELU's ops
         Twins floats = twins();

@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The forward convolution computed as the backward-data pass of its mirror image ({@link WinogradForward}, on
  * oneDNN's Winograd kernels) is the convolution: it matches a direct convolution in double precision, with more
- * output than input channels, fewer, and equal, and EMNISTNet's layers use it on their 28x28 and 14x14 maps only.
+ * output than input channels, fewer, and equal; switched on, EMNISTNet's layers use it on their 28x28 and 14x14
+ * maps only.
  */
 class WinogradForwardTest {
 
@@ -64,14 +65,21 @@ class WinogradForwardTest {
     }
 
     @Test
-    void emnistNetConvolvesItsLargeMapsOnWinogradAndItsSmallOnesDirectly() {
+    void emnistNetConvolvesItsLargeMapsOnWinogradAndItsSmallOnesDirectlyWhenSwitchedOn() {
+        assertThat(LinearConvolution.winogradForward()).as("off unless -Demnistnet.winogradForward=true").isFalse();
         MultiLayerNetwork net = EmnistNet.create(10, TrainingRecipe.reference(), new OneCycleSchedule(3e-3, 100, 0.3, 25, 1e4));
         int[] sides = {28, 14, 14, 7, 7}; // the linear convolutions' input maps, in order
         List<Boolean> winograd = new ArrayList<>();
         for (int i = 0, next = 0; i < net.getnLayers(); i++) {
             if (net.getLayer(i) instanceof LinearConvolutionLayer layer) {
-                long channels = layer.getParam("W").size(1);
-                winograd.add(layer.forwardOnWinograd(Nd4j.create(DataType.FLOAT, 2, channels, sides[next], sides[next])));
+                INDArray input = Nd4j.create(DataType.FLOAT, 2, layer.getParam("W").size(1), sides[next], sides[next]);
+                assertThat(layer.forwardOnWinograd(input)).isFalse();
+                LinearConvolution.winogradForward(true);
+                try {
+                    winograd.add(layer.forwardOnWinograd(input));
+                } finally {
+                    LinearConvolution.winogradForward(false);
+                }
                 next++;
             }
         }
