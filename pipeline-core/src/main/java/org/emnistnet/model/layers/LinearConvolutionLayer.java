@@ -37,12 +37,16 @@ final class LinearConvolutionLayer extends ConvolutionLayer {
         super(conf, dataType);
     }
 
-    private boolean handles(INDArray epsilon) {
+    /** A linear NCHW layer without dropout or weight noise, on DL4J's helper: where this class's shortcuts apply. */
+    private boolean plainLinearOnHelper() {
         var conf = layerConf();
         return helper != null && conf.getActivationFn() instanceof ActivationIdentity
                 && conf.getCnn2dDataFormat() == CNN2DFormat.NCHW && conf.getIDropout() == null
-                && conf.getWeightNoise() == null && maskArray == null
-                && input.dataType() == dataType && epsilon.dataType() == dataType;
+                && conf.getWeightNoise() == null;
+    }
+
+    private boolean handles(INDArray epsilon) {
+        return plainLinearOnHelper() && maskArray == null && input.dataType() == dataType && epsilon.dataType() == dataType;
     }
 
     /** Smallest map side whose forward pass runs on Winograd: at 7x7 oneDNN's 4x4 tiles cover 8x8 and lose. */
@@ -53,10 +57,8 @@ final class LinearConvolutionLayer extends ConvolutionLayer {
     boolean forwardOnWinograd(INDArray input) {
         var conf = layerConf();
         int[] one = {1, 1};
-        return LinearConvolution.winogradForward() && helper != null && ComputeBackend.hostMemory() && !hasBias()
-                && conf.getActivationFn() instanceof ActivationIdentity && conf.getCnn2dDataFormat() == CNN2DFormat.NCHW
-                && conf.getIDropout() == null && conf.getWeightNoise() == null && convolutionMode == ConvolutionMode.Same
-                && Arrays.equals(conf.getKernelSize(), new int[] {3, 3}) && Arrays.equals(conf.getStride(), one)
+        return LinearConvolution.winogradForward() && plainLinearOnHelper() && ComputeBackend.hostMemory() && !hasBias()
+                && convolutionMode == ConvolutionMode.Same && Arrays.equals(conf.getKernelSize(), new int[] {3, 3}) && Arrays.equals(conf.getStride(), one)
                 && Arrays.equals(conf.getDilation(), one) && input.rank() == 4 && input.dataType() == DataType.FLOAT
                 && dataType == DataType.FLOAT && input.size(2) >= WINOGRAD_MIN_SIDE && input.size(3) >= WINOGRAD_MIN_SIDE;
     }

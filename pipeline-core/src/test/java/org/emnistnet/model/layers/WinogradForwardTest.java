@@ -34,6 +34,12 @@ class WinogradForwardTest {
         return out;
     }
 
+    /** How far {@code output} is from the double-precision convolution, relative to the latter's norm. */
+    private static double relativeToDirect(INDArray output, INDArray input, INDArray weights) {
+        INDArray expected = directInDouble(input, weights);
+        return expected.sub(output.castTo(DataType.DOUBLE)).norm2Number().doubleValue() / expected.norm2Number().doubleValue();
+    }
+
     @Test
     void theMirroredBackwardPassIsTheConvolution() {
         int[][] cases = {{3, 32, 32, 28}, {2, 32, 64, 14}, {5, 64, 32, 14}, {1, 1, 32, 28}, {4, 16, 16, 15}};
@@ -43,10 +49,7 @@ class WinogradForwardTest {
             INDArray weights = Nd4j.rand(DataType.FLOAT, c[2], c[1], 3, 3).subi(0.5);
             INDArray output = Nd4j.create(DataType.FLOAT, c[0], c[2], c[3], c[3]);
             new WinogradForward().convolve(input, weights, output);
-            INDArray expected = directInDouble(input, weights);
-            double relative = expected.sub(output.castTo(DataType.DOUBLE)).norm2Number().doubleValue()
-                    / expected.norm2Number().doubleValue();
-            assertThat(relative).as("images, in, out, side = %s", java.util.Arrays.toString(c)).isLessThan(1e-5);
+            assertThat(relativeToDirect(output, input, weights)).as("images, in, out, side = %s", java.util.Arrays.toString(c)).isLessThan(1e-5);
         }
     }
 
@@ -59,9 +62,7 @@ class WinogradForwardTest {
         forward.convolve(input, weights, output);
         weights.muli(-2);
         forward.convolve(input, weights, output);
-        INDArray expected = directInDouble(input, weights);
-        assertThat(expected.sub(output.castTo(DataType.DOUBLE)).norm2Number().doubleValue()
-                / expected.norm2Number().doubleValue()).isLessThan(1e-5);
+        assertThat(relativeToDirect(output, input, weights)).isLessThan(1e-5);
     }
 
     @Test
