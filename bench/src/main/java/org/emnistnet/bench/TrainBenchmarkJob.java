@@ -89,7 +89,8 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
             stock.init(network.params(), true);
             network = stock;
         }
-        System.out.println("benchmark-train: " + ComputeBackend.describe() + (stockLayers ? ", DL4J's stock layers" : ""));
+        System.out.println("benchmark-train: " + ComputeBackend.describe() + ", " + LinearConvolution.forwardKernels()
+                + (stockLayers ? ", DL4J's stock layers" : ""));
         List<Double> rates = new ArrayList<>();
         if (engine == Engine.profile) {
             if (threadsPerWorker > 0) { // a replica's view: ReplicaFit's threads work on one core each

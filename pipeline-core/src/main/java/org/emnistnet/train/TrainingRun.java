@@ -24,6 +24,7 @@ import org.emnistnet.runtime.ComputeBackend;
 import org.emnistnet.model.EmnistNet;
 import org.emnistnet.model.OneCycleSchedule;
 import org.emnistnet.model.TrainingRecipe;
+import org.emnistnet.model.layers.LinearConvolution;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -137,10 +138,10 @@ public final class TrainingRun {
                 settings.averagingFrequency(), limit));
         LOG.info("training {} on {} train / {} val images, {} workers x batch {} over {} replicas, averaging every {}; "
                         + "{} averaging rounds an epoch (a round's worker fits every minibatch it is given); "
-                        + "learning-rate schedule over {} iterations (DL4J counts {} per round); {}; {}",
+                        + "learning-rate schedule over {} iterations (DL4J counts {} per round); {}, {}; {}",
                 data.manifest().dataset(), trainImages, valImages, settings.workers(), settings.batchPerWorker(), settings.replicasPerWorker(),
                 settings.averagingFrequency(), plan.roundsPerEpoch(), plan.totalSteps(), settings.averagingFrequency(),
-                ComputeBackend.describe(),
+                ComputeBackend.describe(), LinearConvolution.forwardKernels(),
                 done > 0 ? "resuming after epoch " + done : "from scratch");
         LOG.info("{}", plan.stagingReason());
 

@@ -32,6 +32,11 @@ public class LinearConvolution extends ConvolutionLayer {
         return winogradForward;
     }
 
+    /** For logs: which oneDNN kernels this JVM's forward convolutions run on. */
+    public static String forwardKernels() {
+        return winogradForward ? "forward convolutions on Winograd (maps of 14x14 and larger)" : "forward convolutions direct";
+    }
+
     /** Switches the forward passes of every layer of the JVM, from their next pass on (for same-JVM comparisons). */
     public static void winogradForward(boolean on) {
         winogradForward = on;
