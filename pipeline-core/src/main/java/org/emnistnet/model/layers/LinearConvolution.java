@@ -22,7 +22,7 @@ import java.util.Collection;
 public class LinearConvolution extends ConvolutionLayer {
     /**
      * Set to {@code true} to run the forward passes on 14x14 and larger maps on oneDNN's Winograd kernels: training
-     * steps 5-12 % faster, but over 15 epochs 3 seeds ended 0.3 points lower on average (BENCHMARKS.md), so it is off.
+     * steps 5-12 % faster, but over 15 epochs 5 seeds ended 0.25 points lower on average (BENCHMARKS.md), so it is off.
      */
     public static final String WINOGRAD_FORWARD_PROPERTY = "emnistnet.winogradForward";
     private static volatile boolean winogradForward = Boolean.getBoolean(WINOGRAD_FORWARD_PROPERTY);
