@@ -45,21 +45,21 @@ def main():
     print(f"{sum(total_ms.values()) / steps:8.2f}  all oneDNN primitives")
 
 
+def layout_format(layout):
+    """'src_f32::blocked:abcd:f0' -> ('src', 'abcd'); an undefined layout ('bia_undef::undef::f0') -> ('bia', 'undef')."""
+    name, _, rest = layout.partition("_")
+    pieces = rest.split(":")
+    return name, pieces[3] if len(pieces) > 3 and pieces[3] else pieces[-2]
+
+
 def short(layouts):
     """'src_f32::blocked:abcd:f0 dst_f32::blocked:acdb:f0' -> 'src abcd dst acdb'."""
-    parts = []
-    for layout in layouts.split():
-        name, _, rest = layout.partition("_")
-        pieces = rest.split(":")
-        parts.append(f"{name} {pieces[3] if len(pieces) > 3 and pieces[3] else pieces[-2]}")
-    return " ".join(parts)
+    return " ".join(" ".join(layout_format(layout)) for layout in layouts.split())
 
 
 def reorder_direction(layouts):
     """A reorder's layouts, e.g. 'reorder abcd -> aBcd16b' (abcd is NCHW, acdb NHWC, aBcd16b oneDNN's blocked)."""
-    formats = [layout.split(":")[3] for layout in layouts.split() if layout.count(":") >= 3]
-    return "reorder " + " -> ".join(formats)
-
+    return "reorder " + " -> ".join(layout_format(layout)[1] for layout in layouts.split())
 
 if __name__ == "__main__":
     main()

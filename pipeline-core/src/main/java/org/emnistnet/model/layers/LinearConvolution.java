@@ -34,7 +34,9 @@ public class LinearConvolution extends ConvolutionLayer {
 
     /** For logs: which oneDNN kernels this JVM's forward convolutions run on. */
     public static String forwardKernels() {
-        return winogradForward ? "forward convolutions on Winograd (maps of 14x14 and larger)" : "forward convolutions direct";
+        int side = LinearConvolutionLayer.WINOGRAD_MIN_SIDE;
+        return winogradForward ? "forward convolutions on Winograd (maps of " + side + "x" + side + " and larger)"
+                : "forward convolutions direct";
     }
 
     /** Switches the forward passes of every layer of the JVM, from their next pass on (for same-JVM comparisons). */
