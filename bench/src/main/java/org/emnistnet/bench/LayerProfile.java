@@ -122,7 +122,7 @@ public final class LayerProfile {
             return "Activation " + activation.getActivationFn();
         }
         if (conf instanceof ChannelBatchNormalization norm && norm.isGeluAfter()) {
-            return "ChannelBatchNormalization + GELU";
+            return "ChannelBatchNormalization + GELU" + (norm.isMaxPoolAfter() ? " + max-pool" : "");
         }
         return conf.getClass().getSimpleName();
     }

@@ -20,7 +20,7 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * EMNISTNet: {@code (N, 1, 28, 28) -> (N, classes)} softmax probabilities.
@@ -45,8 +46,9 @@ import java.util.Map;
  * </pre>
  * Convolutions have no bias (BatchNorm follows). The conv blocks' BatchNorm + GELU is one
  * {@link ChannelBatchNormalization} layer: DL4J's BatchNorm with a faster training pass and the GELU inside it (same
- * parameters and maths; {@link #withStockLayers} splits it into DL4J's BatchNorm and a GELU layer). BatchNorm's
- * activation setting is ignored by DL4J M2.1, hence the head's separate GELU layer. GELU is
+ * parameters and maths), and the block's max-pooling inside its second one; {@link #withPoolingLayers} and
+ * {@link #withGeluLayers} split them again, {@link #withStockLayers} into DL4J's BatchNorm, GELU and pooling layers.
+ * BatchNorm's activation setting is ignored by DL4J M2.1, hence the head's separate GELU layer. GELU is
  * ND4J's sigmoid form {@code x * sigmoid(1.702 x)}, within 0.02 of PyTorch's exact GELU (ND4J's
  * "precise" GELU is further away still: 1.921 at x = 2, where the exact value is 1.954). The optimiser is
  * {@link OneCycleAdam} (beta1 cycled with the learning rate, as PyTorch's {@code OneCycleLR} does); weights start as
@@ -57,8 +59,8 @@ import java.util.Map;
 public final class EmnistNet {
     static final int[] CHANNELS = {32, 64, 128};
     private static final int HEAD_WIDTH = 256;
-    /** Index of the first dense layer in the training network (after 3 blocks of 6 layers). */
-    public static final int FIRST_DENSE = 18;
+    /** Index of the first dense layer in the training network (after 3 blocks of 5 layers). */
+    public static final int FIRST_DENSE = 15;
 
     private EmnistNet() {
     }
@@ -89,11 +91,10 @@ public final class EmnistNet {
                 ConvolutionLayer.Builder convolution = (ConvolutionLayer.Builder) new ConvolutionLayer.Builder(3, 3).nIn(in).nOut(CHANNELS[block])
                         .hasBias(false).dataFormat(format).activation(Activation.IDENTITY).regularization(decay);
                 layers.layer(in == 1 ? new SingleChannelConvolution(convolution) : new LinearConvolution(convolution));
-                layers.layer(ChannelBatchNormalization.followedByGelu(format));
+                layers.layer(conv == 0 ? ChannelBatchNormalization.followedByGelu(format)
+                        : ChannelBatchNormalization.followedByGeluAndMaxPooling(format));
                 in = CHANNELS[block];
             }
-            layers.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
-                    .dataFormat(format).convolutionMode(ConvolutionMode.Truncate).build());
             layers.layer(new DropoutLayer(1 - dropout[block]));
         }
         layers.layer(new DenseLayer.Builder().nOut(HEAD_WIDTH).activation(Activation.IDENTITY).regularization(decay).build());
@@ -108,8 +109,8 @@ public final class EmnistNet {
     /**
      * The same network with DL4J's stock layers in place of the fast training layers ({@link SingleChannelConvolution},
      * {@link LinearConvolution}, {@link ChannelBatchNormalization}, {@link GeluActivationLayer}), a BatchNorm + GELU
-     * layer becoming a BatchNorm layer and an activation layer: the same parameters (in the same order) and maths,
-     * for serving and comparisons (tests, benchmarks).
+     * (+ max-pooling) layer becoming a BatchNorm layer, an activation layer (and a pooling layer): the same parameters
+     * (in the same order) and maths, for serving and comparisons (tests, benchmarks).
      */
     public static MultiLayerConfiguration withStockLayers(MultiLayerConfiguration configuration) {
         String json = withGeluLayers(configuration).toJson()
@@ -121,10 +122,29 @@ public final class EmnistNet {
     }
 
     /**
-     * Each BatchNorm + GELU layer as a BatchNorm layer and a GELU layer (input pre-processors move with their layers):
+     * Each BatchNorm + GELU + max-pooling layer as a BatchNorm + GELU layer and DL4J's max-pooling layer: the layout
+     * of checkpoints saved before the pooling joined (same parameters, same bits when trained).
+     */
+    public static MultiLayerConfiguration withPoolingLayers(MultiLayerConfiguration fused) {
+        return split(fused, norm -> norm.isMaxPoolAfter()
+                ? List.of(norm.withoutMaxPooling(), ChannelBatchNormalization.maxPooling(norm.getCnn2DFormat())) : List.of(norm));
+    }
+
+    /**
+     * Each BatchNorm + GELU (+ max-pooling) layer as a BatchNorm layer and a GELU layer (and a max-pooling layer):
      * the layout of checkpoints saved before the two were one layer, and the first step of {@link #withStockLayers}.
      */
     public static MultiLayerConfiguration withGeluLayers(MultiLayerConfiguration fused) {
+        return split(withPoolingLayers(fused), norm -> norm.isGeluAfter()
+                ? List.of(norm.withoutGelu(), new GeluActivationLayer()) : List.of(norm));
+    }
+
+    /**
+     * {@code fused} with each {@link ChannelBatchNormalization} replaced by the layers {@code parts} gives for it,
+     * the first of which keeps the layer's parameters (input pre-processors move with their layers).
+     */
+    private static MultiLayerConfiguration split(MultiLayerConfiguration fused,
+                                                 Function<ChannelBatchNormalization, List<Layer>> parts) {
         List<NeuralNetConfiguration> layers = new ArrayList<>();
         Map<Integer, InputPreProcessor> preProcessors = new HashMap<>();
         for (int i = 0; i < fused.getConfs().size(); i++) {
@@ -133,12 +153,15 @@ public final class EmnistNet {
             }
             NeuralNetConfiguration layer = fused.getConf(i).clone();
             layers.add(layer);
-            if (layer.getLayer() instanceof ChannelBatchNormalization norm && norm.isGeluAfter()) {
-                layer.setLayer(norm.withoutGelu());
-                NeuralNetConfiguration gelu = layer.clone();
-                gelu.clearVariables();
-                gelu.setLayer(new GeluActivationLayer());
-                layers.add(gelu);
+            if (layer.getLayer() instanceof ChannelBatchNormalization norm) {
+                List<Layer> replacements = parts.apply(norm);
+                layer.setLayer(replacements.get(0));
+                for (Layer next : replacements.subList(1, replacements.size())) {
+                    NeuralNetConfiguration added = layer.clone();
+                    added.clearVariables();
+                    added.setLayer(next);
+                    layers.add(added);
+                }
             }
         }
         MultiLayerConfiguration split = fused.clone();

@@ -1,5 +1,6 @@
 package org.emnistnet.model;
 
+import org.emnistnet.model.layers.ChannelBatchNormalization;
 import org.emnistnet.model.layers.GeluActivationLayer;
 import org.emnistnet.runtime.ComputeBackend;
 
@@ -13,7 +14,6 @@ import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -143,8 +143,7 @@ public final class InferenceNetwork {
                         .dataFormat(nhwc).activation(Activation.IDENTITY).build());
                 layers.layer(new GeluActivationLayer());
             }
-            layers.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
-                    .dataFormat(nhwc).convolutionMode(ConvolutionMode.Truncate).build());
+            layers.layer(ChannelBatchNormalization.maxPooling(nhwc));
         }
         INDArray head = folded.get(convolution)[0];
         INDArray output = folded.get(convolution + 1)[0];

@@ -3,6 +3,7 @@ package org.emnistnet.model.layers;
 import org.emnistnet.runtime.ComputeThreads;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 
 /**
  * Batch normalisation over NCHW float data in a few streaming passes. Channels are cut into groups of neighbours
@@ -91,22 +92,102 @@ final class ChannelBatchNormKernels {
     record Affine(float[] scale, float[] offset, boolean gelu) {
     }
 
-    /** {@code out = z} or {@code gelu(z)} ({@link Affine}): one read of {@code x} and one write of {@code out}. */
-    static void forward(FloatBuffer x, int xBase, FloatBuffer out, int outBase, int n, int c, int hw, Affine affine) {
+    /**
+     * Max-pooling of the output, 2x2 windows with stride 2 over {@code height x width} maps (truncating), and the
+     * winner of each window (0-3 in row order, ties to the first), one byte per pooled element in the pooled
+     * output's NCHW order, which the forward pass fills and the backward pass reads.
+     */
+    record Pooling(int height, int width, byte[] winners) {
+        int pooledSize() {
+            return (height / 2) * (width / 2);
+        }
+    }
+
+    /**
+     * {@code out = z} or {@code gelu(z)} ({@link Affine}), max-pooled when {@code pooling} is not null: one read of
+     * {@code x} and one write of {@code out}.
+     */
+    static void forward(FloatBuffer x, int xBase, FloatBuffer out, int outBase, int n, int c, int hw, Affine affine, Pooling pooling) {
         Group[] groups = groups(c, hw);
         ComputeThreads.range(0, groups.length).forEach(index -> {
             Group group = groups[index];
             ScratchArrays scratch = ScratchArrays.ofThread(group.size());
             float[] row = scratch.a;
+            int channels = group.to() - group.from();
+            float[] pooled = pooling == null ? null : new float[channels * pooling.pooledSize()];
             for (int i = 0; i < n; i++) {
                 x.get(xBase + group.offset(i, c), row, 0, group.size());
                 affine(row, row, group, affine);
                 if (affine.gelu()) {
                     GeluKernels.apply(row, scratch.b, group.size());
                 }
-                out.put(outBase + group.offset(i, c), row, 0, group.size());
+                if (pooling == null) {
+                    out.put(outBase + group.offset(i, c), row, 0, group.size());
+                } else {
+                    int at = pooledOffset(group, i, c, pooling);
+                    maxPool(row, channels, pooling, pooled, at);
+                    out.put(outBase + at, pooled, 0, pooled.length);
+                }
             }
         });
+    }
+
+    /** Where image {@code i}'s pooled block of {@code group} starts, in the pooled output and its winners. */
+    private static int pooledOffset(Group group, int i, int c, Pooling pooling) {
+        return (i * c + group.from()) * pooling.pooledSize();
+    }
+
+    /** Pools {@code channels} maps of {@code row} into {@code pooled}, their winners into {@code winners[at...]}. */
+    private static void maxPool(float[] row, int channels, Pooling pooling, float[] pooled, int at) {
+        int w = pooling.width();
+        int pooledHeight = pooling.height() / 2;
+        int pooledWidth = w / 2;
+        byte[] winners = pooling.winners();
+        for (int ch = 0, o = 0; ch < channels; ch++) {
+            int map = ch * pooling.height() * w;
+            for (int py = 0; py < pooledHeight; py++) {
+                int top = map + 2 * py * w;
+                for (int px = 0; px < pooledWidth; px++, o++) {
+                    // branch-free (the winners of activations defeat branch prediction: 3x slower with branches);
+                    // a window's winner is the greater of its top and bottom pairs' winners, the top one on a tie
+                    int first = top + 2 * px;
+                    int topColumn = laterIsGreater(row[first], row[first + 1]);
+                    int bottomColumn = laterIsGreater(row[first + w], row[first + w + 1]);
+                    int bottom = laterIsGreater(row[first + topColumn], row[first + w + bottomColumn]);
+                    int column = topColumn + bottom * (bottomColumn - topColumn);
+                    pooled[o] = row[first + bottom * w + column];
+                    winners[at + o] = (byte) (2 * bottom + column);
+                }
+            }
+        }
+    }
+
+    /**
+     * 1 if {@code later > earlier}, else 0 (a tie keeps the earlier, as oneDNN's max-pooling does), for finite
+     * values, without a branch: the sign of {@code earlier - later}. Adding 0 first turns -0 into +0, which
+     * compare equal but would leave the difference's sign set.
+     */
+    private static int laterIsGreater(float earlier, float later) {
+        return Float.floatToRawIntBits((earlier + 0f) - (later + 0f)) >>> 31;
+    }
+
+    /** The full-size gradient of {@link #maxPool}'s input: each pooled gradient at its window's winner, zeros elsewhere. */
+    private static void unpool(float[] pooledGradient, int channels, Pooling pooling, int at, float[] gradient, int size) {
+        Arrays.fill(gradient, 0, size, 0f);
+        int w = pooling.width();
+        int pooledHeight = pooling.height() / 2;
+        int pooledWidth = w / 2;
+        byte[] winners = pooling.winners();
+        for (int ch = 0, o = 0; ch < channels; ch++) {
+            int map = ch * pooling.height() * w;
+            for (int py = 0; py < pooledHeight; py++) {
+                int top = map + 2 * py * w;
+                for (int px = 0; px < pooledWidth; px++, o++) {
+                    int winner = winners[at + o];
+                    gradient[top + 2 * px + (winner >> 1) * w + (winner & 1)] = pooledGradient[o];
+                }
+            }
+        }
     }
 
     /** {@code z = x * scale[ch] + offset[ch]} over one image's block of {@code group}. */
@@ -129,14 +210,16 @@ final class ChannelBatchNormKernels {
      * {@code gelu(z)}: the first pass turns it into the gradient of {@code z} (recomputing {@code z} from {@code x},
      * bit for bit as the forward did), adds it up and parks it in {@code dx}; the second reads it back from there.
      * Results equal the BatchNorm layer and the GELU layer run one after the other, to the bit, with two fewer passes
-     * over the activations.
+     * over the activations. With {@code pooling} (the forward pass's), {@code dy} is the gradient of the pooled
+     * output, spread back to each window's winner first, as a pooling layer's backward pass would.
      */
     static void backward(FloatBuffer x, int xBase, FloatBuffer dy, int dyBase, FloatBuffer dx, int dxBase,
                          int n, int c, int hw, float[] mean, float[] invStd, float[] gamma,
-                         float[] dGamma, float[] dBeta, Affine forward) {
+                         float[] dGamma, float[] dBeta, Affine forward, Pooling pooling) {
         boolean throughGelu = forward.gelu();
-        FloatBuffer dz = throughGelu ? dx : dy;
-        int dzBase = throughGelu ? dxBase : dyBase;
+        boolean parked = throughGelu || pooling != null;
+        FloatBuffer dz = parked ? dx : dy;
+        int dzBase = parked ? dxBase : dyBase;
         double count = (double) n * hw;
         Group[] groups = groups(c, hw);
         ComputeThreads.range(0, groups.length).forEach(index -> {
@@ -146,12 +229,22 @@ final class ChannelBatchNormKernels {
             float[] dyRow = scratch.b;
             float[] sumDy = new float[group.size()];
             float[] sumDyCentred = new float[group.size()];
+            int channels = group.to() - group.from();
+            float[] pooledDy = pooling == null ? null : new float[channels * pooling.pooledSize()];
             for (int i = 0; i < n; i++) {
                 x.get(xBase + group.offset(i, c), xRow, 0, group.size());
-                dy.get(dyBase + group.offset(i, c), dyRow, 0, group.size());
+                if (pooling == null) {
+                    dy.get(dyBase + group.offset(i, c), dyRow, 0, group.size());
+                } else {
+                    int at = pooledOffset(group, i, c, pooling);
+                    dy.get(dyBase + at, pooledDy, 0, pooledDy.length);
+                    unpool(pooledDy, channels, pooling, at, dyRow, group.size());
+                }
                 if (throughGelu) {
                     affine(xRow, scratch.c, group, forward);
                     GeluKernels.applyDerivative(scratch.c, dyRow, scratch.d, group.size());
+                }
+                if (parked) {
                     dx.put(dxBase + group.offset(i, c), dyRow, 0, group.size());
                 }
                 for (int ch = group.from(), at = 0; ch < group.to(); ch++, at += hw) {

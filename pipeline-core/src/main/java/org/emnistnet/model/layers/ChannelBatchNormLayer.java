@@ -2,6 +2,7 @@ package org.emnistnet.model.layers;
 
 import org.emnistnet.runtime.ComputeBackend;
 
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -18,6 +19,7 @@ import org.nd4j.linalg.api.ops.impl.transforms.strict.GELUDerivative;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.FloatBuffer;
+import java.util.List;
 
 /**
  * The layer behind {@link ChannelBatchNormalization}: in training mode on rank-4 NCHW float input, forward and
@@ -31,14 +33,22 @@ import java.nio.FloatBuffer;
 final class ChannelBatchNormLayer extends BatchNormalization {
     private static final double ONE_ON_2LN10 = 1.0 / (2 * Math.log(10.0));
 
-    /** What the kernels' backward pass needs from their forward pass: the batch statistics and the affine map. */
-    private record KernelPass(ChannelBatchNormKernels.Statistics batch, ChannelBatchNormKernels.Affine affine) {
+    /**
+     * What the kernels' backward pass needs from their forward pass: the batch statistics, the affine map and, with
+     * {@code maxPoolAfter}, the pooling's winners (else null).
+     */
+    private record KernelPass(ChannelBatchNormKernels.Statistics batch, ChannelBatchNormKernels.Affine affine,
+                              ChannelBatchNormKernels.Pooling pooling) {
     }
 
     /** The last training forward pass's, or null when DL4J's code ran it. */
     private KernelPass pass;
     /** With {@code geluAfter} on DL4J's path: BatchNorm's output, which the GELU's derivative needs. */
     private INDArray normalised;
+    /** The pooling's winners, one byte per pooled element: kept from step to step (same minibatch size, same array). */
+    private byte[] winners = new byte[0];
+    /** With {@code maxPoolAfter} on DL4J's path: DL4J's max-pooling layer, made on first use. */
+    private Layer pooling;
 
     ChannelBatchNormLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -46,6 +56,29 @@ final class ChannelBatchNormLayer extends BatchNormalization {
 
     private boolean geluAfter() {
         return ((ChannelBatchNormalization) layerConf()).isGeluAfter();
+    }
+
+    private boolean maxPoolAfter() {
+        return ((ChannelBatchNormalization) layerConf()).isMaxPoolAfter();
+    }
+
+    /** DL4J's max-pooling layer of {@link ChannelBatchNormalization#maxPooling}, for DL4J's path. */
+    private Layer pooling() {
+        if (pooling == null) {
+            NeuralNetConfiguration poolingConf = conf.clone();
+            poolingConf.clearVariables();
+            poolingConf.setLayer(ChannelBatchNormalization.maxPooling(layerConf().getCnn2DFormat()));
+            pooling = poolingConf.getLayer().instantiate(poolingConf, List.of(), getIndex(), null, false, dataType);
+        }
+        return pooling;
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        if (pooling != null) {
+            pooling.clear();
+        }
     }
 
     private boolean handles(INDArray x) {
@@ -66,13 +99,17 @@ final class ChannelBatchNormLayer extends BatchNormalization {
             return trainingForward(input, workspaceMgr);
         }
         INDArray out = super.preOutput(input, training ? TrainingMode.TRAIN : TrainingMode.TEST, workspaceMgr);
-        if (!geluAfter()) {
+        if (geluAfter()) {
+            normalised = training ? out : null;
+            INDArray activated = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, out.dataType(), out.shape(), out.ordering());
+            Nd4j.exec(new GELU(out, activated));
+            out = activated;
+        }
+        if (!maxPoolAfter()) {
             return out;
         }
-        normalised = training ? out : null;
-        INDArray activated = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, out.dataType(), out.shape(), out.ordering());
-        Nd4j.exec(new GELU(out, activated));
-        return activated;
+        pooling().setInput(out, workspaceMgr);
+        return pooling().activate(training, workspaceMgr);
     }
 
     private INDArray trainingForward(INDArray x, LayerWorkspaceMgr workspaceMgr) {
@@ -90,16 +127,28 @@ final class ChannelBatchNormLayer extends BatchNormalization {
             scale[ch] = gamma[ch] * invStd[ch];
             offset[ch] = beta[ch] - batch.mean()[ch] * scale[ch];
         }
-        pass = new KernelPass(batch, new ChannelBatchNormKernels.Affine(scale, offset, geluAfter()));
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, in.dataType(), in.shape(), 'c');
-        ChannelBatchNormKernels.forward(buffer(in), (int) in.offset(), buffer(out), (int) out.offset(), n, c, hw, pass.affine());
+        ChannelBatchNormKernels.Pooling pooling = null;
+        long[] outShape = in.shape();
+        if (maxPoolAfter()) {
+            int height = (int) in.size(2);
+            int width = (int) in.size(3);
+            outShape = new long[]{n, c, height / 2, width / 2};
+            if (winners.length != n * c * (height / 2) * (width / 2)) {
+                winners = new byte[n * c * (height / 2) * (width / 2)];
+            }
+            pooling = new ChannelBatchNormKernels.Pooling(height, width, winners);
+        }
+        pass = new KernelPass(batch, new ChannelBatchNormKernels.Affine(scale, offset, geluAfter()), pooling);
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, in.dataType(), outShape, 'c');
+        ChannelBatchNormKernels.forward(buffer(in), (int) in.offset(), buffer(out), (int) out.offset(), n, c, hw, pass.affine(), pooling);
         return out;
     }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         if (pass == null) {
-            return super.backpropGradient(geluAfter() ? throughGelu(epsilon, workspaceMgr) : epsilon, workspaceMgr);
+            INDArray unpooled = maxPoolAfter() ? pooling().backpropGradient(epsilon, workspaceMgr).getSecond() : epsilon;
+            return super.backpropGradient(geluAfter() ? throughGelu(unpooled, workspaceMgr) : unpooled, workspaceMgr);
         }
         assertInputSet(true);
         INDArray in = HostArrays.contiguous(input);
@@ -112,7 +161,7 @@ final class ChannelBatchNormLayer extends BatchNormalization {
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, in.dataType(), in.shape(), 'c');
         ChannelBatchNormKernels.backward(buffer(in), (int) in.offset(), buffer(dy), (int) dy.offset(), buffer(dx), (int) dx.offset(),
                 n, c, hw, pass.batch().mean(), inverseStd(pass.batch()), getParam(BatchNormalizationParamInitializer.GAMMA).toFloatVector(),
-                dGamma, dBeta, pass.affine());
+                dGamma, dBeta, pass.affine(), pass.pooling());
 
         Gradient gradient = new DefaultGradient();
         gradient.setGradientFor(BatchNormalizationParamInitializer.GAMMA, fill(BatchNormalizationParamInitializer.GAMMA, dGamma));

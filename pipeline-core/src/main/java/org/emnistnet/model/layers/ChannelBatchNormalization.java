@@ -2,9 +2,12 @@ package org.emnistnet.model.layers;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.LayerValidation;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -23,9 +26,18 @@ import java.util.Collection;
  * more each way. It is a field of its own rather than the layer's activation because DL4J's BatchNorm ignores
  * its activation, which EMNISTNet's configurations (and checkpoints) therefore hold as DL4J's default, sigmoid.
  * A configuration saved before the field existed reads it as false: BatchNorm, then a GELU layer, as it was.
+ *
+ * <p>With {@code maxPoolAfter} as well, the output is that map max-pooled ({@link #maxPooling}: 2x2, stride 2,
+ * truncating), again inside the same passes: the full-size activation is never written, and the backward pass reads
+ * the pooled gradient and the winner of each window instead of a full-size gradient that is three quarters zeros
+ * (and DL4J's pooling backward pass, which runs the forward pooling again to find the winners). Ties go to the first
+ * of the window in row order, as oneDNN's pooling sends them, so a network trains to the same bits with the pooling
+ * as a layer of its own ({@code EmnistNet.withPoolingLayers}). Configurations saved before this field read it as
+ * false: BatchNorm + GELU, then a max-pooling layer.
  */
 public class ChannelBatchNormalization extends BatchNormalization {
     private boolean geluAfter;
+    private boolean maxPoolAfter;
 
     /** Reference defaults (decay 0.9, eps 1e-5, learned gamma and beta, log-std running variance). */
     public ChannelBatchNormalization() {
@@ -45,15 +57,45 @@ public class ChannelBatchNormalization extends BatchNormalization {
         return layer;
     }
 
+    /** BatchNorm, GELU and {@link #maxPooling} as one layer: EMNISTNet's last layer of a convolution block. */
+    public static ChannelBatchNormalization followedByGeluAndMaxPooling(CNN2DFormat format) {
+        ChannelBatchNormalization layer = followedByGelu(format);
+        layer.maxPoolAfter = true;
+        return layer;
+    }
+
+    /** EMNISTNet's max-pooling: 2x2 windows, stride 2, truncating (an odd last row and column are left out). */
+    public static SubsamplingLayer maxPooling(CNN2DFormat format) {
+        return new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+                .dataFormat(format).convolutionMode(ConvolutionMode.Truncate).build();
+    }
+
     public boolean isGeluAfter() {
         return geluAfter;
     }
 
-    /** The same layer without the GELU: what a BatchNorm layer followed by a GELU layer replaces it with. */
+    public boolean isMaxPoolAfter() {
+        return maxPoolAfter;
+    }
+
+    /** The same layer without the GELU (and without pooling, which follows the GELU): plain BatchNorm. */
     public ChannelBatchNormalization withoutGelu() {
-        ChannelBatchNormalization plain = (ChannelBatchNormalization) clone();
+        ChannelBatchNormalization plain = withoutMaxPooling();
         plain.geluAfter = false;
         return plain;
+    }
+
+    /** The same layer without the pooling: what the layer followed by a {@link #maxPooling} layer replaces it with. */
+    public ChannelBatchNormalization withoutMaxPooling() {
+        ChannelBatchNormalization unpooled = (ChannelBatchNormalization) clone();
+        unpooled.maxPoolAfter = false;
+        return unpooled;
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType inputType) {
+        InputType normalised = super.getOutputType(layerIndex, inputType);
+        return maxPoolAfter ? maxPooling(getCnn2DFormat()).getOutputType(layerIndex, normalised) : normalised;
     }
 
     @Override

@@ -34,14 +34,14 @@ class ChannelBatchNormKernelsTest {
             invStd[ch] = (float) (1 / Math.sqrt(reference[1] + 1e-5));
         }
         FloatBuffer out = buffer(N * C * HW);
-        ChannelBatchNormKernels.forward(x, BASE, out, 0, N, C, HW, new ChannelBatchNormKernels.Affine(gamma, invStd, false));
+        ChannelBatchNormKernels.forward(x, BASE, out, 0, N, C, HW, new ChannelBatchNormKernels.Affine(gamma, invStd, false), null);
         assertThat(out.get(((3 * C) + 36) * HW + 5)).isCloseTo(x.get(BASE + ((3 * C) + 36) * HW + 5) * gamma[36] + invStd[36], within(1e-6f));
 
         FloatBuffer dx = buffer(N * C * HW);
         float[] dGamma = new float[C];
         float[] dBeta = new float[C];
         ChannelBatchNormKernels.backward(x, BASE, dy, BASE, dx, 0, N, C, HW, statistics.mean(), invStd, gamma, dGamma, dBeta,
-                new ChannelBatchNormKernels.Affine(gamma, invStd, false));
+                new ChannelBatchNormKernels.Affine(gamma, invStd, false), null);
         for (int ch : new int[]{0, 18, 36}) {
             double[] m = meanAndVariance(x, ch);
             double sumDy = 0;
@@ -92,7 +92,7 @@ class ChannelBatchNormKernelsTest {
         }
         // two layers: BatchNorm, then GELU
         FloatBuffer normalised = buffer(size);
-        ChannelBatchNormKernels.forward(x, BASE, normalised, 0, N, C, HW, new ChannelBatchNormKernels.Affine(scale, offset, false));
+        ChannelBatchNormKernels.forward(x, BASE, normalised, 0, N, C, HW, new ChannelBatchNormKernels.Affine(scale, offset, false), null);
         FloatBuffer twoLayers = buffer(size);
         GeluKernels.forward(normalised, 0, twoLayers, 0, size);
         FloatBuffer dNormalised = buffer(size);
@@ -100,20 +100,88 @@ class ChannelBatchNormKernelsTest {
         FloatBuffer twoLayersDx = buffer(size);
         float[][] twoLayersParameters = {new float[C], new float[C]};
         ChannelBatchNormKernels.backward(x, BASE, dNormalised, 0, twoLayersDx, 0, N, C, HW, statistics.mean(), invStd, gamma,
-                twoLayersParameters[0], twoLayersParameters[1], new ChannelBatchNormKernels.Affine(scale, offset, false));
+                twoLayersParameters[0], twoLayersParameters[1], new ChannelBatchNormKernels.Affine(scale, offset, false), null);
         // one layer
         ChannelBatchNormKernels.Affine withGelu = new ChannelBatchNormKernels.Affine(scale, offset, true);
         FloatBuffer oneLayer = buffer(size);
-        ChannelBatchNormKernels.forward(x, BASE, oneLayer, 0, N, C, HW, withGelu);
+        ChannelBatchNormKernels.forward(x, BASE, oneLayer, 0, N, C, HW, withGelu, null);
         FloatBuffer oneLayerDx = buffer(size);
         float[][] oneLayerParameters = {new float[C], new float[C]};
         ChannelBatchNormKernels.backward(x, BASE, dy, BASE, oneLayerDx, 0, N, C, HW, statistics.mean(), invStd, gamma,
-                oneLayerParameters[0], oneLayerParameters[1], withGelu);
+                oneLayerParameters[0], oneLayerParameters[1], withGelu, null);
 
         assertThat(values(oneLayer)).isEqualTo(values(twoLayers));
         assertThat(values(oneLayerDx)).isEqualTo(values(twoLayersDx));
         assertThat(oneLayerParameters).isDeepEqualTo(twoLayersParameters);
         assertThat(values(oneLayer)).isNotEqualTo(values(normalised)); // the GELU did run
+    }
+
+    @Test
+    void maxPoolingInsideThePassesGivesTheBitsOfPoolingTheOutput() {
+        // 11 x 13 maps pool to 5 x 6 (the last row and column left out); x on a grid of 0.5: ties in many windows
+        int height = 11, width = 13, pooledSize = (height / 2) * (width / 2);
+        FloatBuffer x = random(7, 1f, 0f);
+        for (int i = 0; i < x.capacity(); i++) {
+            x.put(i, Math.round(x.get(i) * 2) / 2f);
+        }
+        ChannelBatchNormKernels.Statistics statistics = ChannelBatchNormKernels.statistics(x, BASE, N, C, HW);
+        float[] gamma = new float[C];
+        float[] invStd = new float[C];
+        float[] scale = new float[C];
+        float[] offset = new float[C];
+        for (int ch = 0; ch < C; ch++) {
+            gamma[ch] = 0.5f + ch / (float) C;
+            invStd[ch] = (float) (1 / Math.sqrt(statistics.variance()[ch] + 1e-5));
+            scale[ch] = gamma[ch] * invStd[ch];
+            offset[ch] = 0.1f - statistics.mean()[ch] * scale[ch];
+        }
+        ChannelBatchNormKernels.Affine withGelu = new ChannelBatchNormKernels.Affine(scale, offset, true);
+        FloatBuffer full = buffer(N * C * HW);
+        ChannelBatchNormKernels.forward(x, BASE, full, 0, N, C, HW, withGelu, null);
+        // reference: pool the full output, ties to the first of the window in row order
+        float[] pooledReference = new float[N * C * pooledSize];
+        int[] winnerAt = new int[N * C * pooledSize];
+        int ties = 0;
+        for (int map = 0, o = 0; map < N * C; map++) {
+            for (int py = 0; py < height / 2; py++) {
+                for (int px = 0; px < width / 2; px++, o++) {
+                    int best = -1;
+                    for (int at : new int[]{0, 1, width, width + 1}) {
+                        int p = map * HW + 2 * py * width + 2 * px + at;
+                        if (best >= 0 && full.get(p) == full.get(best)) {
+                            ties++;
+                        }
+                        if (best < 0 || full.get(p) > full.get(best)) {
+                            best = p;
+                        }
+                    }
+                    pooledReference[o] = full.get(best);
+                    winnerAt[o] = best;
+                }
+            }
+        }
+        assertThat(ties).isGreaterThan(100);
+        ChannelBatchNormKernels.Pooling pooling = new ChannelBatchNormKernels.Pooling(height, width, new byte[N * C * pooledSize]);
+        FloatBuffer pooled = buffer(N * C * pooledSize);
+        ChannelBatchNormKernels.forward(x, BASE, pooled, 0, N, C, HW, withGelu, pooling);
+        assertThat(values(pooled)).isEqualTo(pooledReference);
+
+        // backward: the pooled gradient at each window's winner, zeros elsewhere, then BatchNorm + GELU's backward
+        FloatBuffer dPooled = random(8, 1f, 0f);
+        FloatBuffer dFull = buffer(BASE + N * C * HW);
+        for (int o = 0; o < winnerAt.length; o++) {
+            dFull.put(BASE + winnerAt[o], dPooled.get(BASE + o));
+        }
+        FloatBuffer referenceDx = buffer(N * C * HW);
+        float[][] referenceParameters = {new float[C], new float[C]};
+        ChannelBatchNormKernels.backward(x, BASE, dFull, BASE, referenceDx, 0, N, C, HW, statistics.mean(), invStd, gamma,
+                referenceParameters[0], referenceParameters[1], withGelu, null);
+        FloatBuffer dx = buffer(N * C * HW);
+        float[][] parameters = {new float[C], new float[C]};
+        ChannelBatchNormKernels.backward(x, BASE, dPooled, BASE, dx, 0, N, C, HW, statistics.mean(), invStd, gamma,
+                parameters[0], parameters[1], withGelu, pooling);
+        assertThat(values(dx)).isEqualTo(values(referenceDx));
+        assertThat(parameters).isDeepEqualTo(referenceParameters);
     }
 
     private static float[] values(FloatBuffer buffer) {
@@ -130,7 +198,7 @@ class ChannelBatchNormKernelsTest {
         FloatBuffer dx = buffer(N * C * HW);
         float[] dGamma = new float[C];
         ChannelBatchNormKernels.backward(x, BASE, dy, BASE, dx, 0, N, C, HW, statistics.mean(), ones, ones, dGamma, new float[C],
-                new ChannelBatchNormKernels.Affine(ones, new float[C], false));
+                new ChannelBatchNormKernels.Affine(ones, new float[C], false), null);
         float[] dxValues = new float[N * C * HW];
         dx.get(0, dxValues);
         return new float[][]{statistics.mean(), statistics.variance(), dxValues, dGamma};
