@@ -5,6 +5,7 @@ import org.emnistnet.model.layers.SingleChannelConvolution;
 import org.emnistnet.model.layers.LinearConvolution;
 import org.emnistnet.model.layers.ChannelBatchNormalization;
 import org.emnistnet.model.layers.GeluActivationLayer;
+import org.emnistnet.model.layers.StatelessDropout;
 
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
@@ -12,6 +13,7 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -95,15 +97,20 @@ public final class EmnistNet {
                         : ChannelBatchNormalization.followedByGeluAndMaxPooling(format));
                 in = CHANNELS[block];
             }
-            layers.layer(new DropoutLayer(1 - dropout[block]));
+            layers.layer(dropoutLayer(1 - dropout[block]));
         }
         layers.layer(new DenseLayer.Builder().nOut(HEAD_WIDTH).activation(Activation.IDENTITY).regularization(decay).build());
         layers.layer(new BatchNormalization.Builder().build());
         layers.layer(new GeluActivationLayer());
-        layers.layer(new DropoutLayer(1 - dropout[3]));
+        layers.layer(dropoutLayer(1 - dropout[3]));
         layers.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(classes)
                 .activation(Activation.SOFTMAX).regularization(decay).build());
         return layers.setInputType(InputType.convolutional(28, 28, 1, format)).build();
+    }
+
+    /** A dropout layer keeping activations with probability {@code keep}, by {@link StatelessDropout}. */
+    private static DropoutLayer dropoutLayer(double keep) {
+        return new DropoutLayer.Builder().dropOut(new StatelessDropout(keep)).build();
     }
 
     /**
@@ -171,13 +178,16 @@ public final class EmnistNet {
     }
 
     /**
-     * The trained network as it is saved for serving: DL4J's stock layers ({@link #withStockLayers}) and Adam at the
+     * The trained network as it is saved for serving: DL4J's stock layers ({@link #withStockLayers}), DL4J's dropout
+     * in place of {@link StatelessDropout} (dropout does nothing at inference), and Adam at the
      * schedule's final learning rate instead of {@link OneCycleSchedule}, so that its configuration names only
      * DL4J's classes and any DL4J 1.0.0-M2.1 loads it without this project's jar. Same parameters, same outputs.
      * (Checkpoints keep the training configuration: {@code --resume} needs the schedule.)
      */
     public static MultiLayerNetwork forServing(MultiLayerNetwork trained) {
-        MultiLayerConfiguration configuration = withStockLayers(trained.getLayerWiseConfigurations());
+        // DL4J's Dropout has StatelessDropout's one field, p
+        MultiLayerConfiguration configuration = MultiLayerConfiguration.fromJson(withStockLayers(trained.getLayerWiseConfigurations())
+                .toJson().replace(StatelessDropout.class.getName(), Dropout.class.getName()));
         for (NeuralNetConfiguration layer : configuration.getConfs()) {
             if (layer.getLayer() instanceof BaseLayer base) {
                 base.setIUpdater(withoutSchedule(base.getIUpdater()));

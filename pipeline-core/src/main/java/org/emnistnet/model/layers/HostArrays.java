@@ -11,7 +11,12 @@ final class HostArrays {
 
     /** The array itself when it is c-ordered with default strides (what the kernels index), else a c-ordered copy. */
     static INDArray contiguous(INDArray array) {
-        return array.ordering() == 'c' && Shape.hasDefaultStridesForShape(array) ? array : array.dup('c');
+        return isContiguous(array) ? array : array.dup('c');
+    }
+
+    /** Whether {@code array} is c-ordered with default strides: element {@code i} in c order at {@code offset + i}. */
+    static boolean isContiguous(INDArray array) {
+        return array.ordering() == 'c' && Shape.hasDefaultStridesForShape(array);
     }
 
     /** Copies {@code values} (c order) into a gradient view (a slice of the network's flattened gradient). */

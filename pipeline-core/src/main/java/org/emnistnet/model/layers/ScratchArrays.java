@@ -8,11 +8,13 @@ package org.emnistnet.model.layers;
 final class ScratchArrays {
     private static final ThreadLocal<ScratchArrays> OF_THREAD = ThreadLocal.withInitial(ScratchArrays::new);
 
-    /** Four arrays of at least the size asked for; their contents are whatever the last kernel left. */
+    /** Four float arrays and an int array of at least the size asked for; their contents are whatever the last kernel left. */
     float[] a = new float[0];
     float[] b = new float[0];
     float[] c = new float[0];
     float[] d = new float[0];
+    /** For bitwise work on floats' bits. */
+    int[] bits = new int[0];
 
     private ScratchArrays() {
     }
@@ -25,6 +27,7 @@ final class ScratchArrays {
             scratch.b = new float[size];
             scratch.c = new float[size];
             scratch.d = new float[size];
+            scratch.bits = new int[size];
         }
         return scratch;
     }
