@@ -131,16 +131,12 @@ final class SingleChannelConvolutionLayer extends ConvolutionLayer {
             float[] map = new float[rowLength];
             float[] valid = new float[s.pixels()];
             for (int o = 0; o < s.channels(); o++) {
-                if (k == 3) {
-                    threeByThree(taps, weights, o * 9, bias[o], map, rowLength);
-                } else {
-                    Arrays.fill(map, bias[o]);
-                    for (int tap = 0; tap < k * k; tap++) {
-                        float w = weights[o * k * k + tap];
-                        float[] image = taps[tap];
-                        for (int i = 0; i < rowLength; i++) {
-                            map[i] += w * image[i];
-                        }
+                Arrays.fill(map, bias[o]);
+                for (int tap = 0; tap < k * k; tap++) {
+                    float w = weights[o * k * k + tap];
+                    float[] image = taps[tap];
+                    for (int i = 0; i < rowLength; i++) {
+                        map[i] += w * image[i];
                     }
                 }
                 for (int y = 0; y < s.height(); y++) {
@@ -150,21 +146,6 @@ final class SingleChannelConvolutionLayer extends ConvolutionLayer {
             }
         });
         return out;
-    }
-
-    /**
-     * {@code map = bias + sum over taps of w[tap] * taps[tap]} for a 3x3 kernel in one pass: 9 reads and one write
-     * per element where a pass per tap made 27 and 9. The sum is added up in the same order (Java does not fuse
-     * or reorder float operations), so the result is the same to the bit.
-     */
-    private static void threeByThree(float[][] taps, float[] weights, int at, float bias, float[] map, int length) {
-        float[] t0 = taps[0], t1 = taps[1], t2 = taps[2], t3 = taps[3], t4 = taps[4], t5 = taps[5], t6 = taps[6], t7 = taps[7], t8 = taps[8];
-        float w0 = weights[at], w1 = weights[at + 1], w2 = weights[at + 2], w3 = weights[at + 3], w4 = weights[at + 4];
-        float w5 = weights[at + 5], w6 = weights[at + 6], w7 = weights[at + 7], w8 = weights[at + 8];
-        for (int i = 0; i < length; i++) {
-            map[i] = bias + w0 * t0[i] + w1 * t1[i] + w2 * t2[i] + w3 * t3[i] + w4 * t4[i] + w5 * t5[i] + w6 * t6[i]
-                    + w7 * t7[i] + w8 * t8[i];
-        }
     }
 
     /**
@@ -200,15 +181,11 @@ final class SingleChannelConvolutionLayer extends ConvolutionLayer {
                 if (hasBias) { // a serial sum in double: a tenth of the layer's backward pass, for nothing without a bias
                     bias += total(map);
                 }
-                if (k == 3) {
-                    threeByThreeGradient(padded, images[n], sums, rowLength);
-                } else {
-                    for (int tap = 0; tap < k * k; tap++) {
-                        float[] sum = sums[tap];
-                        float[] image = images[n][tap];
-                        for (int i = 0; i < rowLength; i++) {
-                            sum[i] += padded[i] * image[i];
-                        }
+                for (int tap = 0; tap < k * k; tap++) {
+                    float[] sum = sums[tap];
+                    float[] image = images[n][tap];
+                    for (int i = 0; i < rowLength; i++) {
+                        sum[i] += padded[i] * image[i];
                     }
                 }
             }
@@ -223,24 +200,6 @@ final class SingleChannelConvolutionLayer extends ConvolutionLayer {
         }
         gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, fill(ConvolutionParamInitializer.WEIGHT_KEY, weightGradient), 'c');
         return new Pair<>(gradient, null);
-    }
-
-    /** {@code sums[tap] += dOut * taps[tap]} for the 9 taps of a 3x3 kernel in one pass over {@code dOut}. */
-    private static void threeByThreeGradient(float[] dOut, float[][] taps, float[][] sums, int length) {
-        float[] t0 = taps[0], t1 = taps[1], t2 = taps[2], t3 = taps[3], t4 = taps[4], t5 = taps[5], t6 = taps[6], t7 = taps[7], t8 = taps[8];
-        float[] s0 = sums[0], s1 = sums[1], s2 = sums[2], s3 = sums[3], s4 = sums[4], s5 = sums[5], s6 = sums[6], s7 = sums[7], s8 = sums[8];
-        for (int i = 0; i < length; i++) {
-            float d = dOut[i];
-            s0[i] += d * t0[i];
-            s1[i] += d * t1[i];
-            s2[i] += d * t2[i];
-            s3[i] += d * t3[i];
-            s4[i] += d * t4[i];
-            s5[i] += d * t5[i];
-            s6[i] += d * t6[i];
-            s7[i] += d * t7[i];
-            s8[i] += d * t8[i];
-        }
     }
 
     private static float total(float[] partial) {
