@@ -6,6 +6,9 @@ import org.emnistnet.jobs.SparkOptions;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.emnistnet.model.layers.StatelessDropout;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.emnistnet.runtime.ComputeBackend;
 import org.emnistnet.model.EmnistNet;
@@ -74,6 +77,9 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
     @Option(names = "--winograd-forward-ab", description = "Engine local with --replicas > 1: alternate the replicas' runs between the convolutions' forward passes on oneDNN's Winograd kernels (-Demnistnet.winogradForward=true) and on its direct kernel (the default), in one JVM.")
     boolean winogradForwardAb;
 
+    @Option(names = "--layers-ab", description = "Engine local with --replicas > 1: alternate the replicas' runs between EMNISTNet's training layers as they are and as they were before 2026-12-07 (max-pooling as layers of their own, DL4J's dropout), in one JVM.")
+    boolean layersAb;
+
     @Mixin
     SparkOptions spark;
 
@@ -105,6 +111,9 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
             if (winogradForwardAb) {
                 Options.atLeast("--replicas", replicas, 2);
                 rates.addAll(winogradForwardAb(network, data));
+            } else if (layersAb) {
+                Options.atLeast("--replicas", replicas, 2);
+                rates.addAll(layersAb(network, data));
             } else if (replicas == 1) {
                 rates.addAll(timeSteps(network::fit, data, "DL4J's fit"));
             } else {
@@ -159,29 +168,52 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
 
     /** The replicas' runs alternated between Winograd and direct forward passes; the Winograd runs' rates. */
     private List<Double> winogradForwardAb(MultiLayerNetwork network, DataSet data) {
-        List<Double> winograd = new ArrayList<>();
-        List<Double> direct = new ArrayList<>();
-        List<Double> ratios = new ArrayList<>();
         boolean setting = LinearConvolution.winogradForward();
         try (ReplicaFit replicaFit = new ReplicaFit(network, replicas, 42)) {
-            for (boolean on : new boolean[] {true, false}) {
-                LinearConvolution.winogradForward(on);
-                warmUp(replicaFit::fit, data);
-            }
-            for (int run = 0; run < runs; run++) {
-                for (boolean on : run % 2 == 0 ? new boolean[] {true, false} : new boolean[] {false, true}) {
-                    LinearConvolution.winogradForward(on);
-                    (on ? winograd : direct).add(timeRun(replicaFit::fit, data, run, on ? "Winograd forward" : "direct forward"));
-                }
-                ratios.add(winograd.get(run) / direct.get(run));
-            }
+            return alternated("forward on Winograd", step -> {
+                LinearConvolution.winogradForward(true);
+                replicaFit.fit(step);
+            }, "direct", step -> {
+                LinearConvolution.winogradForward(false);
+                replicaFit.fit(step);
+            }, data);
         } finally {
             LinearConvolution.winogradForward(setting);
         }
-        System.out.printf("benchmark-train: %d replicas, forward on Winograd median %.0f images/s, direct %.0f; ratio median %.2fx (%.2f-%.2f)%n",
-                replicas, Medians.of(winograd), Medians.of(direct), Medians.of(ratios), java.util.Collections.min(ratios),
-                java.util.Collections.max(ratios));
-        return winograd;
+    }
+
+    /**
+     * The replicas' runs alternated between the network as it is and the same network (same parameters) with the
+     * layers of before 2026-12-07: max-pooling as layers of their own and DL4J's dropout. The current layers' rates.
+     */
+    private List<Double> layersAb(MultiLayerNetwork network, DataSet data) {
+        String before = EmnistNet.withPoolingLayers(network.getLayerWiseConfigurations()).toJson()
+                .replace(StatelessDropout.class.getName(), Dropout.class.getName());
+        MultiLayerNetwork previous = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(before));
+        previous.init(network.params().dup(), true);
+        try (ReplicaFit now = new ReplicaFit(network, replicas, 42); ReplicaFit then = new ReplicaFit(previous, replicas, 42)) {
+            return alternated("current layers", now::fit, "layers before 2026-12-07", then::fit, data);
+        }
+    }
+
+    /** Runs of {@code a} and {@code b} alternated (a-b, b-a, ...), after a warm-up of each; {@code a}'s rates. */
+    private List<Double> alternated(String aName, java.util.function.Consumer<DataSet> a, String bName,
+                                    java.util.function.Consumer<DataSet> b, DataSet data) {
+        List<Double> aRates = new ArrayList<>();
+        List<Double> bRates = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        warmUp(a, data);
+        warmUp(b, data);
+        for (int run = 0; run < runs; run++) {
+            for (boolean first : run % 2 == 0 ? new boolean[] {true, false} : new boolean[] {false, true}) {
+                (first ? aRates : bRates).add(timeRun(first ? a : b, data, run, first ? aName : bName));
+            }
+            ratios.add(aRates.get(run) / bRates.get(run));
+        }
+        System.out.printf("benchmark-train: %d replicas, %s median %.0f images/s, %s %.0f; ratio median %.2fx (%.2f-%.2f)%n",
+                replicas, aName, Medians.of(aRates), bName, Medians.of(bRates), Medians.of(ratios),
+                java.util.Collections.min(ratios), java.util.Collections.max(ratios));
+        return aRates;
     }
 
     private static final int WARM_UP_STEPS = 15; // JIT (the Java layer kernels), oneDNN primitive caches, workspaces
