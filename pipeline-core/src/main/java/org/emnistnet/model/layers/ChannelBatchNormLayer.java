@@ -24,8 +24,9 @@ import java.util.List;
 /**
  * The layer behind {@link ChannelBatchNormalization}: in training mode on rank-4 NCHW float input, forward and
  * backward are {@link ChannelBatchNormKernels} (statistics + scale/shift forward, two passes backward), with the
- * GELU of {@code geluAfter} inside those passes; anything else goes to DL4J's implementation and, with
- * {@code geluAfter}, ND4J's GELU ops after it (forward) and before it (backward). Gradients follow DL4J's
+ * GELU of {@code geluAfter} (and the max-pooling of {@code maxPoolAfter}) inside those passes; anything else goes to
+ * DL4J's implementation and, with {@code geluAfter}, ND4J's GELU ops after it (forward) and before it (backward),
+ * with {@code maxPoolAfter} DL4J's pooling layer after that. Gradients follow DL4J's
  * conventions exactly: gamma/beta gradients are sums over the minibatch (the updater divides), and the running mean
  * and log10 std get DL4J's "update as gradient" ({@code param - gradient} = the new running value), so averaging
  * and checkpoints see the same parameters as with DL4J's layer.
@@ -48,7 +49,7 @@ final class ChannelBatchNormLayer extends BatchNormalization {
     /** The pooling's winners, one byte per pooled element: kept from step to step (same minibatch size, same array). */
     private byte[] winners = new byte[0];
     /** With {@code maxPoolAfter} on DL4J's path: DL4J's max-pooling layer, made on first use. */
-    private Layer pooling;
+    private Layer dl4jPooling;
 
     ChannelBatchNormLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -63,21 +64,21 @@ final class ChannelBatchNormLayer extends BatchNormalization {
     }
 
     /** DL4J's max-pooling layer of {@link ChannelBatchNormalization#maxPooling}, for DL4J's path. */
-    private Layer pooling() {
-        if (pooling == null) {
+    private Layer dl4jPooling() {
+        if (dl4jPooling == null) {
             NeuralNetConfiguration poolingConf = conf.clone();
             poolingConf.clearVariables();
             poolingConf.setLayer(ChannelBatchNormalization.maxPooling(layerConf().getCnn2DFormat()));
-            pooling = poolingConf.getLayer().instantiate(poolingConf, List.of(), getIndex(), null, false, dataType);
+            dl4jPooling = poolingConf.getLayer().instantiate(poolingConf, List.of(), getIndex(), null, false, dataType);
         }
-        return pooling;
+        return dl4jPooling;
     }
 
     @Override
     public void clear() {
         super.clear();
-        if (pooling != null) {
-            pooling.clear();
+        if (dl4jPooling != null) {
+            dl4jPooling.clear();
         }
     }
 
@@ -108,8 +109,8 @@ final class ChannelBatchNormLayer extends BatchNormalization {
         if (!maxPoolAfter()) {
             return out;
         }
-        pooling().setInput(out, workspaceMgr);
-        return pooling().activate(training, workspaceMgr);
+        dl4jPooling().setInput(out, workspaceMgr);
+        return dl4jPooling().activate(training, workspaceMgr);
     }
 
     private INDArray trainingForward(INDArray x, LayerWorkspaceMgr workspaceMgr) {
@@ -147,7 +148,7 @@ final class ChannelBatchNormLayer extends BatchNormalization {
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         if (pass == null) {
-            INDArray unpooled = maxPoolAfter() ? pooling().backpropGradient(epsilon, workspaceMgr).getSecond() : epsilon;
+            INDArray unpooled = maxPoolAfter() ? dl4jPooling().backpropGradient(epsilon, workspaceMgr).getSecond() : epsilon;
             return super.backpropGradient(geluAfter() ? throughGelu(unpooled, workspaceMgr) : unpooled, workspaceMgr);
         }
         assertInputSet(true);
