@@ -80,34 +80,25 @@ class ChannelBatchNormKernelsTest {
         FloatBuffer dy = random(6, 1f, 0f);
         int size = N * C * HW;
         ChannelBatchNormKernels.Statistics statistics = ChannelBatchNormKernels.statistics(x, BASE, N, C, HW);
-        float[] gamma = new float[C];
-        float[] invStd = new float[C];
-        float[] scale = new float[C];
-        float[] offset = new float[C];
-        for (int ch = 0; ch < C; ch++) {
-            gamma[ch] = 0.5f + ch / (float) C;
-            invStd[ch] = (float) (1 / Math.sqrt(statistics.variance()[ch] + 1e-5));
-            scale[ch] = gamma[ch] * invStd[ch];
-            offset[ch] = 0.1f - statistics.mean()[ch] * scale[ch];
-        }
+        Normalisation norm = normalisation(statistics);
         // two layers: BatchNorm, then GELU
         FloatBuffer normalised = buffer(size);
-        ChannelBatchNormKernels.forward(x, BASE, normalised, 0, N, C, HW, new ChannelBatchNormKernels.Affine(scale, offset, false), null);
+        ChannelBatchNormKernels.forward(x, BASE, normalised, 0, N, C, HW, new ChannelBatchNormKernels.Affine(norm.scale(), norm.offset(), false), null);
         FloatBuffer twoLayers = buffer(size);
         GeluKernels.forward(normalised, 0, twoLayers, 0, size);
         FloatBuffer dNormalised = buffer(size);
         GeluKernels.backward(normalised, 0, dy, BASE, dNormalised, 0, size);
         FloatBuffer twoLayersDx = buffer(size);
         float[][] twoLayersParameters = {new float[C], new float[C]};
-        ChannelBatchNormKernels.backward(x, BASE, dNormalised, 0, twoLayersDx, 0, N, C, HW, statistics.mean(), invStd, gamma,
-                twoLayersParameters[0], twoLayersParameters[1], new ChannelBatchNormKernels.Affine(scale, offset, false), null);
+        ChannelBatchNormKernels.backward(x, BASE, dNormalised, 0, twoLayersDx, 0, N, C, HW, statistics.mean(), norm.invStd(), norm.gamma(),
+                twoLayersParameters[0], twoLayersParameters[1], new ChannelBatchNormKernels.Affine(norm.scale(), norm.offset(), false), null);
         // one layer
-        ChannelBatchNormKernels.Affine withGelu = new ChannelBatchNormKernels.Affine(scale, offset, true);
+        ChannelBatchNormKernels.Affine withGelu = new ChannelBatchNormKernels.Affine(norm.scale(), norm.offset(), true);
         FloatBuffer oneLayer = buffer(size);
         ChannelBatchNormKernels.forward(x, BASE, oneLayer, 0, N, C, HW, withGelu, null);
         FloatBuffer oneLayerDx = buffer(size);
         float[][] oneLayerParameters = {new float[C], new float[C]};
-        ChannelBatchNormKernels.backward(x, BASE, dy, BASE, oneLayerDx, 0, N, C, HW, statistics.mean(), invStd, gamma,
+        ChannelBatchNormKernels.backward(x, BASE, dy, BASE, oneLayerDx, 0, N, C, HW, statistics.mean(), norm.invStd(), norm.gamma(),
                 oneLayerParameters[0], oneLayerParameters[1], withGelu, null);
 
         assertThat(values(oneLayer)).isEqualTo(values(twoLayers));
@@ -125,17 +116,8 @@ class ChannelBatchNormKernelsTest {
             x.put(i, Math.round(x.get(i) * 2) / 2f);
         }
         ChannelBatchNormKernels.Statistics statistics = ChannelBatchNormKernels.statistics(x, BASE, N, C, HW);
-        float[] gamma = new float[C];
-        float[] invStd = new float[C];
-        float[] scale = new float[C];
-        float[] offset = new float[C];
-        for (int ch = 0; ch < C; ch++) {
-            gamma[ch] = 0.5f + ch / (float) C;
-            invStd[ch] = (float) (1 / Math.sqrt(statistics.variance()[ch] + 1e-5));
-            scale[ch] = gamma[ch] * invStd[ch];
-            offset[ch] = 0.1f - statistics.mean()[ch] * scale[ch];
-        }
-        ChannelBatchNormKernels.Affine withGelu = new ChannelBatchNormKernels.Affine(scale, offset, true);
+        Normalisation norm = normalisation(statistics);
+        ChannelBatchNormKernels.Affine withGelu = new ChannelBatchNormKernels.Affine(norm.scale(), norm.offset(), true);
         FloatBuffer full = buffer(N * C * HW);
         ChannelBatchNormKernels.forward(x, BASE, full, 0, N, C, HW, withGelu, null);
         // reference: pool the full output, ties to the first of the window in row order
@@ -174,14 +156,29 @@ class ChannelBatchNormKernelsTest {
         }
         FloatBuffer referenceDx = buffer(N * C * HW);
         float[][] referenceParameters = {new float[C], new float[C]};
-        ChannelBatchNormKernels.backward(x, BASE, dFull, BASE, referenceDx, 0, N, C, HW, statistics.mean(), invStd, gamma,
+        ChannelBatchNormKernels.backward(x, BASE, dFull, BASE, referenceDx, 0, N, C, HW, statistics.mean(), norm.invStd(), norm.gamma(),
                 referenceParameters[0], referenceParameters[1], withGelu, null);
         FloatBuffer dx = buffer(N * C * HW);
         float[][] parameters = {new float[C], new float[C]};
-        ChannelBatchNormKernels.backward(x, BASE, dPooled, BASE, dx, 0, N, C, HW, statistics.mean(), invStd, gamma,
+        ChannelBatchNormKernels.backward(x, BASE, dPooled, BASE, dx, 0, N, C, HW, statistics.mean(), norm.invStd(), norm.gamma(),
                 parameters[0], parameters[1], withGelu, pooling);
         assertThat(values(dx)).isEqualTo(values(referenceDx));
         assertThat(parameters).isDeepEqualTo(referenceParameters);
+    }
+
+    /** A BatchNorm layer's maps for {@code statistics}: gamma from 0.5 up, beta 0.1, eps 1e-5. */
+    private record Normalisation(float[] gamma, float[] invStd, float[] scale, float[] offset) {
+    }
+
+    private static Normalisation normalisation(ChannelBatchNormKernels.Statistics statistics) {
+        Normalisation norm = new Normalisation(new float[C], new float[C], new float[C], new float[C]);
+        for (int ch = 0; ch < C; ch++) {
+            norm.gamma()[ch] = 0.5f + ch / (float) C;
+            norm.invStd()[ch] = (float) (1 / Math.sqrt(statistics.variance()[ch] + 1e-5));
+            norm.scale()[ch] = norm.gamma()[ch] * norm.invStd()[ch];
+            norm.offset()[ch] = 0.1f - statistics.mean()[ch] * norm.scale()[ch];
+        }
+        return norm;
     }
 
     private static float[] values(FloatBuffer buffer) {
