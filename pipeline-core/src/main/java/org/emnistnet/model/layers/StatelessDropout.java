@@ -23,9 +23,9 @@ import java.nio.IntBuffer;
  * element's index instead of an array of ND4J random numbers. DL4J's version fills a mask array with ones, draws
  * a random number per element into it (ND4J's generator, one element at a time), multiplies, and keeps the mask
  * for the backward pass: 3-5% of a training step here, more than the max-pooling. This one draws one seed per
- * pass from ND4J's generator (so a run stays reproducible from its seed), computes the mask element-wise in
- * the same pass as the product (integer arithmetic the JIT vectorises), and recomputes it in the backward pass
- * rather than storing it.
+ * pass from ND4J's generator (so a run stays reproducible from its seed), computes the mask element-wise, chunk by
+ * chunk with the product (integer arithmetic the JIT vectorises), and recomputes it in the backward pass rather
+ * than storing it.
  *
  * <p>The hash is MurmurHash3's 32-bit finaliser of a Weyl sequence ({@code seed + index * golden ratio}); an
  * element is kept when the top 24 bits of its hash are below {@code p * 2^24}. Masks differ from DL4J's (another
@@ -54,7 +54,7 @@ public class StatelessDropout implements IDropout {
     /** The last training pass's seed: its backward pass recomputes the mask from it. */
     private transient int seed;
     private transient boolean masked;
-    /** For arrays the Java passes do not handle (device memory, views). */
+    /** For arrays the Java passes do not handle (device memory, data types other than float and double). */
     private transient Dropout dl4j;
 
     /** @param p the probability of keeping an activation (DL4J's convention) */
