@@ -134,9 +134,8 @@ final class ChannelBatchNormLayer extends BatchNormalization {
             int height = (int) in.size(2);
             int width = (int) in.size(3);
             outShape = new long[]{n, c, height / 2, width / 2};
-            if (winners.length != n * c * (height / 2) * (width / 2)) {
-                winners = new byte[n * c * (height / 2) * (width / 2)];
-            }
+            int pooled = n * c * (height / 2) * (width / 2);
+            winners = winners.length == pooled ? winners : new byte[pooled];
             pooling = new ChannelBatchNormKernels.Pooling(height, width, winners);
         }
         pass = new KernelPass(batch, new ChannelBatchNormKernels.Affine(scale, offset, geluAfter()), pooling);
