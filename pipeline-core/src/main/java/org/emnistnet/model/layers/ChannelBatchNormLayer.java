@@ -22,8 +22,9 @@ import java.nio.FloatBuffer;
 import java.util.List;
 
 /**
- * The layer behind {@link ChannelBatchNormalization}: in training mode on rank-4 NCHW float input, forward and
- * backward are {@link ChannelBatchNormKernels} (statistics + scale/shift forward, two passes backward), with the
+ * The layer behind {@link ChannelBatchNormalization}: in training mode on rank-4 float input of an NCHW layer (any
+ * memory layout; its output and input gradient are {@link ChannelsLast}), forward and backward are
+ * {@link ChannelBatchNormKernels} (statistics + scale/shift forward, two passes backward), with the
  * GELU of {@code geluAfter} (and the max-pooling of {@code maxPoolAfter}) inside those passes; anything else goes to
  * DL4J's implementation and, with {@code geluAfter}, ND4J's GELU ops after it (forward) and before it (backward),
  * with {@code maxPoolAfter} DL4J's pooling layer after that. Gradients follow DL4J's
@@ -113,12 +114,16 @@ final class ChannelBatchNormLayer extends BatchNormalization {
         return dl4jPooling().activate(training, workspaceMgr);
     }
 
+    /** The kernels' view of a rank-4 channels-last array. */
+    private static ChannelBatchNormKernels.Shape shapeOf(INDArray x) {
+        return new ChannelBatchNormKernels.Shape((int) x.size(0), (int) x.size(1), (int) x.size(2), (int) x.size(3));
+    }
+
     private INDArray trainingForward(INDArray x, LayerWorkspaceMgr workspaceMgr) {
-        INDArray in = HostArrays.contiguous(x);
-        int n = (int) in.size(0);
-        int c = (int) in.size(1);
-        int hw = (int) (in.size(2) * in.size(3));
-        ChannelBatchNormKernels.Statistics batch = ChannelBatchNormKernels.statistics(buffer(in), (int) in.offset(), n, c, hw);
+        INDArray in = ChannelsLast.of(x);
+        ChannelBatchNormKernels.Shape shape = shapeOf(in);
+        int c = shape.c();
+        ChannelBatchNormKernels.Statistics batch = ChannelBatchNormKernels.statistics(buffer(in), (int) in.offset(), shape);
         float[] gamma = getParam(BatchNormalizationParamInitializer.GAMMA).toFloatVector();
         float[] beta = getParam(BatchNormalizationParamInitializer.BETA).toFloatVector();
         float[] scale = new float[c];
@@ -129,18 +134,16 @@ final class ChannelBatchNormLayer extends BatchNormalization {
             offset[ch] = beta[ch] - batch.mean()[ch] * scale[ch];
         }
         ChannelBatchNormKernels.Pooling pooling = null;
-        long[] outShape = in.shape();
+        ChannelBatchNormKernels.Shape outShape = shape;
         if (maxPoolAfter()) {
-            int height = (int) in.size(2);
-            int width = (int) in.size(3);
-            outShape = new long[]{n, c, height / 2, width / 2};
-            int pooled = n * c * (height / 2) * (width / 2);
+            outShape = ChannelBatchNormKernels.pooled(shape);
+            int pooled = outShape.n() * outShape.imageSize();
             winners = winners.length == pooled ? winners : new byte[pooled];
-            pooling = new ChannelBatchNormKernels.Pooling(height, width, winners);
+            pooling = new ChannelBatchNormKernels.Pooling(winners);
         }
         pass = new KernelPass(batch, new ChannelBatchNormKernels.Affine(scale, offset, geluAfter()), pooling);
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, in.dataType(), outShape, 'c');
-        ChannelBatchNormKernels.forward(buffer(in), (int) in.offset(), buffer(out), (int) out.offset(), n, c, hw, pass.affine(), pooling);
+        INDArray out = ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATIONS, in, outShape.n(), c, outShape.height(), outShape.width());
+        ChannelBatchNormKernels.forward(buffer(in), (int) in.offset(), buffer(out), (int) out.offset(), shape, pass.affine(), pooling);
         return out;
     }
 
@@ -151,16 +154,15 @@ final class ChannelBatchNormLayer extends BatchNormalization {
             return super.backpropGradient(geluAfter() ? throughGelu(unpooled, workspaceMgr) : unpooled, workspaceMgr);
         }
         assertInputSet(true);
-        INDArray in = HostArrays.contiguous(input);
-        INDArray dy = HostArrays.contiguous(epsilon);
-        int n = (int) in.size(0);
-        int c = (int) in.size(1);
-        int hw = (int) (in.size(2) * in.size(3));
+        INDArray in = ChannelsLast.of(input);
+        INDArray dy = ChannelsLast.of(epsilon); // a copy when it comes from DL4J's layers (the dropout after pooling)
+        ChannelBatchNormKernels.Shape shape = shapeOf(in);
+        int c = shape.c();
         float[] dGamma = new float[c];
         float[] dBeta = new float[c];
-        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, in.dataType(), in.shape(), 'c');
+        INDArray dx = ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATION_GRAD, in, shape.n(), c, shape.height(), shape.width());
         ChannelBatchNormKernels.backward(buffer(in), (int) in.offset(), buffer(dy), (int) dy.offset(), buffer(dx), (int) dx.offset(),
-                n, c, hw, pass.batch().mean(), inverseStd(pass.batch()), getParam(BatchNormalizationParamInitializer.GAMMA).toFloatVector(),
+                shape, pass.batch().mean(), inverseStd(pass.batch()), getParam(BatchNormalizationParamInitializer.GAMMA).toFloatVector(),
                 dGamma, dBeta, pass.affine(), pass.pooling());
 
         Gradient gradient = new DefaultGradient();

@@ -17,7 +17,7 @@ import java.util.Collection;
 /**
  * DL4J's {@link BatchNormalization} (same parameters, defaults, running statistics and serialised form apart from
  * the class name and {@code geluAfter}) whose training-mode forward and backward pass over NCHW feature maps run as
- * plain Java passes per channel ({@link ChannelBatchNormLayer}). The profile found DL4J's own BatchNorm at a third
+ * plain Java passes (over channels-last memory, {@link ChannelBatchNormLayer}). The profile found DL4J's own BatchNorm at a third
  * of a training step, slower than the convolutions around it; everything else (inference, rank-2 input, NHWC) is
  * DL4J's code.
  *

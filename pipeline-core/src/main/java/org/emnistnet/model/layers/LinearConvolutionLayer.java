@@ -5,6 +5,7 @@ import org.emnistnet.runtime.ComputeBackend;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
@@ -14,17 +15,18 @@ import org.deeplearning4j.util.ConvolutionUtils;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
 
 /**
- * The layer behind {@link LinearConvolution}: with the identity activation the gradient at the convolution's
- * output is the incoming gradient itself, so backpropagation hands it to DL4J's convolution helper (oneDNN's
- * backward op) exactly as DL4J's own layer does after recomputing its output. Other activations, NHWC, weight noise,
- * dropout, biases and running without a helper are DL4J's code.
+ * The layer behind {@link LinearConvolution}: both passes on ND4J's convolution ops (oneDNN) in NHWC, taking and
+ * giving {@link ChannelsLast} arrays, which skips the three reorders per pass oneDNN makes around NCHW data. With the
+ * identity activation the gradient at the convolution's output is the incoming gradient itself, so backpropagation
+ * goes straight to the backward op, where DL4J's own layer first recomputes its output. Other activations, NHWC
+ * configurations, weight noise, dropout, biases, other data types and running without the CPU helper are DL4J's code.
  * <p>
  * When {@link LinearConvolution#winogradForward()} is on, the forward pass on maps of
  * {@value #WINOGRAD_MIN_SIDE}x{@value #WINOGRAD_MIN_SIDE} and larger runs as the backward-data pass of the mirrored
@@ -45,10 +47,6 @@ final class LinearConvolutionLayer extends ConvolutionLayer {
                 && conf.getWeightNoise() == null;
     }
 
-    private boolean handles(INDArray epsilon) {
-        return plainLinearOnHelper() && maskArray == null && input.dataType() == dataType && epsilon.dataType() == dataType;
-    }
-
     /** Smallest map side whose forward pass runs on Winograd: at 7x7 oneDNN's 4x4 tiles cover 8x8 and lose. */
     static final int WINOGRAD_MIN_SIDE = 14;
     private transient WinogradForward winogradForward;
@@ -63,72 +61,86 @@ final class LinearConvolutionLayer extends ConvolutionLayer {
                 && dataType == DataType.FLOAT && input.size(2) >= WINOGRAD_MIN_SIDE && input.size(3) >= WINOGRAD_MIN_SIDE;
     }
 
-    @Override
-    protected Pair<INDArray, INDArray> preOutput(boolean training, boolean forBackprop, LayerWorkspaceMgr workspaceMgr) {
-        assertInputSet(false);
-        if (!forwardOnWinograd(input)) {
-            return super.preOutput(training, forBackprop, workspaceMgr);
-        }
-        INDArray weights = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
-        validateInputDepth(weights.size(1));
-        if (winogradForward == null) {
-            winogradForward = new WinogradForward();
-        }
-        INDArray output = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
-                new long[] {input.size(0), weights.size(0), input.size(2), input.size(3)});
-        winogradForward.convolve(input, weights, output);
-        return new Pair<>(output, null);
+    /**
+     * Whether this class runs the passes on ND4J's convolution ops in NHWC (channels-last in and out): a float layer
+     * without bias on the CPU helper.
+     */
+    private boolean onChannelsLast(INDArray epsilonOrNull) {
+        return plainLinearOnHelper() && ComputeBackend.hostMemory() && !hasBias() && maskArray == null && input.rank() == 4
+                && input.dataType() == DataType.FLOAT && dataType == DataType.FLOAT
+                && (epsilonOrNull == null || epsilonOrNull.dataType() == DataType.FLOAT);
     }
 
     @Override
-    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        assertInputSet(true);
-        if (!handles(epsilon)) {
-            return super.backpropGradient(epsilon, workspaceMgr);
+    protected Pair<INDArray, INDArray> preOutput(boolean training, boolean forBackprop, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        INDArray weights = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
+        if (forwardOnWinograd(input)) {
+            validateInputDepth(weights.size(1));
+            if (winogradForward == null) {
+                winogradForward = new WinogradForward();
+            }
+            INDArray nchw = HostArrays.contiguous(input);
+            INDArray output = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
+                    new long[] {nchw.size(0), weights.size(0), nchw.size(2), nchw.size(3)});
+            winogradForward.convolve(nchw, weights, output);
+            return new Pair<>(output, null);
         }
+        if (!onChannelsLast(null)) {
+            return super.preOutput(training, forBackprop, workspaceMgr);
+        }
+        validateInputDepth(weights.size(1));
+        INDArray in = ChannelsLast.of(input);
+        int[] outSize = ConvolutionUtils.getOutputSize(in, layerConf().getKernelSize(), layerConf().getStride(), null,
+                convolutionMode, layerConf().getDilation(), CNN2DFormat.NCHW);
+        INDArray output = ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATIONS, in, in.size(0), weights.size(0), outSize[0], outSize[1]);
+        Nd4j.exec(DynamicCustomOp.builder("conv2d")
+                .addInputs(ChannelsLast.nhwc(in), weights)
+                .addOutputs(ChannelsLast.nhwc(output))
+                .addIntegerArguments(convolutionArguments(in, outSize))
+                .build());
+        return new Pair<>(output, null);
+    }
+
+    /** ND4J's conv2d / conv2d_bp integer arguments for NHWC data and DL4J's {@code [out, in, kH, kW]} weights. */
+    private int[] convolutionArguments(INDArray input, int[] outSize) {
         var conf = layerConf();
         int[] kernel = conf.getKernelSize();
         int[] strides = conf.getStride();
         int[] dilation = conf.getDilation();
         int[] padding = conf.getPadding();
         if (convolutionMode == ConvolutionMode.Same) {
-            int[] outSize = ConvolutionUtils.getOutputSize(input, kernel, strides, null, convolutionMode, dilation, CNN2DFormat.NCHW);
             int[] inSize = {(int) input.size(2), (int) input.size(3)};
             padding = ConvolutionUtils.getSameModeTopLeftPadding(outSize, inSize, kernel, strides, dilation);
         }
-        INDArray weights = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
-        INDArray bias = hasBias() ? getParam(ConvolutionParamInitializer.BIAS_KEY) : zeroBias();
-        INDArray biasGradient = hasBias() ? gradientViews.get(ConvolutionParamInitializer.BIAS_KEY) : dummyBiasGradient();
-        Pair<Gradient, INDArray> result = helper.backpropGradient(input, weights, bias, epsilon, kernel, strides, padding,
-                biasGradient, gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY), conf.getActivationFn(),
-                conf.getCudnnAlgoMode(), conf.getCudnnBwdFilterAlgo(), conf.getCudnnBwdDataAlgo(), convolutionMode,
-                dilation, CNN2DFormat.NCHW, workspaceMgr);
-        if (result == null) {
-            return super.backpropGradient(epsilon, workspaceMgr);
-        }
-        if (!hasBias()) { // the helper reports the placeholder's gradient too: not a parameter of this layer
-            result.getFirst().gradientForVariable().remove(ConvolutionParamInitializer.BIAS_KEY);
-        }
-        return result;
+        int nhwc = 1;
+        int weightsOutInHeightWidth = 1;
+        return new int[] {kernel[0], kernel[1], strides[0], strides[1], padding[0], padding[1], dilation[0], dilation[1],
+                convolutionMode == ConvolutionMode.Same ? 1 : 0, nhwc, weightsOutInHeightWidth};
     }
 
-    /** The zero bias DL4J's helper is given when the layer has none (as DL4J's own layer keeps one). */
-    private INDArray zeroBias() {
-        if (dummyBias == null) {
-            try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                dummyBias = Nd4j.create(dataType, 1, layerConf().getNOut());
-            }
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        if (onChannelsLast(epsilon)) {
+            return channelsLastBackprop(epsilon, workspaceMgr);
         }
-        return dummyBias;
+        return super.backpropGradient(epsilon, workspaceMgr);
     }
 
-    /** The bias gradient DL4J's helper writes into when the layer has no bias (as DL4J's own layer keeps one). */
-    private INDArray dummyBiasGradient() {
-        if (dummyBiasGrad == null) {
-            try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                dummyBiasGrad = Nd4j.create(dataType, 1, layerConf().getNOut());
-            }
-        }
-        return dummyBiasGrad;
+    /** Both gradients from ND4J's conv2d_bp in NHWC, the weights' written straight into the network's gradient view. */
+    private Pair<Gradient, INDArray> channelsLastBackprop(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        INDArray in = ChannelsLast.of(input);
+        INDArray dOut = ChannelsLast.of(epsilon);
+        INDArray weightGradient = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+        INDArray dIn = ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATION_GRAD, in, in.size(0), in.size(1), in.size(2), in.size(3));
+        Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
+                .addInputs(ChannelsLast.nhwc(in), getParam(ConvolutionParamInitializer.WEIGHT_KEY), ChannelsLast.nhwc(dOut))
+                .addOutputs(ChannelsLast.nhwc(dIn), weightGradient)
+                .addIntegerArguments(convolutionArguments(in, new int[] {(int) dOut.size(2), (int) dOut.size(3)}))
+                .build());
+        Gradient gradient = new DefaultGradient();
+        gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGradient, 'c');
+        return new Pair<>(gradient, dIn);
     }
 }

@@ -29,11 +29,15 @@ import java.util.Arrays;
  * for its backward pass): Java 17's JIT
  * compiles {@code a[i] += w * b[i]} to SIMD code but not {@code a[i] += w * b[i + shift]}, and the copies made the
  * layer 3x faster (same sums, same order). Images (forward) and output channels (backward) run in parallel.
+ * The output is {@link ChannelsLast}, as the next layers want it; the backward pass turns the output gradient back
+ * into one map per channel first ({@link #channelMaps}).
  */
 final class SingleChannelConvolutionLayer extends ConvolutionLayer {
 
     /** The last training forward pass's taps, which its backward pass reuses (null otherwise). */
     private float[][][] trainingTaps;
+    /** The output gradient in NCHW order ({@link #channelMaps}), kept from step to step. */
+    private float[] maps;
 
     SingleChannelConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -120,30 +124,32 @@ final class SingleChannelConvolutionLayer extends ConvolutionLayer {
         trainingTaps = training ? images : null;
         float[] weights = getParam(ConvolutionParamInitializer.WEIGHT_KEY).dup('c').reshape(-1).toFloatVector(); // [out][ky][kx]
         float[] bias = layerConf().hasBias() ? getParam(ConvolutionParamInitializer.BIAS_KEY).toFloatVector() : new float[s.channels()];
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
-                new long[]{s.images(), s.channels(), s.height(), s.width()}, 'c');
+        INDArray out = ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATIONS, input, s.images(), s.channels(), s.height(), s.width());
         FloatBuffer outBuffer = out.data().asNioFloat();
         int outBase = (int) out.offset();
         int k = s.kernel();
+        int c = s.channels();
         int rowLength = s.height() * s.paddedWidth(); // output rows in padded width: one long loop per tap
         ComputeThreads.range(0, s.images()).forEach(n -> {
             float[][] taps = images[n];
             float[] map = new float[rowLength];
-            float[] valid = new float[s.pixels()];
-            for (int o = 0; o < s.channels(); o++) {
+            float[] image = ScratchArrays.ofThread(s.pixels() * c).a; // channels-last: pixel by pixel, c channels each
+            for (int o = 0; o < c; o++) {
                 Arrays.fill(map, bias[o]);
                 for (int tap = 0; tap < k * k; tap++) {
                     float w = weights[o * k * k + tap];
-                    float[] image = taps[tap];
+                    float[] shifted = taps[tap];
                     for (int i = 0; i < rowLength; i++) {
-                        map[i] += w * image[i];
+                        map[i] += w * shifted[i];
                     }
                 }
-                for (int y = 0; y < s.height(); y++) {
-                    System.arraycopy(map, y * s.paddedWidth(), valid, y * s.width(), s.width());
+                for (int y = 0, p = o; y < s.height(); y++) {
+                    for (int x = 0; x < s.width(); x++, p += c) {
+                        image[p] = map[y * s.paddedWidth() + x];
+                    }
                 }
-                outBuffer.put(outBase + (n * s.channels() + o) * s.pixels(), valid);
             }
+            outBuffer.put(outBase + n * s.pixels() * c, image, 0, s.pixels() * c);
         });
         return out;
     }
@@ -161,9 +167,7 @@ final class SingleChannelConvolutionLayer extends ConvolutionLayer {
         int k = s.kernel();
         float[][][] images = trainingTaps != null && trainingTaps.length == s.images() ? trainingTaps : taps(input, s);
         trainingTaps = null;
-        INDArray dOut = HostArrays.contiguous(epsilon);
-        FloatBuffer dOutBuffer = dOut.data().asNioFloat();
-        int dOutBase = (int) dOut.offset();
+        float[] dOutMaps = channelMaps(ChannelsLast.of(epsilon), s);
         float[] weightGradient = new float[s.channels() * k * k];
         float[] biasGradient = new float[s.channels()];
         int rowLength = s.height() * s.paddedWidth(); // output gradient rows in padded width, zero past the edge
@@ -174,7 +178,7 @@ final class SingleChannelConvolutionLayer extends ConvolutionLayer {
             float[] padded = new float[rowLength];
             double bias = 0;
             for (int n = 0; n < s.images(); n++) {
-                dOutBuffer.get(dOutBase + (n * s.channels() + o) * s.pixels(), map);
+                System.arraycopy(dOutMaps, (n * s.channels() + o) * s.pixels(), map, 0, s.pixels());
                 for (int y = 0; y < s.height(); y++) {
                     System.arraycopy(map, y * s.width(), padded, y * s.paddedWidth(), s.width());
                 }
@@ -200,6 +204,31 @@ final class SingleChannelConvolutionLayer extends ConvolutionLayer {
         }
         gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, fill(ConvolutionParamInitializer.WEIGHT_KEY, weightGradient), 'c');
         return new Pair<>(gradient, null);
+    }
+
+    /**
+     * A channels-last gradient's maps one channel after the other ({@code [image][channel][pixel]}, NCHW order), for
+     * the backward pass's per-channel loops; the array is kept for the next step.
+     */
+    private float[] channelMaps(INDArray channelsLast, Shape4 s) {
+        int c = s.channels();
+        int imageSize = s.pixels() * c;
+        if (maps == null || maps.length != s.images() * imageSize) {
+            maps = new float[s.images() * imageSize];
+        }
+        float[] into = maps;
+        FloatBuffer from = channelsLast.data().asNioFloat();
+        int base = (int) channelsLast.offset();
+        ComputeThreads.range(0, s.images()).forEach(n -> {
+            float[] image = ScratchArrays.ofThread(imageSize).a;
+            from.get(base + n * imageSize, image, 0, imageSize);
+            for (int p = 0, q = 0; p < s.pixels(); p++) {
+                for (int o = 0; o < c; o++, q++) {
+                    into[n * imageSize + o * s.pixels() + p] = image[q];
+                }
+            }
+        });
+        return into;
     }
 
     private static float total(float[] partial) {

@@ -5,6 +5,7 @@ import org.emnistnet.runtime.ComputeThreads;
 
 import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.dropout.IDropout;
+import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -54,6 +55,9 @@ public class StatelessDropout implements IDropout {
     /** The last training pass's seed: its backward pass recomputes the mask from it. */
     private transient int seed;
     private transient boolean masked;
+    /** The Weyl offsets of the last channels-last shape (channels, height), its width implied by the length. */
+    private transient int[] channelsLastWeyl;
+    private transient int[] channelsLastShape;
     /** For arrays the Java passes do not handle (device memory, data types other than float and double). */
     private transient Dropout dl4j;
 
@@ -79,6 +83,11 @@ public class StatelessDropout implements IDropout {
         }
         seed = Nd4j.getRandom().nextInt();
         masked = true;
+        if (input.dataType() == DataType.FLOAT && input.rank() == 4 && input.size(1) > 1 && ChannelsLast.is(input)) {
+            INDArray channelsLast = ChannelsLast.create(workspaceMgr, ArrayType.INPUT, input, input.size(0), input.size(1), input.size(2), input.size(3));
+            multiplyChannelsLastByMask(input, channelsLast);
+            return channelsLast;
+        }
         return multiplyByMask(input, output);
     }
 
@@ -155,6 +164,59 @@ public class StatelessDropout implements IDropout {
                 to.put(outBase + start, values, 0, size);
             });
         }
+    }
+
+    /**
+     * The same for {@link ChannelsLast} arrays, into a channels-last result: each element keeps the mask of its
+     * position in NCHW c order (the order the backward pass sees, after DL4J's copy of the gradient), so the masks
+     * do not depend on the layout. Image by image, through a table of each position's Weyl offset.
+     */
+    private void multiplyChannelsLastByMask(INDArray in, INDArray out) {
+        int c = (int) in.size(1);
+        int h = (int) in.size(2);
+        int w = (int) in.size(3);
+        int imageSize = c * h * w;
+        int[] weylOfPosition = channelsLastWeyl(c, h, w);
+        int threshold = (int) Math.round(p * (1 << 24));
+        float scale = (float) (1 / p);
+        FloatBuffer from = in.data().asNioFloat();
+        FloatBuffer to = out.data().asNioFloat();
+        IntBuffer toBits = out.data().asNio().order(ByteOrder.nativeOrder()).asIntBuffer();
+        int inBase = (int) in.offset();
+        int outBase = (int) out.offset();
+        ComputeThreads.range(0, (int) in.size(0)).forEach(image -> {
+            ScratchArrays scratch = ScratchArrays.ofThread(imageSize);
+            float[] values = scratch.a;
+            from.get(inBase + image * imageSize, values, 0, imageSize);
+            for (int q = 0; q < imageSize; q++) {
+                values[q] *= scale;
+            }
+            to.put(outBase + image * imageSize, values, 0, imageSize);
+            int[] bits = scratch.bits; // the mask on the bits, as above (the loops the JIT vectorises)
+            toBits.get(outBase + image * imageSize, bits, 0, imageSize);
+            int weyl = seed + image * imageSize * GOLDEN;
+            for (int q = 0; q < imageSize; q++) {
+                bits[q] &= keepMask(weyl + weylOfPosition[q], threshold);
+            }
+            toBits.put(outBase + image * imageSize, bits, 0, imageSize);
+        });
+    }
+
+    /** {@code index * GOLDEN} of each position of a channels-last image, its index being its NCHW c-order one. */
+    private int[] channelsLastWeyl(int c, int h, int w) {
+        if (channelsLastWeyl == null || channelsLastWeyl.length != c * h * w || channelsLastShape[0] != c || channelsLastShape[1] != h) {
+            int[] table = new int[c * h * w];
+            for (int y = 0, q = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    for (int ch = 0; ch < c; ch++, q++) {
+                        table[q] = ((ch * h + y) * w + x) * GOLDEN;
+                    }
+                }
+            }
+            channelsLastWeyl = table;
+            channelsLastShape = new int[] {c, h};
+        }
+        return channelsLastWeyl;
     }
 
     /**
