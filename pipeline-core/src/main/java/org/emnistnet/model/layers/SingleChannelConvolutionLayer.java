@@ -28,16 +28,20 @@ import java.util.Arrays;
  * image from a copy that starts at index 0 ({@link #taps}, made once per image in a training forward pass and kept
  * for its backward pass): Java 17's JIT
  * compiles {@code a[i] += w * b[i]} to SIMD code but not {@code a[i] += w * b[i + shift]}, and the copies made the
- * layer 3x faster (same sums, same order). Images (forward) and output channels (backward) run in parallel.
- * The output is {@link ChannelsLast}, as the next layers want it; the backward pass turns the output gradient back
- * into one map per channel first ({@link #channelMaps}).
+ * layer 3x faster (same sums, same order). Images (forward) and groups of output channels (backward) run in parallel.
+ * The output is {@link ChannelsLast}, as the next layers want it; the backward pass takes each image's output
+ * gradient apart into one padded map per channel, for groups of channels at a time.
  */
 final class SingleChannelConvolutionLayer extends ConvolutionLayer {
 
     /** The last training forward pass's taps, which its backward pass reuses (null otherwise). */
     private float[][][] trainingTaps;
-    /** The output gradient in NCHW order ({@link #channelMaps}), kept from step to step. */
-    private float[] maps;
+    /**
+     * Output channels per task of the backward pass: each task reads every image's gradient and taps once, and
+     * keeps its channels' partial sums (channels x taps x positions, ~480 KB at 16) in the core's L2. On one core,
+     * 128 images: 16.9 ms at 2 channels, 12.9 at 4, 9.9 at 8, 7.6 at 16 and 32.
+     */
+    private static final int CHANNELS_PER_GROUP = 16;
 
     SingleChannelConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -167,36 +171,53 @@ final class SingleChannelConvolutionLayer extends ConvolutionLayer {
         int k = s.kernel();
         float[][][] images = trainingTaps != null && trainingTaps.length == s.images() ? trainingTaps : taps(input, s);
         trainingTaps = null;
-        float[] dOutMaps = channelMaps(ChannelsLast.of(epsilon), s);
-        float[] weightGradient = new float[s.channels() * k * k];
-        float[] biasGradient = new float[s.channels()];
+        INDArray dOut = ChannelsLast.of(epsilon);
+        FloatBuffer dOutBuffer = dOut.data().asNioFloat();
+        int dOutBase = (int) dOut.offset();
+        int c = s.channels();
+        int imageSize = s.pixels() * c;
+        float[] weightGradient = new float[c * k * k];
+        float[] biasGradient = new float[c];
         int rowLength = s.height() * s.paddedWidth(); // output gradient rows in padded width, zero past the edge
         boolean hasBias = layerConf().hasBias();
-        ComputeThreads.range(0, s.channels()).forEach(o -> {
-            float[][] sums = new float[k * k][rowLength]; // per kernel tap, one partial sum per position
-            float[] map = new float[s.pixels()];
-            float[] padded = new float[rowLength];
-            double bias = 0;
+        int groups = (c + CHANNELS_PER_GROUP - 1) / CHANNELS_PER_GROUP;
+        ComputeThreads.range(0, groups).forEach(group -> {
+            int from = group * CHANNELS_PER_GROUP;
+            int to = Math.min(c, from + CHANNELS_PER_GROUP);
+            float[][] sums = new float[(to - from) * k * k][rowLength]; // per channel and tap, one partial sum per position
+            float[][] padded = new float[to - from][rowLength];
+            double[] bias = new double[to - from];
+            float[] image = ScratchArrays.ofThread(imageSize).a;
             for (int n = 0; n < s.images(); n++) {
-                System.arraycopy(dOutMaps, (n * s.channels() + o) * s.pixels(), map, 0, s.pixels());
-                for (int y = 0; y < s.height(); y++) {
-                    System.arraycopy(map, y * s.width(), padded, y * s.paddedWidth(), s.width());
+                dOutBuffer.get(dOutBase + n * imageSize, image, 0, imageSize);
+                for (int o = from; o < to; o++) { // the group's maps out of the channels-last image
+                    float[] map = padded[o - from];
+                    for (int y = 0, q = o; y < s.height(); y++) {
+                        for (int x = 0; x < s.width(); x++, q += c) {
+                            map[y * s.paddedWidth() + x] = image[q];
+                        }
+                    }
+                    if (hasBias) { // a serial sum in double: a tenth of the layer's backward pass, for nothing without a bias
+                        bias[o - from] += validTotal(map, s);
+                    }
                 }
-                if (hasBias) { // a serial sum in double: a tenth of the layer's backward pass, for nothing without a bias
-                    bias += total(map);
-                }
-                for (int tap = 0; tap < k * k; tap++) {
-                    float[] sum = sums[tap];
-                    float[] image = images[n][tap];
-                    for (int i = 0; i < rowLength; i++) {
-                        sum[i] += padded[i] * image[i];
+                for (int o = from; o < to; o++) {
+                    float[] map = padded[o - from];
+                    for (int tap = 0; tap < k * k; tap++) {
+                        float[] sum = sums[(o - from) * k * k + tap];
+                        float[] shifted = images[n][tap];
+                        for (int i = 0; i < rowLength; i++) {
+                            sum[i] += map[i] * shifted[i];
+                        }
                     }
                 }
             }
-            for (int tap = 0; tap < k * k; tap++) {
-                weightGradient[o * k * k + tap] = total(sums[tap]);
+            for (int o = from; o < to; o++) {
+                for (int tap = 0; tap < k * k; tap++) {
+                    weightGradient[o * k * k + tap] = total(sums[(o - from) * k * k + tap]);
+                }
+                biasGradient[o] = (float) bias[o - from];
             }
-            biasGradient[o] = (float) bias;
         });
         Gradient gradient = new DefaultGradient();
         if (layerConf().hasBias()) {
@@ -206,29 +227,15 @@ final class SingleChannelConvolutionLayer extends ConvolutionLayer {
         return new Pair<>(gradient, null);
     }
 
-    /**
-     * A channels-last gradient's maps one channel after the other ({@code [image][channel][pixel]}, NCHW order), for
-     * the backward pass's per-channel loops; the array is kept for the next step.
-     */
-    private float[] channelMaps(INDArray channelsLast, Shape4 s) {
-        int c = s.channels();
-        int imageSize = s.pixels() * c;
-        if (maps == null || maps.length != s.images() * imageSize) {
-            maps = new float[s.images() * imageSize];
-        }
-        float[] into = maps;
-        FloatBuffer from = channelsLast.data().asNioFloat();
-        int base = (int) channelsLast.offset();
-        ComputeThreads.range(0, s.images()).forEach(n -> {
-            float[] image = ScratchArrays.ofThread(imageSize).a;
-            from.get(base + n * imageSize, image, 0, imageSize);
-            for (int p = 0, q = 0; p < s.pixels(); p++) {
-                for (int o = 0; o < c; o++, q++) {
-                    into[n * imageSize + o * s.pixels() + p] = image[q];
-                }
+    /** The sum of a padded map's valid positions in order, in double, as a float. */
+    private static float validTotal(float[] padded, Shape4 s) {
+        double sum = 0;
+        for (int y = 0; y < s.height(); y++) {
+            for (int x = 0; x < s.width(); x++) {
+                sum += padded[y * s.paddedWidth() + x];
             }
-        });
-        return into;
+        }
+        return (float) sum;
     }
 
     private static float total(float[] partial) {
