@@ -150,9 +150,13 @@ final class ChannelBatchNormKernels {
     /**
      * Max-pooling of the output, 2x2 windows with stride 2 over the maps (truncating), and the winner of each window
      * (0-3 in row order, ties to the first), one byte per pooled element in the pooled output's memory order, which
-     * the forward pass fills and the backward pass reads.
+     * the forward pass fills and the backward pass reads. {@code nchwGradient}: the backward pass's pooled gradient
+     * is in NCHW order (as DL4J's dropout layer hands it back), not channels-last.
      */
-    record Pooling(byte[] winners) {
+    record Pooling(byte[] winners, boolean nchwGradient) {
+        Pooling(byte[] winners) {
+            this(winners, false);
+        }
     }
 
     /** The pooled maps' shape. */
@@ -253,6 +257,21 @@ final class ChannelBatchNormKernels {
         }
     }
 
+    /**
+     * Image {@code i}'s pooled rows from {@code fromRow} (as many as {@code into} holds) of an NCHW array, into
+     * channels-last order: a transposition in cache, where converting the whole array first took another pass.
+     */
+    private static void gatherNchw(FloatBuffer nchw, int base, int i, int fromRow, Shape pooled, float[] into, float[] work) {
+        int c = pooled.c();
+        int length = into.length / c;
+        for (int ch = 0; ch < c; ch++) {
+            nchw.get(base + ((i * c + ch) * pooled.height() + fromRow) * pooled.width(), work, 0, length);
+            for (int j = 0, q = ch; j < length; j++, q += c) {
+                into[q] = work[j];
+            }
+        }
+    }
+
     /** {@code z = x * scale + offset} over a block of {@code size} floats, {@code map} per position ({@link Affine#perPosition}). */
     private static void affine(float[] x, float[] z, int size, Affine map) {
         float[] a = map.scale();
@@ -302,7 +321,11 @@ final class ChannelBatchNormKernels {
                     dy.get(dyBase + group.offset(i, s.height()), dyRow, 0, group.size());
                 } else {
                     int at = pooledOffset(group, i, p);
-                    dy.get(dyBase + at, pooledDy, 0, pooledDy.length);
+                    if (pooling.nchwGradient()) {
+                        gatherNchw(dy, dyBase, i, group.from() / 2, p, pooledDy, scratch.c);
+                    } else {
+                        dy.get(dyBase + at, pooledDy, 0, pooledDy.length);
+                    }
                     unpool(pooledDy, pooledDy.length, group, s, pooling.winners(), at, dyRow);
                 }
                 if (throughGelu) {

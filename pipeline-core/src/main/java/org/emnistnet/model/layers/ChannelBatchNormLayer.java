@@ -155,7 +155,10 @@ final class ChannelBatchNormLayer extends BatchNormalization {
         }
         assertInputSet(true);
         INDArray in = ChannelsLast.of(input);
-        INDArray dy = ChannelsLast.of(epsilon); // a copy when it comes from DL4J's layers (the dropout after pooling)
+        // the pooled gradient comes from DL4J's dropout layer in NCHW order: the kernel reads that as it is
+        boolean nchwPooledGradient = pass.pooling() != null && !ChannelsLast.is(epsilon) && HostArrays.isContiguous(epsilon);
+        INDArray dy = nchwPooledGradient ? epsilon : ChannelsLast.of(epsilon);
+        ChannelBatchNormKernels.Pooling pooling = nchwPooledGradient ? new ChannelBatchNormKernels.Pooling(pass.pooling().winners(), true) : pass.pooling();
         ChannelBatchNormKernels.Shape shape = shapeOf(in);
         int c = shape.c();
         float[] dGamma = new float[c];
@@ -163,7 +166,7 @@ final class ChannelBatchNormLayer extends BatchNormalization {
         INDArray dx = ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATION_GRAD, in, shape.n(), c, shape.height(), shape.width());
         ChannelBatchNormKernels.backward(buffer(in), (int) in.offset(), buffer(dy), (int) dy.offset(), buffer(dx), (int) dx.offset(),
                 shape, pass.batch().mean(), inverseStd(pass.batch()), getParam(BatchNormalizationParamInitializer.GAMMA).toFloatVector(),
-                dGamma, dBeta, pass.affine(), pass.pooling());
+                dGamma, dBeta, pass.affine(), pooling);
 
         Gradient gradient = new DefaultGradient();
         gradient.setGradientFor(BatchNormalizationParamInitializer.GAMMA, fill(BatchNormalizationParamInitializer.GAMMA, dGamma));

@@ -173,6 +173,22 @@ class ChannelBatchNormKernelsTest {
                 parameters[0], parameters[1], withGelu, pooling);
         assertThat(values(dx)).isEqualTo(values(referenceDx));
         assertThat(parameters).isDeepEqualTo(referenceParameters);
+
+        // the same pooled gradient in NCHW order, as DL4J's dropout layer hands it back
+        FloatBuffer dPooledNchw = buffer(BASE + N * C * pooledSize);
+        for (int i = 0; i < N; i++) {
+            for (int ch = 0; ch < C; ch++) {
+                for (int p = 0; p < pooledSize; p++) {
+                    dPooledNchw.put(BASE + (i * C + ch) * pooledSize + p, dPooled.get(BASE + (i * pooledSize + p) * C + ch));
+                }
+            }
+        }
+        FloatBuffer fromNchw = buffer(N * C * HW);
+        float[][] fromNchwParameters = {new float[C], new float[C]};
+        ChannelBatchNormKernels.backward(x, BASE, dPooledNchw, BASE, fromNchw, 0, SHAPE, statistics.mean(), norm.invStd(), norm.gamma(),
+                fromNchwParameters[0], fromNchwParameters[1], withGelu, new ChannelBatchNormKernels.Pooling(pooling.winners(), true));
+        assertThat(values(fromNchw)).isEqualTo(values(referenceDx));
+        assertThat(fromNchwParameters).isDeepEqualTo(referenceParameters);
     }
 
     /** A BatchNorm layer's maps for {@code statistics}: gamma from 0.5 up, beta 0.1, eps 1e-5. */
