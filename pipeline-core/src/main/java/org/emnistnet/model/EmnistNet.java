@@ -67,7 +67,11 @@ public final class EmnistNet {
     private EmnistNet() {
     }
 
-    /** The training network (NCHW: NHWC trains no faster here; inference uses {@link InferenceNetwork}, NHWC). */
+    /**
+     * The training network. NCHW as DL4J sees it (checkpoints and {@code model.zip} keep that layout); the fast
+     * training layers hand each other NHWC memory behind the NCHW shape, which is what their speed wants. Inference
+     * uses {@link InferenceNetwork}, NHWC.
+     */
     public static MultiLayerConfiguration configuration(int classes, TrainingRecipe recipe, OneCycleSchedule schedule) {
         CNN2DFormat format = CNN2DFormat.NCHW;
         // Mutable lists: dl4j-spark ships configurations with Kryo, which cannot rebuild List.of(...)

@@ -94,6 +94,25 @@ class StatelessDropoutTest {
     }
 
     @Test
+    void channelsLastActivationsStayChannelsLastWithTheMasksOfTheirNchwPositions() {
+        INDArray nchw = activations(6, 3, 32, 7, 5);
+        INDArray channelsLast = ChannelsLast.of(nchw);
+        assertThat(ChannelsLast.is(channelsLast)).isTrue();
+        assertThat(ChannelsLast.is(nchw)).isFalse();
+        Nd4j.getRandom().setSeed(13);
+        StatelessDropout dropout = new StatelessDropout(0.5);
+        INDArray out = dropout.applyDropout(channelsLast, Nd4j.createUninitialized(DataType.FLOAT, nchw.shape()), 0, 0, NO_WORKSPACES);
+        assertThat(ChannelsLast.is(out)).isTrue();
+        // DL4J's dropout layer hands the backward pass a c-ordered copy of the gradient
+        INDArray gradient = dropout.backprop(Nd4j.ones(DataType.FLOAT, nchw.shape()), Nd4j.ones(DataType.FLOAT, nchw.shape()), 0, 0);
+        Nd4j.getRandom().setSeed(13);
+        INDArray fromNchw = new StatelessDropout(0.5).applyDropout(nchw, nchw.dup(), 0, 0, NO_WORKSPACES);
+        assertThat(out.dup('c').reshape(-1).toFloatVector()).isEqualTo(fromNchw.reshape(-1).toFloatVector())
+                .isEqualTo(nchw.mul(gradient).reshape(-1).toFloatVector())
+                .contains(0f);
+    }
+
+    @Test
     void aConfigurationCarriesItsProbabilityAndNothingElse() throws Exception {
         ObjectMapper json = NeuralNetConfiguration.mapper();
         String saved = json.writeValueAsString(new StatelessDropout(0.7));
