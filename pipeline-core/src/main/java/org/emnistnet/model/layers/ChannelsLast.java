@@ -42,7 +42,7 @@ final class ChannelsLast {
         return workspaces.createUninitialized(type, like.dataType(), new long[] {n, h, w, c}, 'c').permute(0, 3, 1, 2);
     }
 
-    /** {@code array} itself when it is channels-last, else a channels-last copy (outside any workspace). */
+    /** {@code array} itself when it is channels-last, else a channels-last copy (in the current workspace, if any). */
     static INDArray of(INDArray array) {
         if (is(array)) {
             return array;

@@ -17,6 +17,7 @@ import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
+import java.util.Arrays;
 
 /**
  * Inverted dropout as DL4J's {@link Dropout} does it (keep each activation with probability {@code p} and scale
@@ -55,9 +56,9 @@ public class StatelessDropout implements IDropout {
     /** The last training pass's seed: its backward pass recomputes the mask from it. */
     private transient int seed;
     private transient boolean masked;
-    /** The Weyl offsets of the last channels-last shape (channels, height), its width implied by the length. */
+    /** The Weyl offsets of the last channels-last image shape, and that shape ({@code c, h, w}). */
     private transient int[] channelsLastWeyl;
-    private transient int[] channelsLastShape;
+    private transient int[] channelsLastShape = new int[0];
     /** For arrays the Java passes do not handle (device memory, data types other than float and double). */
     private transient Dropout dl4j;
 
@@ -204,7 +205,8 @@ public class StatelessDropout implements IDropout {
 
     /** {@code index * GOLDEN} of each position of a channels-last image, its index being its NCHW c-order one. */
     private int[] channelsLastWeyl(int c, int h, int w) {
-        if (channelsLastWeyl == null || channelsLastWeyl.length != c * h * w || channelsLastShape[0] != c || channelsLastShape[1] != h) {
+        int[] shape = {c, h, w};
+        if (!Arrays.equals(shape, channelsLastShape)) {
             int[] table = new int[c * h * w];
             for (int y = 0, q = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
@@ -214,7 +216,7 @@ public class StatelessDropout implements IDropout {
                 }
             }
             channelsLastWeyl = table;
-            channelsLastShape = new int[] {c, h};
+            channelsLastShape = shape;
         }
         return channelsLastWeyl;
     }
