@@ -77,6 +77,9 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
     @Option(names = "--winograd-forward-ab", description = "Engine local with --replicas > 1: alternate the replicas' runs between the convolutions' forward passes on oneDNN's Winograd kernels (-Demnistnet.winogradForward=true) and on its direct kernel (the default), in one JVM.")
     boolean winogradForwardAb;
 
+    @Option(names = "--direct-onednn-ab", description = "Engine local with --replicas > 1: alternate the replicas' runs between the convolutions on oneDNN called directly (the default) and on ND4J's ops (-Demnistnet.directOneDnn=false), in one JVM.")
+    boolean directOneDnnAb;
+
     @Option(names = "--layers-ab", description = "Engine local with --replicas > 1: alternate the replicas' runs between EMNISTNet's training layers as they are and as they were before 2026-12-07 (max-pooling as layers of their own, DL4J's dropout), in one JVM.")
     boolean layersAb;
 
@@ -111,6 +114,9 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
             if (winogradForwardAb) {
                 Options.atLeast("--replicas", replicas, 2);
                 rates.addAll(winogradForwardAb(network, data));
+            } else if (directOneDnnAb) {
+                Options.atLeast("--replicas", replicas, 2);
+                rates.addAll(directOneDnnAb(network, data));
             } else if (layersAb) {
                 Options.atLeast("--replicas", replicas, 2);
                 rates.addAll(layersAb(network, data));
@@ -179,6 +185,22 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
             }, data);
         } finally {
             LinearConvolution.winogradForward(setting);
+        }
+    }
+
+    /** The replicas' runs alternated between oneDNN called directly and ND4J's ops; the direct runs' rates. */
+    private List<Double> directOneDnnAb(MultiLayerNetwork network, DataSet data) {
+        boolean setting = LinearConvolution.directOneDnn();
+        try (ReplicaFit replicaFit = new ReplicaFit(network, replicas, 42)) {
+            return alternated("oneDNN called directly", step -> {
+                LinearConvolution.directOneDnn(true);
+                replicaFit.fit(step);
+            }, "ND4J's ops", step -> {
+                LinearConvolution.directOneDnn(false);
+                replicaFit.fit(step);
+            }, data);
+        } finally {
+            LinearConvolution.directOneDnn(setting);
         }
     }
 

@@ -94,6 +94,10 @@ final class LinearConvolutionLayer extends ConvolutionLayer {
         int[] outSize = ConvolutionUtils.getOutputSize(in, layerConf().getKernelSize(), layerConf().getStride(), null,
                 convolutionMode, layerConf().getDilation(), CNN2DFormat.NCHW);
         INDArray output = ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATIONS, in, in.size(0), weights.size(0), outSize[0], outSize[1]);
+        if (onOneDnn()) {
+            OneDnnConvolution.forward(geometry(in, outSize), ChannelsLast.nhwc(in), weights, ChannelsLast.nhwc(output));
+            return new Pair<>(output, null);
+        }
         Nd4j.exec(DynamicCustomOp.builder("conv2d")
                 .addInputs(ChannelsLast.nhwc(in), weights)
                 .addOutputs(ChannelsLast.nhwc(output))
@@ -102,17 +106,39 @@ final class LinearConvolutionLayer extends ConvolutionLayer {
         return new Pair<>(output, null);
     }
 
+    /**
+     * Whether the passes run on {@link OneDnnConvolution} (oneDNN called directly, no layout reorders of the
+     * activations) rather than ND4J's ops: when its library loaded and the layer is not dilated.
+     */
+    private boolean onOneDnn() {
+        return LinearConvolution.directOneDnn() && OneDnnConvolution.available()
+                && Arrays.equals(layerConf().getDilation(), new int[] {1, 1});
+    }
+
+    /** The top and left padding: the configured one, or in "same" mode the one that keeps the output size. */
+    private int[] padTopLeft(INDArray input, int[] outSize) {
+        var conf = layerConf();
+        if (convolutionMode != ConvolutionMode.Same) {
+            return conf.getPadding();
+        }
+        int[] inSize = {(int) input.size(2), (int) input.size(3)};
+        return ConvolutionUtils.getSameModeTopLeftPadding(outSize, inSize, conf.getKernelSize(), conf.getStride(), conf.getDilation());
+    }
+
+    /** This layer's convolution of {@code input} (NCHW-shaped) to an output of {@code outSize}, for oneDNN. */
+    private OneDnnConvolution.Geometry geometry(INDArray input, int[] outSize) {
+        var conf = layerConf();
+        return OneDnnConvolution.Geometry.of(input.size(0), input.size(1), conf.getNOut(), input.size(2), input.size(3),
+                outSize[0], outSize[1], conf.getKernelSize(), conf.getStride(), padTopLeft(input, outSize));
+    }
+
     /** ND4J's conv2d / conv2d_bp integer arguments for NHWC data and DL4J's {@code [out, in, kH, kW]} weights. */
     private int[] convolutionArguments(INDArray input, int[] outSize) {
         var conf = layerConf();
         int[] kernel = conf.getKernelSize();
         int[] strides = conf.getStride();
         int[] dilation = conf.getDilation();
-        int[] padding = conf.getPadding();
-        if (convolutionMode == ConvolutionMode.Same) {
-            int[] inSize = {(int) input.size(2), (int) input.size(3)};
-            padding = ConvolutionUtils.getSameModeTopLeftPadding(outSize, inSize, kernel, strides, dilation);
-        }
+        int[] padding = padTopLeft(input, outSize);
         int nhwc = 1;
         int weightsOutInHeightWidth = 1;
         return new int[] {kernel[0], kernel[1], strides[0], strides[1], padding[0], padding[1], dilation[0], dilation[1],
@@ -134,11 +160,18 @@ final class LinearConvolutionLayer extends ConvolutionLayer {
         INDArray dOut = ChannelsLast.of(epsilon);
         INDArray weightGradient = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
         INDArray dIn = ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATION_GRAD, in, in.size(0), in.size(1), in.size(2), in.size(3));
-        Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
-                .addInputs(ChannelsLast.nhwc(in), getParam(ConvolutionParamInitializer.WEIGHT_KEY), ChannelsLast.nhwc(dOut))
-                .addOutputs(ChannelsLast.nhwc(dIn), weightGradient)
-                .addIntegerArguments(convolutionArguments(in, new int[] {(int) dOut.size(2), (int) dOut.size(3)}))
-                .build());
+        INDArray weights = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
+        int[] outSize = {(int) dOut.size(2), (int) dOut.size(3)};
+        if (onOneDnn()) {
+            OneDnnConvolution.backward(geometry(in, outSize), ChannelsLast.nhwc(in), weights, ChannelsLast.nhwc(dOut),
+                    ChannelsLast.nhwc(dIn), weightGradient);
+        } else {
+            Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
+                    .addInputs(ChannelsLast.nhwc(in), weights, ChannelsLast.nhwc(dOut))
+                    .addOutputs(ChannelsLast.nhwc(dIn), weightGradient)
+                    .addIntegerArguments(convolutionArguments(in, outSize))
+                    .build());
+        }
         Gradient gradient = new DefaultGradient();
         gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGradient, 'c');
         return new Pair<>(gradient, dIn);
