@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Milliseconds per replica step of every oneDNN primitive ND4J runs, from oneDNN's verbose log.
+"""Milliseconds per replica step of every oneDNN primitive a training step runs, from oneDNN's verbose log.
 
-Reads the lines `DNNL_VERBOSE=1` makes (`dnnl_verbose,exec,cpu,KIND,IMPL,PROP,FORMATS,,ATTRS,SHAPE,MS`) on standard
+Reads the lines `DNNL_VERBOSE=1` makes (`dnnl_verbose,exec,cpu,KIND,IMPL,PROP,FORMATS,,ATTRS,SHAPE,MS` from the oneDNN
+inside ND4J, 2.3; `onednn_verbose,...` from the one `LinearConvolution` calls directly, 2.5) on standard
 input and prints, per primitive (kind, kernel, pass, shape, layouts), its milliseconds per replica step and calls per
 step, then the totals per kind and pass. A replica step is one forward + backward of one replica's share of a
 minibatch: every convolution layer runs exactly one backward-weights pass per step, so the steps are the calls of the
@@ -19,7 +20,7 @@ def main():
     calls = collections.Counter()
     for line in sys.stdin:
         fields = line.rstrip("\n").split(",")
-        if len(fields) < 10 or fields[0] != "dnnl_verbose" or fields[1] != "exec":
+        if len(fields) < 10 or fields[0] not in ("dnnl_verbose", "onednn_verbose") or fields[1] != "exec":
             continue
         kind, impl, prop, layouts = fields[3], fields[4], fields[5], fields[6]
         shape, ms = fields[-2], float(fields[-1])

@@ -73,7 +73,8 @@ public final class ComputeThreads {
         return current != null && current.threads() == 1 ? range : range.parallel();
     }
 
-    private static int openMpThreads() {
+    /** The OpenMP threads the calling thread's native work (ND4J's ops, oneDNN) runs on now; 0 off the CPU backend. */
+    public static int openMpThreads() {
         return ComputeBackend.hostMemory() ? nativeOps().ompGetMaxThreads() : 0;
     }
 

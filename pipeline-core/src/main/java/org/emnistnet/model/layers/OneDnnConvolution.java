@@ -1,5 +1,7 @@
 package org.emnistnet.model.layers;
 
+import org.emnistnet.runtime.ComputeThreads;
+
 import org.bytedeco.dnnl.const_dnnl_op_desc_t;
 import org.bytedeco.dnnl.dnnl_convolution_desc_t;
 import org.bytedeco.dnnl.dnnl_engine;
@@ -13,6 +15,7 @@ import org.bytedeco.dnnl.dnnl_stream;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
 import org.nd4j.common.util.ArrayUtil;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
@@ -37,14 +40,16 @@ import static org.bytedeco.dnnl.global.dnnl.*;
  * and the same bits as ND4J's ops, with two fewer full-size reorders per layer and step.
  * <p>
  * oneDNN runs on the OpenMP runtime ND4J loaded (one {@code libgomp} per process), so {@code ComputeThreads}' limit
- * applies to it as to ND4J's ops. Each thread builds its own primitives per geometry and keeps them, with their
- * scratchpads and the blocked buffers of the backward passes (~100 MB for EMNISTNet's five layers at 128 images),
- * for up to {@value GeometryCache#GEOMETRIES_PER_THREAD} geometries; no two threads share native state.
+ * applies to it as to ND4J's ops. Primitives are built per geometry and thread count and kept in a process-wide pool
+ * with their scratchpads and the blocked buffers of the backward passes (~100 MB a set for EMNISTNet's five layers
+ * at 128 images; one set per thread that runs a layer at the same time); a call has its set to itself. Keeping them
+ * across threads matters: Spark runs each averaging round's task on whichever pooled thread is free, and building
+ * them again per thread cost a 2-worker cluster ~15 % of its rate.
  */
 final class OneDnnConvolution {
     private static final Logger LOG = LoggerFactory.getLogger(OneDnnConvolution.class);
     private static final Engine ENGINE = Engine.load();
-    private static final ThreadLocal<Map<Geometry, Primitives>> PRIMITIVES = ThreadLocal.withInitial(GeometryCache::new);
+    private static final Pool POOL = new Pool();
 
     private OneDnnConvolution() {
     }
@@ -101,12 +106,13 @@ final class OneDnnConvolution {
 
     /** {@code output = conv(input, weights)}: input and output c-ordered NHWC, weights c-ordered {@code [out, in, kH, kW]}. */
     static void forward(Geometry geometry, INDArray input, INDArray weights, INDArray output) {
-        Primitives p = primitives(geometry);
-        p.userWeights.point(weights);
-        p.input.point(input);
-        p.output.point(output);
-        p.forwardWeights.stage();
-        p.forward.execute(DNNL_ARG_SRC, p.input, DNNL_ARG_WEIGHTS, p.forwardWeights.staged, DNNL_ARG_DST, p.output);
+        withPrimitives(geometry, p -> {
+            p.userWeights.point(weights);
+            p.input.point(input);
+            p.output.point(output);
+            p.forwardWeights.stage();
+            p.forward.execute(DNNL_ARG_SRC, p.input, DNNL_ARG_WEIGHTS, p.forwardWeights.staged, DNNL_ARG_DST, p.output);
+        });
     }
 
     /**
@@ -115,25 +121,27 @@ final class OneDnnConvolution {
      */
     static void backward(Geometry geometry, INDArray input, INDArray weights, INDArray outputGradient,
                          INDArray inputGradient, INDArray weightGradient) {
-        Primitives p = primitives(geometry);
-        Backward b = p.backward();
-        p.userWeights.point(weights);
-        b.inputGradient.point(inputGradient);
-        b.dataWeights.stage();
-        b.outputGradient.point(outputGradient);
-        b.dataOutputGradient.stage();
-        b.data.execute(DNNL_ARG_DIFF_DST, b.dataOutputGradient.staged, DNNL_ARG_WEIGHTS, b.dataWeights.staged,
-                DNNL_ARG_DIFF_SRC, b.dataInputGradient.staged);
-        b.dataInputGradient.unstage();
-        weightGradient(p, b, input, weightGradient, !b.weightsOutputGradient.shared); // else the data pass staged it
+        withPrimitives(geometry, p -> {
+            Backward b = p.backward();
+            p.userWeights.point(weights);
+            b.inputGradient.point(inputGradient);
+            b.dataWeights.stage();
+            b.outputGradient.point(outputGradient);
+            b.dataOutputGradient.stage();
+            b.data.execute(DNNL_ARG_DIFF_DST, b.dataOutputGradient.staged, DNNL_ARG_WEIGHTS, b.dataWeights.staged,
+                    DNNL_ARG_DIFF_SRC, b.dataInputGradient.staged);
+            b.dataInputGradient.unstage();
+            weightGradient(p, b, input, weightGradient, !b.weightsOutputGradient.shared); // else the data pass staged it
+        });
     }
 
     /** The weight gradient of {@link #forward} alone: what a first layer needs (nothing uses its input's gradient). */
     static void backwardWeights(Geometry geometry, INDArray input, INDArray outputGradient, INDArray weightGradient) {
-        Primitives p = primitives(geometry);
-        Backward b = p.backward();
-        b.outputGradient.point(outputGradient);
-        weightGradient(p, b, input, weightGradient, true);
+        withPrimitives(geometry, p -> {
+            Backward b = p.backward();
+            b.outputGradient.point(outputGradient);
+            weightGradient(p, b, input, weightGradient, true);
+        });
     }
 
     private static void weightGradient(Primitives p, Backward b, INDArray input, INDArray weightGradient, boolean stageOutputGradient) {
@@ -148,11 +156,67 @@ final class OneDnnConvolution {
         b.weightGradient.unstage();
     }
 
-    private static Primitives primitives(Geometry geometry) {
+    /**
+     * Runs {@code work} on primitives of {@code geometry} built for the calling thread's OpenMP thread count (oneDNN
+     * sizes its scratchpads for it), checked out of the process's pool for the call and returned after it, so that
+     * no two threads use one set at once and a new thread (Spark's task threads come and go) finds them built.
+     */
+    private static void withPrimitives(Geometry geometry, java.util.function.Consumer<Primitives> work) {
         if (!available()) {
             throw new IllegalStateException("oneDNN is not available on this machine: " + ENGINE.whyNot);
         }
-        return PRIMITIVES.get().computeIfAbsent(geometry, g -> new Primitives(g, ENGINE.engine));
+        Key key = new Key(geometry, ComputeThreads.openMpThreads());
+        Primitives p = POOL.checkOut(key);
+        if (p == null) {
+            p = new Primitives(geometry, ENGINE.engine);
+        }
+        boolean done = false;
+        try {
+            work.accept(p);
+            done = true;
+        } finally {
+            if (done) {
+                POOL.checkIn(key, p);
+            } else {
+                p.close(); // a failed call may have left it half-staged
+            }
+        }
+    }
+
+    /** Primitives are built for a geometry and the number of OpenMP threads they will run on. */
+    private record Key(Geometry geometry, int threads) {
+    }
+
+    /**
+     * The idle primitives, per key, at most {@value #KEYS} keys (a training run meets two or three minibatch sizes per
+     * layer: the full one, an epoch's last, the evaluation's); the least recently used key's are freed.
+     */
+    static final class Pool {
+        static final int KEYS = 32;
+        private final LinkedHashMap<Key, java.util.ArrayDeque<Primitives>> idle = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Key, java.util.ArrayDeque<Primitives>> eldest) {
+                if (size() > KEYS) {
+                    eldest.getValue().forEach(Primitives::close);
+                    return true;
+                }
+                return false;
+            }
+        };
+
+        synchronized Primitives checkOut(Key key) {
+            java.util.ArrayDeque<Primitives> free = idle.computeIfAbsent(key, k -> new java.util.ArrayDeque<>());
+            return free.pollFirst();
+        }
+
+        synchronized void checkIn(Key key, Primitives primitives) {
+            java.util.ArrayDeque<Primitives> free = idle.get(key);
+            if (free == null) { // its key was freed while it was out
+                primitives.close();
+            } else {
+                free.addFirst(primitives);
+            }
+        }
     }
 
     /** The process's CPU engine, or why oneDNN could not be loaded. */
@@ -167,27 +231,6 @@ final class OneDnnConvolution {
                 LOG.warn("oneDNN (org.bytedeco:dnnl) did not load, convolutions use ND4J's ops: {}", failed.toString());
                 return new Engine(null, failed.toString());
             }
-        }
-    }
-
-    /**
-     * A thread's primitives, at most {@value #GEOMETRIES_PER_THREAD} geometries (a training run meets two or three
-     * minibatch sizes per layer: the full one, an epoch's last, the evaluation's); the least recently used are freed.
-     */
-    static final class GeometryCache extends LinkedHashMap<Geometry, Primitives> {
-        static final int GEOMETRIES_PER_THREAD = 24;
-
-        GeometryCache() {
-            super(16, 0.75f, true);
-        }
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Geometry, Primitives> eldest) {
-            if (size() > GEOMETRIES_PER_THREAD) {
-                eldest.getValue().close();
-                return true;
-            }
-            return false;
         }
     }
 
@@ -293,6 +336,7 @@ final class OneDnnConvolution {
             private final dnnl_primitive_desc pd;
             private final dnnl_primitive primitive = new dnnl_primitive();
             private final Memory scratchpad;
+            private dnnl_exec_arg_t args;
 
             Pass(dnnl_primitive_desc pd, String what) {
                 this.pd = pd;
@@ -308,16 +352,18 @@ final class OneDnnConvolution {
             /** Runs the primitive on (argument kind, memory) pairs and its scratchpad, and waits for it. */
             void execute(Object... kindsAndMemories) {
                 int count = kindsAndMemories.length / 2;
-                try (dnnl_exec_arg_t args = new dnnl_exec_arg_t(count + 1)) {
-                    for (int i = 0; i < count; i++) {
-                        Memory memory = (Memory) kindsAndMemories[2 * i + 1];
-                        memory.create(engine);
-                        args.position(i).arg((Integer) kindsAndMemories[2 * i]).memory(memory.memory);
-                    }
-                    args.position(count).arg(DNNL_ARG_SCRATCHPAD).memory(scratchpad.memory);
-                    check(dnnl_primitive_execute(primitive, stream, count + 1, args.position(0)), "dnnl_primitive_execute");
-                    check(dnnl_stream_wait(stream), "dnnl_stream_wait");
+                if (args == null) { // one native array per pass, not one per call (JavaCPP checks its memory limits on each)
+                    args = new dnnl_exec_arg_t(count + 1);
+                    releases.add(args::close);
                 }
+                for (int i = 0; i < count; i++) {
+                    Memory memory = (Memory) kindsAndMemories[2 * i + 1];
+                    memory.create(engine);
+                    args.position(i).arg((Integer) kindsAndMemories[2 * i]).memory(memory.memory);
+                }
+                args.position(count).arg(DNNL_ARG_SCRATCHPAD).memory(scratchpad.memory);
+                check(dnnl_primitive_execute(primitive, stream, count + 1, args.position(0)), "dnnl_primitive_execute");
+                check(dnnl_stream_wait(stream), "dnnl_stream_wait");
             }
         }
 
@@ -420,6 +466,7 @@ final class OneDnnConvolution {
      * of its own ({@link #owned}).
      */
     private static final class Memory implements AutoCloseable {
+        private static final long ALIGNMENT = 4096;
         final dnnl_memory_desc_t desc;
         final dnnl_memory memory = new dnnl_memory();
         private Pointer buffer;
@@ -430,14 +477,28 @@ final class OneDnnConvolution {
             this.desc = desc;
         }
 
-        /** A memory with a buffer of its own, in the layout {@code queried} (copied: it lives in a primitive's descriptor). */
+        /**
+         * A memory with a buffer of its own, in the layout {@code queried} (copied: it lives in a primitive's
+         * descriptor), aligned to a page. oneDNN's kernels may store to their buffers with instructions that need
+         * alignment (the Winograd backward-weights kernel does: a general-protection fault on a Spark executor when
+         * its scratchpad was where malloc put it, 16-byte aligned).
+         */
         static Memory owned(dnnl_memory_desc_t queried, dnnl_engine engine) {
             dnnl_memory_desc_t copy = new dnnl_memory_desc_t();
             Pointer.memcpy(copy, queried, copy.sizeof());
             Memory memory = new Memory(copy);
-            memory.ownBuffer = new BytePointer(Math.max(dnnl_memory_desc_get_size(copy), 64));
-            memory.buffer = memory.ownBuffer;
+            BytePointer raw = new BytePointer(Math.max(dnnl_memory_desc_get_size(copy), 64) + ALIGNMENT);
+            long misalignment = raw.address() % ALIGNMENT;
+            raw.position(misalignment == 0 ? 0 : ALIGNMENT - misalignment); // JavaCPP passes address + position
+            memory.ownBuffer = raw;
+            memory.buffer = raw;
             memory.create(engine);
+            try (PointerPointer<Pointer> handle = new PointerPointer<>(1)) {
+                check(dnnl_memory_get_data_handle(memory.memory, handle), "dnnl_memory_get_data_handle");
+                if (handle.get().address() % ALIGNMENT != 0) {
+                    throw new IllegalStateException("oneDNN convolution: a buffer is not page-aligned at " + handle.get().address());
+                }
+            }
             return memory;
         }
 
