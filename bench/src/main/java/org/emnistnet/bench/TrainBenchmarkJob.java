@@ -174,33 +174,27 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
 
     /** The replicas' runs alternated between Winograd and direct forward passes; the Winograd runs' rates. */
     private List<Double> winogradForwardAb(MultiLayerNetwork network, DataSet data) {
-        boolean setting = LinearConvolution.winogradForward();
-        try (ReplicaFit replicaFit = new ReplicaFit(network, replicas, 42)) {
-            return alternated("forward on Winograd", step -> {
-                LinearConvolution.winogradForward(true);
-                replicaFit.fit(step);
-            }, "direct", step -> {
-                LinearConvolution.winogradForward(false);
-                replicaFit.fit(step);
-            }, data);
-        } finally {
-            LinearConvolution.winogradForward(setting);
-        }
+        return switchAb(network, data, "forward on Winograd", "direct", LinearConvolution.winogradForward(), LinearConvolution::winogradForward);
     }
 
     /** The replicas' runs alternated between oneDNN called directly and ND4J's ops; the direct runs' rates. */
     private List<Double> directOneDnnAb(MultiLayerNetwork network, DataSet data) {
-        boolean setting = LinearConvolution.directOneDnn();
+        return switchAb(network, data, "oneDNN called directly", "ND4J's ops", LinearConvolution.directOneDnn(), LinearConvolution::directOneDnn);
+    }
+
+    /** The replicas' runs alternated between a JVM-wide switch on and off, which is set back after; the on runs' rates. */
+    private List<Double> switchAb(MultiLayerNetwork network, DataSet data, String onName, String offName, boolean setting,
+                                  java.util.function.Consumer<Boolean> flip) {
         try (ReplicaFit replicaFit = new ReplicaFit(network, replicas, 42)) {
-            return alternated("oneDNN called directly", step -> {
-                LinearConvolution.directOneDnn(true);
+            return alternated(onName, step -> {
+                flip.accept(true);
                 replicaFit.fit(step);
-            }, "ND4J's ops", step -> {
-                LinearConvolution.directOneDnn(false);
+            }, offName, step -> {
+                flip.accept(false);
                 replicaFit.fit(step);
             }, data);
         } finally {
-            LinearConvolution.directOneDnn(setting);
+            flip.accept(setting);
         }
     }
 
