@@ -8,7 +8,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -42,20 +41,20 @@ final class OneDnnConvolution {
 
     /**
      * A convolution's shape: {@code images} NHWC inputs of {@code height x width x in} to outputs of
-     * {@code outHeight x outWidth x out}, a {@code kernel} with {@code stride}, no dilation, and the padding on each
-     * side (top, left, bottom, right) that gives those output sizes.
+     * {@code outHeight x outWidth x out}, a {@code kernelHeight x kernelWidth} kernel with its strides, no dilation,
+     * and the padding on each side that gives those output sizes. Plain numbers, so that the record's own equality
+     * keys the pool.
      */
     record Geometry(long images, long in, long out, long height, long width, long outHeight, long outWidth,
-                    long[] kernel, long[] stride, long[] padTopLeft, long[] padBottomRight) {
-        /** The padding at the bottom and right that the output size needs beyond the top-left padding. */
+                    long kernelHeight, long kernelWidth, long strideHeight, long strideWidth,
+                    long padTop, long padLeft, long padBottom, long padRight) {
+        /** The padding at the bottom and right is what the output size needs beyond the top-left padding. */
         static Geometry of(long images, long in, long out, long height, long width, long outHeight, long outWidth,
                            int[] kernel, int[] stride, int[] padTopLeft) {
-            long[] k = {kernel[0], kernel[1]};
-            long[] s = {stride[0], stride[1]};
-            long[] topLeft = {padTopLeft[0], padTopLeft[1]};
-            long[] bottomRight = {(outHeight - 1) * s[0] + k[0] - height - topLeft[0],
-                    (outWidth - 1) * s[1] + k[1] - width - topLeft[1]};
-            return new Geometry(images, in, out, height, width, outHeight, outWidth, k, s, topLeft, bottomRight);
+            long padBottom = (outHeight - 1) * stride[0] + kernel[0] - height - padTopLeft[0];
+            long padRight = (outWidth - 1) * stride[1] + kernel[1] - width - padTopLeft[1];
+            return new Geometry(images, in, out, height, width, outHeight, outWidth, kernel[0], kernel[1],
+                    stride[0], stride[1], padTopLeft[0], padTopLeft[1], padBottom, padRight);
         }
 
         long[] inputDims() {
@@ -67,21 +66,19 @@ final class OneDnnConvolution {
         }
 
         long[] weightDims() {
-            return new long[] {out, in, kernel[0], kernel[1]};
+            return new long[] {out, in, kernelHeight, kernelWidth};
         }
 
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Geometry g && images == g.images && in == g.in && out == g.out && height == g.height
-                    && width == g.width && outHeight == g.outHeight && outWidth == g.outWidth
-                    && Arrays.equals(kernel, g.kernel) && Arrays.equals(stride, g.stride)
-                    && Arrays.equals(padTopLeft, g.padTopLeft) && Arrays.equals(padBottomRight, g.padBottomRight);
+        long[] strides() {
+            return new long[] {strideHeight, strideWidth};
         }
 
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(new long[] {images, in, out, height, width, outHeight, outWidth, kernel[0], kernel[1],
-                    stride[0], stride[1], padTopLeft[0], padTopLeft[1], padBottomRight[0], padBottomRight[1]});
+        long[] padTopLeft() {
+            return new long[] {padTop, padLeft};
+        }
+
+        long[] padBottomRight() {
+            return new long[] {padBottom, padRight};
         }
     }
 

@@ -49,12 +49,12 @@ final class OneDnnPrimitives implements AutoCloseable {
         userWeightsDesc = descriptor(g.weightDims(), dnnl_oihw);
         dnnl_convolution_desc_t forwardDesc = new dnnl_convolution_desc_t();
         check(dnnl_convolution_forward_desc_init(forwardDesc, dnnl_forward_training, dnnl_convolution_direct, inputDesc,
-                anyLayout(g.weightDims()), null, outputDesc, g.stride(), g.padTopLeft(), g.padBottomRight()), "forward descriptor");
+                anyLayout(g.weightDims()), null, outputDesc, g.strides(), g.padTopLeft(), g.padBottomRight()), "forward descriptor");
         forward = pass(forwardDesc, null, "forward");
         input = memory(inputDesc);
         output = memory(outputDesc);
         userWeights = memory(userWeightsDesc);
-        forwardWeights = new Staged(userWeights, forward.query(dnnl_query_weights_md), null);
+        forwardWeights = new Staged(userWeights, forward.query(dnnl_query_weights_md), Way.IN, null);
     }
 
     Backward backward() {
@@ -151,44 +151,51 @@ final class OneDnnPrimitives implements AutoCloseable {
         }
     }
 
+    /** Which way an array goes through a primitive: read by it (staged before it runs) or written (unstaged after). */
+    enum Way { IN, OUT }
+
     /**
      * An array as a primitive wants it: the array's own memory when the layouts agree, else a buffer in the
-     * primitive's layout and the reorders to it ({@link #stage}, for inputs) and from it ({@link #unstage}, for
-     * outputs); {@code same}'s buffer and reorders when it stages the same array to the same layout.
+     * primitive's layout and the one reorder its {@link Way} needs, to the buffer ({@link #stage}) or from it
+     * ({@link #unstage}); {@code same}'s buffer and reorder when it stages the same array to the same layout.
      */
     final class Staged {
         final OneDnnMemory staged;
         /** Whether the buffer is {@code same}'s, so that staging one stages both. */
         final boolean shared;
-        private final Runnable toStaged;
-        private final Runnable fromStaged;
+        private final Way way;
+        /** Null when the array's own memory is the staged one. */
+        private final Runnable reorder;
 
-        Staged(OneDnnMemory user, dnnl_memory_desc_t wanted, Staged same) {
-            shared = same != null && same.toStaged != null && dnnl_memory_desc_equal(same.staged.desc, wanted) != 0;
+        Staged(OneDnnMemory user, dnnl_memory_desc_t wanted, Way way, Staged same) {
+            this.way = way;
+            shared = same != null && same.way == way && same.reorder != null && dnnl_memory_desc_equal(same.staged.desc, wanted) != 0;
             if (dnnl_memory_desc_equal(user.desc, wanted) != 0) {
                 staged = user;
-                toStaged = null;
-                fromStaged = null;
+                reorder = null;
             } else if (shared) {
                 staged = same.staged;
-                toStaged = same.toStaged;
-                fromStaged = same.fromStaged;
+                reorder = same.reorder;
             } else {
                 staged = owned(wanted);
-                toStaged = reorder(user, staged);
-                fromStaged = reorder(staged, user);
+                reorder = way == Way.IN ? reorder(user, staged) : reorder(staged, user);
             }
         }
 
         void stage() {
-            if (toStaged != null) {
-                toStaged.run();
-            }
+            run(Way.IN);
         }
 
         void unstage() {
-            if (fromStaged != null) {
-                fromStaged.run();
+            run(Way.OUT);
+        }
+
+        private void run(Way asked) {
+            if (asked != way) {
+                throw new IllegalStateException("a staged " + way + " array cannot be moved " + asked);
+            }
+            if (reorder != null) {
+                reorder.run();
             }
         }
     }
@@ -222,25 +229,25 @@ final class OneDnnPrimitives implements AutoCloseable {
             // The backward passes' hint: the forward pass as oneDNN would choose it, layouts and algorithm its own
             dnnl_convolution_desc_t hintDesc = new dnnl_convolution_desc_t();
             check(dnnl_convolution_forward_desc_init(hintDesc, dnnl_forward_training, dnnl_convolution_auto, anyInput,
-                    anyWeights, null, anyOutput, g.stride(), g.padTopLeft(), g.padBottomRight()), "hint descriptor");
+                    anyWeights, null, anyOutput, g.strides(), g.padTopLeft(), g.padBottomRight()), "hint descriptor");
             dnnl_primitive_desc hint = p.primitiveDesc(hintDesc, null, "backward passes' hint");
             dnnl_convolution_desc_t dataDesc = new dnnl_convolution_desc_t();
             check(dnnl_convolution_backward_data_desc_init(dataDesc, dnnl_convolution_auto, anyInput, anyWeights,
-                    anyOutput, g.stride(), g.padTopLeft(), g.padBottomRight()), "backward-data descriptor");
+                    anyOutput, g.strides(), g.padTopLeft(), g.padBottomRight()), "backward-data descriptor");
             data = p.pass(dataDesc, hint, "backward data");
             dnnl_convolution_desc_t weightsDesc = new dnnl_convolution_desc_t();
             check(dnnl_convolution_backward_weights_desc_init(weightsDesc, dnnl_convolution_auto, anyInput, anyWeights,
-                    null, anyOutput, g.stride(), g.padTopLeft(), g.padBottomRight()), "backward-weights descriptor");
+                    null, anyOutput, g.strides(), g.padTopLeft(), g.padBottomRight()), "backward-weights descriptor");
             weights = p.pass(weightsDesc, hint, "backward weights");
             inputGradient = p.memory(p.inputDesc);
             outputGradient = p.memory(p.outputDesc);
             userWeightGradient = p.memory(p.userWeightsDesc);
-            dataWeights = p.new Staged(p.userWeights, data.query(dnnl_query_weights_md), null);
-            dataOutputGradient = p.new Staged(outputGradient, data.query(dnnl_query_diff_dst_md), null);
-            dataInputGradient = p.new Staged(inputGradient, data.query(dnnl_query_diff_src_md), null);
-            weightsInput = p.new Staged(p.input, weights.query(dnnl_query_src_md), null);
-            weightsOutputGradient = p.new Staged(outputGradient, weights.query(dnnl_query_diff_dst_md), dataOutputGradient);
-            weightGradient = p.new Staged(userWeightGradient, weights.query(dnnl_query_diff_weights_md), null);
+            dataWeights = p.new Staged(p.userWeights, data.query(dnnl_query_weights_md), Way.IN, null);
+            dataOutputGradient = p.new Staged(outputGradient, data.query(dnnl_query_diff_dst_md), Way.IN, null);
+            dataInputGradient = p.new Staged(inputGradient, data.query(dnnl_query_diff_src_md), Way.OUT, null);
+            weightsInput = p.new Staged(p.input, weights.query(dnnl_query_src_md), Way.IN, null);
+            weightsOutputGradient = p.new Staged(outputGradient, weights.query(dnnl_query_diff_dst_md), Way.IN, dataOutputGradient);
+            weightGradient = p.new Staged(userWeightGradient, weights.query(dnnl_query_diff_weights_md), Way.OUT, null);
         }
     }
 }
