@@ -8,6 +8,11 @@
 # (one core each, averaging every minibatch: the local default), the data, run directories and --staging on the
 # HDFS. For a 2-core machine, where 2 executors, the driver and the HDFS daemons cannot each have a core.
 # WORKERS="2": only that setting; EXTRA_CONF="--conf k=v ...": more Spark settings for the cluster jobs.
+# EXECUTOR_OPTS="-Dk=v ...": JVM options for the executors (spark.executor.defaultJavaOptions), e.g.
+# -Demnistnet.directOneDnn=false for the convolutions on ND4J's ops.
+# STATS=1: DL4J's own timings of every averaging round in the output, per epoch (the epoch's staging job, each
+# round's broadcast and job, each worker's model set-up and minibatches). DL4J's executors then ask for the time:
+# an NTP server by default, which offline fails the job, so the driver and executors get the system clock.
 # YARN=1: the same on a real single-node YARN with its own HDFS (bin/yarn, started and stopped here): every job in
 # cluster deploy mode (the driver in the ApplicationMaster), 1 against 2 executors of 1 core.
 set -euo pipefail
@@ -15,6 +20,16 @@ cd "$(dirname "$0")/.."
 limit="${1:-12000}"; epochs="${2:-2}"; repeats="${3:-1}"
 work=/tmp/emnistnet-bench/cluster
 raw="$(pwd)/lake/fashion-mnist/raw"
+phases="^train:|staging|through Spark"
+if [[ -n "${STATS:-}" ]]; then
+  time_source="-Dorg.deeplearning4j.spark.time.TimeSource=org.deeplearning4j.spark.time.SystemClockTimeSource"
+  EXECUTOR_OPTS="${EXECUTOR_OPTS:-} $time_source"
+  driver_opts="-Demnistnet.trainingStats=true $time_source"
+  export JAVA_OPTS="${JAVA_OPTS:-} $driver_opts" # the driver on a standalone cluster (bin/submit's JVM) and local jobs
+  phases="$phases|training phases|TimesMs|TimeMs"
+fi
+executor_conf=()
+[[ -z "${EXECUTOR_OPTS:-}" ]] || executor_conf=(--conf "spark.executor.defaultJavaOptions=$EXECUTOR_OPTS")
 mkdir -p "$work"; rm -rf "$work/hdfs" "$work"/run-* "$work"/*.json
 mode="${MASTER:-cluster}"
 [[ -z "${YARN:-}" ]] || mode=yarn
@@ -22,11 +37,12 @@ submit() {
   if [[ "$mode" == "yarn" ]]; then
     HADOOP_CONF_DIR="$work/yarn/conf" bin/submit --master yarn --deploy-mode cluster --properties-file conf/spark-defaults.cluster.conf \
       --num-executors "$workers" --executor-cores 1 --driver-memory 2g --conf spark.executor.memory=2g \
-      --conf spark.executor.memoryOverhead=2g ${EXTRA_CONF:-} --class "org.emnistnet.jobs.$1" "$(bin/submit --app-jar)" "${@:2}"
+      --conf spark.executor.memoryOverhead=2g ${EXTRA_CONF:-} "${executor_conf[@]}" \
+      ${STATS:+--conf "spark.driver.defaultJavaOptions=$driver_opts"} --class "org.emnistnet.jobs.$1" "$(bin/submit --app-jar)" "${@:2}"
     return
   fi
   bin/submit --cluster-dir "$work/cluster" --master spark://127.0.0.1:7277 --properties-file conf/spark-defaults.cluster.conf \
-    --conf spark.executor.memory=2g --conf spark.executor.memoryOverhead=2g ${EXTRA_CONF:-} \
+    --conf spark.executor.memory=2g --conf spark.executor.memoryOverhead=2g ${EXTRA_CONF:-} "${executor_conf[@]}" \
     --class "org.emnistnet.jobs.$1" "$(bin/submit --app-jar)" "${@:2}"
 }
 # Every service this script starts is stopped on every way out (a failed step included): one trap for both.
@@ -69,7 +85,7 @@ for workers in ${WORKERS:-1 2}; do
       local_job train --in "$base/lake/prepared" --run "$run" --staging "$base/staging" --epochs "$epochs" --limit "$limit" --workers "$workers"
     else
       submit TrainJob --in "$base/lake/prepared" --run "$run" --epochs "$epochs" --limit "$limit" --workers "$workers"
-    fi 2>&1 | { grep -E "^train:|staging|through Spark" || true; } | sed 's/^.*INFO  TrainingRun: //'
+    fi 2>&1 | { grep -E "$phases" || true; } | sed -E 's/^.*INFO  (TrainingRun|ParameterAveragingTrainer): //'
     if [[ "${STAGING:-hdfs}" == "hdfs" ]]; then
       bin/hdfs dfs --dir "$hdfs_dir" -get "$run/history.json" "$work/history-w$workers-$r.json" 2>/dev/null
       bin/hdfs dfs --dir "$hdfs_dir" -get "$run/model.json" "$work/model-w$workers-$r.json" 2>/dev/null

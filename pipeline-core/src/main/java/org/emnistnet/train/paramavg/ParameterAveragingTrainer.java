@@ -66,8 +66,10 @@ public final class ParameterAveragingTrainer implements DistributedTrainer {
         }
         SparkDl4jMultiLayer sparkNetwork = new SparkDl4jMultiLayer(spark, network, master);
         // -Demnistnet.trainingStats=true on the driver: DL4J's own phase timings of every round, logged per epoch
-        // (broadcast, task launch, fit, result collection, averaging). Needs DL4J's system-clock time source
-        // offline: -Dorg.deeplearning4j.spark.time.TimeSource=org.deeplearning4j.spark.time.SystemClockTimeSource
+        // (broadcast, task launch, fit, result collection, averaging). Offline, the driver and every executor need
+        // DL4J's system-clock time source (its default asks an NTP server, and an executor that cannot fails the
+        // task): -Dorg.deeplearning4j.spark.time.TimeSource=org.deeplearning4j.spark.time.SystemClockTimeSource.
+        // bench/cluster-scaling.sh's STATS=1 sets all three.
         boolean stats = Boolean.getBoolean("emnistnet.trainingStats");
         sparkNetwork.setCollectTrainingStats(stats);
         String directory = staged ? settings.exportDirectory() + "/epoch-" + epoch + "-" + UUID.randomUUID() : null;
