@@ -8,8 +8,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import static org.bytedeco.dnnl.global.dnnl.*;
 import static org.emnistnet.model.layers.OneDnnMemory.check;
@@ -144,7 +146,7 @@ final class OneDnnConvolution {
      * sizes its scratchpads for it), checked out of the process's pool for the call and returned after it, so that
      * no two threads use one set at once and a new thread (Spark's task threads come and go) finds them built.
      */
-    private static void withPrimitives(Geometry geometry, java.util.function.Consumer<OneDnnPrimitives> work) {
+    private static void withPrimitives(Geometry geometry, Consumer<OneDnnPrimitives> work) {
         if (!available()) {
             throw new IllegalStateException("oneDNN is not available on this machine: " + ENGINE.whyNot);
         }
@@ -176,9 +178,9 @@ final class OneDnnConvolution {
      */
     static final class Pool {
         static final int KEYS = 32;
-        private final LinkedHashMap<Key, java.util.ArrayDeque<OneDnnPrimitives>> idle = new LinkedHashMap<>(16, 0.75f, true) {
+        private final LinkedHashMap<Key, ArrayDeque<OneDnnPrimitives>> idle = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<Key, java.util.ArrayDeque<OneDnnPrimitives>> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<Key, ArrayDeque<OneDnnPrimitives>> eldest) {
                 if (size() > KEYS) {
                     eldest.getValue().forEach(OneDnnPrimitives::close);
                     return true;
@@ -188,12 +190,12 @@ final class OneDnnConvolution {
         };
 
         synchronized OneDnnPrimitives checkOut(Key key) {
-            java.util.ArrayDeque<OneDnnPrimitives> free = idle.computeIfAbsent(key, k -> new java.util.ArrayDeque<>());
+            ArrayDeque<OneDnnPrimitives> free = idle.computeIfAbsent(key, k -> new ArrayDeque<>());
             return free.pollFirst();
         }
 
         synchronized void checkIn(Key key, OneDnnPrimitives primitives) {
-            java.util.ArrayDeque<OneDnnPrimitives> free = idle.get(key);
+            ArrayDeque<OneDnnPrimitives> free = idle.get(key);
             if (free == null) { // its key was freed while it was out
                 primitives.close();
             } else {

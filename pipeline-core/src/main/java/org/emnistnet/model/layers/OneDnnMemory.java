@@ -88,19 +88,22 @@ final class OneDnnMemory implements AutoCloseable {
         buffer = null;
     }
 
-static dnnl_memory_desc_t anyLayout(long[] dims) {
-    return descriptor(dims, dnnl_format_tag_any);
-}
-
-static dnnl_memory_desc_t descriptor(long[] dims, int tag) {
-    dnnl_memory_desc_t desc = new dnnl_memory_desc_t();
-    check(dnnl_memory_desc_init_by_tag(desc, dims.length, dims, dnnl_f32, tag), "dnnl_memory_desc_init_by_tag");
-    return desc;
-}
-
-static void check(int status, String call) {
-    if (status != dnnl_success) {
-        throw new IllegalStateException("oneDNN " + call + " failed with status " + status);
+    /** A descriptor of {@code dims} floats whose layout the primitive picks. */
+    static dnnl_memory_desc_t anyLayout(long[] dims) {
+        return descriptor(dims, dnnl_format_tag_any);
     }
-}
+
+    /** A descriptor of {@code dims} floats in the layout {@code tag}. */
+    static dnnl_memory_desc_t descriptor(long[] dims, int tag) {
+        dnnl_memory_desc_t desc = new dnnl_memory_desc_t();
+        check(dnnl_memory_desc_init_by_tag(desc, dims.length, dims, dnnl_f32, tag), "dnnl_memory_desc_init_by_tag");
+        return desc;
+    }
+
+    /** Turns a oneDNN status other than success into an exception naming the call. */
+    static void check(int status, String call) {
+        if (status != dnnl_success) {
+            throw new IllegalStateException("oneDNN " + call + " failed with status " + status);
+        }
+    }
 }

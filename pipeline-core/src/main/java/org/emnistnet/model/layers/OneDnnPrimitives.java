@@ -89,7 +89,8 @@ final class OneDnnPrimitives implements AutoCloseable {
         dnnl_primitive_attr attributes = new dnnl_primitive_attr();
         check(dnnl_primitive_attr_create(attributes), "dnnl_primitive_attr_create");
         releases.add(() -> dnnl_primitive_attr_destroy(attributes));
-        // Scratchpad owned here, per thread: a library-managed one could be shared between threads
+        // The scratchpad is this set's own, which one call uses at a time: a library-managed one could be shared
+        // between threads running the same primitive
         check(dnnl_primitive_attr_set_scratchpad_mode(attributes, dnnl_scratchpad_mode_user), "scratchpad mode");
         return attributes;
     }
