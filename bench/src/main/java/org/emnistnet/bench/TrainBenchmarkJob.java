@@ -80,6 +80,9 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
     @Option(names = "--direct-onednn-ab", description = "Engine local with --replicas > 1: alternate the replicas' runs between the convolutions on oneDNN called directly (the default) and on ND4J's ops (-Demnistnet.directOneDnn=false), in one JVM.")
     boolean directOneDnnAb;
 
+    @Option(names = "--one-blas-thread-ab", description = "Engine local with --replicas > 1: alternate the replicas' runs between BLAS on one thread during their steps (the default) and on all cores (-Demnistnet.oneBlasThread=false), in one JVM.")
+    boolean oneBlasThreadAb;
+
     @Option(names = "--layers-ab", description = "Engine local with --replicas > 1: alternate the replicas' runs between EMNISTNet's training layers as they are and as they were before 2026-12-07 (max-pooling as layers of their own, DL4J's dropout), in one JVM.")
     boolean layersAb;
 
@@ -117,6 +120,10 @@ public final class TrainBenchmarkJob implements Callable<Integer> {
             } else if (directOneDnnAb) {
                 Options.atLeast("--replicas", replicas, 2);
                 rates.addAll(directOneDnnAb(network, data));
+            } else if (oneBlasThreadAb) {
+                Options.atLeast("--replicas", replicas, 2);
+                rates.addAll(switchAb(network, data, "BLAS on one thread", "BLAS on all cores",
+                        ComputeThreads.oneBlasThread(), ComputeThreads::oneBlasThread));
             } else if (layersAb) {
                 Options.atLeast("--replicas", replicas, 2);
                 rates.addAll(layersAb(network, data));

@@ -1,5 +1,6 @@
 package org.emnistnet.runtime;
 
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOps;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
@@ -15,6 +16,13 @@ import java.util.stream.IntStream;
  */
 public final class ComputeThreads {
     private static final ThreadLocal<Limit> LIMIT = new ThreadLocal<>();
+    /** Guards the process-wide BLAS thread count ({@link #withOneBlasThread}). */
+    private static final Object BLAS = new Object();
+    private static int oneBlasThreadUsers;
+    private static int blasThreadsBefore;
+    /** {@code -Demnistnet.oneBlasThread=false} leaves BLAS its threads in {@link #withOneBlasThread} (for A/B runs). */
+    public static final String ONE_BLAS_THREAD_PROPERTY = "emnistnet.oneBlasThread";
+    private static volatile boolean oneBlasThread = !"false".equals(System.getProperty(ONE_BLAS_THREAD_PROPERTY));
 
     private record Limit(int threads, int openMpBefore) {
     }
@@ -58,6 +66,51 @@ public final class ComputeThreads {
                 limitCurrentThread(before);
             }
         }
+    }
+
+    /**
+     * Runs {@code work} with ND4J's BLAS (OpenBLAS: the dense layers' matrix products) on one thread, process-wide,
+     * then gives it back its thread count once no caller needs one thread any more. For work whose threads already
+     * keep every core busy (the replicas of {@code ReplicaFit}): OpenBLAS's count is global, not per calling thread
+     * like OpenMP's, so a replica limited to one core still split its dense layers with OpenBLAS's own thread, and that
+     * thread then spun on {@code sched_yield} waiting for more work, ~18 % of a core taken from the replicas (perf,
+     * BENCHMARKS.md). OpenBLAS splits a product by rows and columns, never along the sum, so the results are the same.
+     */
+    public static void withOneBlasThread(Runnable work) {
+        if (!oneBlasThread || !ComputeBackend.hostMemory()) {
+            work.run();
+            return;
+        }
+        synchronized (BLAS) {
+            if (oneBlasThreadUsers++ == 0) {
+                blasThreadsBefore = Nd4j.factory().blas().getMaxThreads();
+                Nd4j.factory().blas().setMaxThreads(1);
+            }
+        }
+        try {
+            work.run();
+        } finally {
+            synchronized (BLAS) {
+                if (--oneBlasThreadUsers == 0) {
+                    Nd4j.factory().blas().setMaxThreads(blasThreadsBefore);
+                }
+            }
+        }
+    }
+
+    /** Whether {@link #withOneBlasThread} limits BLAS (the default) or only runs its work. */
+    public static boolean oneBlasThread() {
+        return oneBlasThread;
+    }
+
+    /** Switches {@link #withOneBlasThread}'s limit on or off for the whole JVM (benchmarks' A/B runs). */
+    public static void oneBlasThread(boolean on) {
+        oneBlasThread = on;
+    }
+
+    /** ND4J's BLAS threads now (process-wide); 0 off the CPU backend. */
+    public static int blasThreads() {
+        return ComputeBackend.hostMemory() ? Nd4j.factory().blas().getMaxThreads() : 0;
     }
 
     /** The current thread's limit, or 0 when it has none. */

@@ -138,7 +138,8 @@ public final class ReplicaFit implements AutoCloseable {
         // The calling thread's share of a step (copies, the gradient sum, the updater) is small ND4J ops; on OpenMP
         // threads they took 3-4 ms, but 1 step in 8 waited ~100 ms for a second OpenMP thread (benchmark-train's
         // phase times: 12-19 ms per step on average, 6-7 ms on one core).
-        ComputeThreads.onOneCore(() -> step(minibatch));
+        // Every core runs a replica, so BLAS gets one thread: its own threads would only take cores from them.
+        ComputeThreads.withOneBlasThread(() -> ComputeThreads.onOneCore(() -> step(minibatch)));
     }
 
     private void step(DataSet minibatch) {

@@ -9,10 +9,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A worker's share of the cores: set on its thread for the Java kernels and OpenMP, then given back. */
+/**
+ * A worker's share of the cores: set on its thread for the Java kernels and OpenMP, then given back; and BLAS held
+ * to one thread (process-wide) while replicas that keep every core busy compute.
+ */
 class ComputeThreadsTest {
 
     @Test
@@ -49,6 +56,88 @@ class ComputeThreadsTest {
             ComputeThreads.releaseCurrentThread();
         }
         assertEquals(all, one);
+    }
+
+    @Test
+    void blasRunsOnOneThreadInsideAndGetsItsThreadsBackAfter() {
+        int before = ComputeThreads.blasThreads();
+        Nd4j.factory().blas().setMaxThreads(2);
+        try {
+            int[] inside = new int[1];
+            ComputeThreads.withOneBlasThread(() -> inside[0] = ComputeThreads.blasThreads());
+            assertEquals(1, inside[0]);
+            assertEquals(2, ComputeThreads.blasThreads());
+            assertThatThrownBy(() -> ComputeThreads.withOneBlasThread(() -> {
+                throw new IllegalStateException("failed step");
+            })).hasMessage("failed step");
+            assertEquals(2, ComputeThreads.blasThreads(), "a failure inside gives the threads back too");
+        } finally {
+            Nd4j.factory().blas().setMaxThreads(before);
+        }
+    }
+
+    @Test
+    void blasGetsItsThreadsBackOnlyWhenTheLastConcurrentCallerLeaves() throws Exception {
+        int before = ComputeThreads.blasThreads();
+        Nd4j.factory().blas().setMaxThreads(2);
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch leave = new CountDownLatch(1);
+        Thread other = new Thread(() -> ComputeThreads.withOneBlasThread(() -> {
+            entered.countDown();
+            await(leave);
+        }));
+        try {
+            other.start();
+            assertTrue(entered.await(30, TimeUnit.SECONDS));
+            ComputeThreads.withOneBlasThread(() -> { });
+            assertEquals(1, ComputeThreads.blasThreads(), "the other caller is still inside");
+            leave.countDown();
+            other.join(30_000);
+            assertEquals(2, ComputeThreads.blasThreads());
+        } finally {
+            leave.countDown();
+            Nd4j.factory().blas().setMaxThreads(before);
+        }
+    }
+
+    @Test
+    void aMatrixProductOnOneBlasThreadEqualsItOnTwo() {
+        int before = ComputeThreads.blasThreads();
+        Nd4j.getRandom().setSeed(9);
+        INDArray a = Nd4j.rand(DataType.FLOAT, 128, 1152).subi(0.5);
+        INDArray b = Nd4j.rand(DataType.FLOAT, 1152, 256).subi(0.5);
+        Nd4j.factory().blas().setMaxThreads(2);
+        try {
+            INDArray onTwo = a.mmul(b);
+            INDArray[] onOne = new INDArray[1];
+            ComputeThreads.withOneBlasThread(() -> onOne[0] = a.mmul(b));
+            assertEquals(onTwo, onOne[0]);
+        } finally {
+            Nd4j.factory().blas().setMaxThreads(before);
+        }
+    }
+
+    @Test
+    void switchedOffTheBlasLimitOnlyRunsTheWork() {
+        int before = ComputeThreads.blasThreads();
+        Nd4j.factory().blas().setMaxThreads(2);
+        ComputeThreads.oneBlasThread(false);
+        try {
+            int[] inside = new int[1];
+            ComputeThreads.withOneBlasThread(() -> inside[0] = ComputeThreads.blasThreads());
+            assertEquals(2, inside[0]);
+        } finally {
+            ComputeThreads.oneBlasThread(true);
+            Nd4j.factory().blas().setMaxThreads(before);
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
