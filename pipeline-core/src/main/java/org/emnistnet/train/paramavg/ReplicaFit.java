@@ -55,20 +55,21 @@ public final class ReplicaFit implements AutoCloseable {
     private long seed;
     private String poolKey;
     private long steps;
-    private long copyNanos;
+    private long handOverNanos;
     private long replicaNanos;
     private long updateNanos;
 
     /**
-     * Where this set's steps went, per step: on the calling thread alone, copying the parameters and slices to the
-     * replicas; the replicas' forward and backward passes (in parallel, to the last one's end); on the calling
-     * thread alone again, adding the gradients, the updater and the parameter step.
+     * Where this set's steps went, per step: on the calling thread alone, handing the step to the replicas (and
+     * copying the minibatch when it is a view); the replicas' work, in parallel, to the last one's end (copying the
+     * parameters and their slice, forward and backward passes); on the calling thread alone again, adding the
+     * gradients, the updater and the parameter step.
      */
-    public record StepTimes(long steps, double copyMs, double replicasMs, double updateMs) {
+    public record StepTimes(long steps, double handOverMs, double replicasMs, double updateMs) {
         @Override
         public String toString() {
-            return String.format("%d steps: copies %.1f ms, replicas %.1f ms, gradient sum + updater %.1f ms per step",
-                    steps, copyMs, replicasMs, updateMs);
+            return String.format("%d steps: hand-over %.1f ms, replicas %.1f ms, gradient sum + updater %.1f ms per step",
+                    steps, handOverMs, replicasMs, updateMs);
         }
     }
 
@@ -153,22 +154,24 @@ public final class ReplicaFit implements AutoCloseable {
         INDArray allFeatures = sliceable(minibatch.getFeatures());
         INDArray allLabels = sliceable(minibatch.getLabels());
         List<Future<Double>> scores = new ArrayList<>();
+        INDArray parameters = network.params();
         for (int r = 0; r < count; r++) {
             MultiLayerNetwork replica = replicas.get(r);
-            replica.params().assign(network.params());
             long from = (long) examples * r / count;
             long to = (long) examples * (r + 1) / count;
-            INDArray features;
-            INDArray labels;
-            // DL4J's worker may call this inside a workspace (its prefetching iterator's) that is reused once the
-            // call returns; the slices are read later on the replicas' threads, so they live outside any workspace
-            try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                features = allFeatures.get(NDArrayIndex.interval(from, to)).dup('c');
-                labels = allLabels.get(NDArrayIndex.interval(from, to)).dup('c');
-            }
             long replicaSeed = seed * 6_364_136_223_846_793_005L + iteration * 1_442_695_040_888_963_407L + r;
             scores.add(threads.get(r).submit(() -> {
                 ComputeThreads.limitCurrentThread(1);
+                // each replica copies the parameters and its slice on its own thread, the replicas in parallel; the
+                // network and the minibatch (which may live in a workspace of DL4J's prefetching iterator, reused
+                // once this step returns) are only read, and this step waits for every replica before it returns
+                replica.params().assign(parameters);
+                INDArray features;
+                INDArray labels;
+                try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                    features = allFeatures.get(NDArrayIndex.interval(from, to)).dup('c');
+                    labels = allLabels.get(NDArrayIndex.interval(from, to)).dup('c');
+                }
                 Nd4j.getRandom().setSeed(replicaSeed);
                 replica.setInput(features);
                 replica.setLabels(labels);
@@ -194,12 +197,11 @@ public final class ReplicaFit implements AutoCloseable {
         // one network and applied in another): Adam turns it into the update in place
         network.getUpdater().update(network, first.gradient(), iteration, network.getEpochCount(), examples,
                 LayerWorkspaceMgr.noWorkspaces());
-        INDArray parameters = network.params();
         parameters.subi(gradient.reshape(parameters.shape())); // what DL4J's step function does
         network.setIterationCount(iteration + 1);
         network.setScore(lossSum / examples);
         steps++;
-        copyNanos += submitted - start;
+        handOverNanos += submitted - start;
         replicaNanos += computed - submitted;
         updateNanos += System.nanoTime() - computed;
     }
@@ -207,9 +209,9 @@ public final class ReplicaFit implements AutoCloseable {
     /** The mean times of the steps since the last call (for benchmarks), and starts counting again. */
     public StepTimes takeStepTimes() {
         double perStep = Math.max(1, steps) * 1e6;
-        StepTimes times = new StepTimes(steps, copyNanos / perStep, replicaNanos / perStep, updateNanos / perStep);
+        StepTimes times = new StepTimes(steps, handOverNanos / perStep, replicaNanos / perStep, updateNanos / perStep);
         steps = 0;
-        copyNanos = 0;
+        handOverNanos = 0;
         replicaNanos = 0;
         updateNanos = 0;
         return times;
