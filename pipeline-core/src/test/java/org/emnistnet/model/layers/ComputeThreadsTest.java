@@ -3,6 +3,8 @@ package org.emnistnet.model.layers;
 import org.emnistnet.runtime.ComputeThreads;
 
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -21,6 +23,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * to one thread (process-wide) while replicas that keep every core busy compute.
  */
 class ComputeThreadsTest {
+    private int blasThreadsBefore;
+
+    /** The BLAS tests start from two threads, whatever the machine's cores, and leave the JVM's count as it was. */
+    @BeforeEach
+    void twoBlasThreads() {
+        blasThreadsBefore = ComputeThreads.blasThreads();
+        Nd4j.factory().blas().setMaxThreads(2);
+    }
+
+    @AfterEach
+    void blasThreadsAsBefore() {
+        Nd4j.factory().blas().setMaxThreads(blasThreadsBefore);
+    }
 
     @Test
     void aLimitHoldsForTheCurrentThreadUntilReleased() throws InterruptedException {
@@ -60,26 +75,18 @@ class ComputeThreadsTest {
 
     @Test
     void blasRunsOnOneThreadInsideAndGetsItsThreadsBackAfter() {
-        int before = ComputeThreads.blasThreads();
-        Nd4j.factory().blas().setMaxThreads(2);
-        try {
-            int[] inside = new int[1];
-            ComputeThreads.withOneBlasThread(() -> inside[0] = ComputeThreads.blasThreads());
-            assertEquals(1, inside[0]);
-            assertEquals(2, ComputeThreads.blasThreads());
-            assertThatThrownBy(() -> ComputeThreads.withOneBlasThread(() -> {
-                throw new IllegalStateException("failed step");
-            })).hasMessage("failed step");
-            assertEquals(2, ComputeThreads.blasThreads(), "a failure inside gives the threads back too");
-        } finally {
-            Nd4j.factory().blas().setMaxThreads(before);
-        }
+        int[] inside = new int[1];
+        ComputeThreads.withOneBlasThread(() -> inside[0] = ComputeThreads.blasThreads());
+        assertEquals(1, inside[0]);
+        assertEquals(2, ComputeThreads.blasThreads());
+        assertThatThrownBy(() -> ComputeThreads.withOneBlasThread(() -> {
+            throw new IllegalStateException("failed step");
+        })).hasMessage("failed step");
+        assertEquals(2, ComputeThreads.blasThreads(), "a failure inside gives the threads back too");
     }
 
     @Test
     void blasGetsItsThreadsBackOnlyWhenTheLastConcurrentCallerLeaves() throws Exception {
-        int before = ComputeThreads.blasThreads();
-        Nd4j.factory().blas().setMaxThreads(2);
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch leave = new CountDownLatch(1);
         Thread other = new Thread(() -> ComputeThreads.withOneBlasThread(() -> {
@@ -96,31 +103,22 @@ class ComputeThreadsTest {
             assertEquals(2, ComputeThreads.blasThreads());
         } finally {
             leave.countDown();
-            Nd4j.factory().blas().setMaxThreads(before);
         }
     }
 
     @Test
     void aMatrixProductOnOneBlasThreadEqualsItOnTwo() {
-        int before = ComputeThreads.blasThreads();
         Nd4j.getRandom().setSeed(9);
         INDArray a = Nd4j.rand(DataType.FLOAT, 128, 1152).subi(0.5);
         INDArray b = Nd4j.rand(DataType.FLOAT, 1152, 256).subi(0.5);
-        Nd4j.factory().blas().setMaxThreads(2);
-        try {
-            INDArray onTwo = a.mmul(b);
-            INDArray[] onOne = new INDArray[1];
-            ComputeThreads.withOneBlasThread(() -> onOne[0] = a.mmul(b));
-            assertEquals(onTwo, onOne[0]);
-        } finally {
-            Nd4j.factory().blas().setMaxThreads(before);
-        }
+        INDArray onTwo = a.mmul(b);
+        INDArray[] onOne = new INDArray[1];
+        ComputeThreads.withOneBlasThread(() -> onOne[0] = a.mmul(b));
+        assertEquals(onTwo, onOne[0]);
     }
 
     @Test
     void switchedOffTheBlasLimitOnlyRunsTheWork() {
-        int before = ComputeThreads.blasThreads();
-        Nd4j.factory().blas().setMaxThreads(2);
         ComputeThreads.oneBlasThread(false);
         try {
             int[] inside = new int[1];
@@ -128,7 +126,6 @@ class ComputeThreadsTest {
             assertEquals(2, inside[0]);
         } finally {
             ComputeThreads.oneBlasThread(true);
-            Nd4j.factory().blas().setMaxThreads(before);
         }
     }
 
